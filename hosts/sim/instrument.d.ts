@@ -1,0 +1,14 @@
+declare module "instrument" {
+	/** Growth of the engine's counters during one call of fn, with the collector off. */
+	export interface Measure<T> {
+		computrons: number;
+		slots: number;
+		bytes: number;
+		result: T;
+	}
+	export function measure<T>(fn: () => T): Measure<T>;
+	/** Highest slot count and chunk bytes so far; slotSize is sizeof(txSlot). */
+	export function peaks(): { slots: number; bytes: number; slotSize: number };
+	export function current(): { slots: number; bytes: number; computrons: number; slotSize: number };
+	export function collect(): void;
+}

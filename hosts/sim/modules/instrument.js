@@ -1,0 +1,11 @@
+/*
+ * Deterministic measurements for benchmarks in the simulator
+ * (hosts/sim/simInstrument.c). Not available on devices.
+ */
+
+function measure(fn) @ "xs_instrument_measure";
+function peaks() @ "xs_instrument_peaks";
+function current() @ "xs_instrument_current";
+function collect() @ "xs_instrument_collect";
+
+export { measure, peaks, current, collect };

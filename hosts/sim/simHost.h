@@ -1,0 +1,44 @@
+/*
+ * The simulator host's interface for native modules that are built only for
+ * the simulator (such as modules/espnow/sim): the event loop's timers, file
+ * watches, and the count of threads that will post to the machine.
+ *
+ * Threads: everything here runs on the JavaScript thread, except
+ * modMessagePostToMachine (sim_xs.h), simLoopRetain and simLoopRelease, which
+ * any thread may call.
+ */
+
+#ifndef __SIM_HOST__
+#define __SIM_HOST__
+
+#include "xs.h"
+
+typedef void (*simTimerCallback)(xsMachine* the, void* refcon);
+typedef void (*simWatchCallback)(xsMachine* the, void* refcon, int fd);
+
+typedef struct simTimerRecord simTimerRecord, *simTimer;
+struct simTimerRecord {
+	simTimer next;
+	double due;          /* milliseconds on simNow's clock */
+	double interval;     /* 0 for a one-shot */
+	simTimerCallback callback;
+	void* refcon;
+	uint8_t scheduled;
+};
+
+/* milliseconds of a monotonic clock */
+extern double simNow(void);
+
+/* Another thread will post (modMessagePostToMachine): keep the loop running. */
+extern void simLoopRetain(xsMachine* the);
+extern void simLoopRelease(xsMachine* the);
+
+/* Timers: the caller owns the record; scheduling it again moves it. */
+extern void simTimerSchedule(xsMachine* the, simTimer timer, double delay, double interval);
+extern void simTimerUnschedule(xsMachine* the, simTimer timer);
+
+/* The callback runs on the JavaScript thread when fd is readable. */
+extern void simWatchFD(xsMachine* the, int fd, simWatchCallback callback, void* refcon);
+extern void simUnwatchFD(xsMachine* the, int fd);
+
+#endif /* __SIM_HOST__ */

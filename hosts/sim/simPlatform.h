@@ -1,0 +1,53 @@
+/*
+ * The simulator host's internals, shared by its C files that reach into the
+ * engine (simHost.c, simLoop.c, simModules.c, simInstrument.c, main.c).
+ */
+
+#ifndef __SIM_PLATFORM__
+#define __SIM_PLATFORM__
+
+#include "xsAll.h"
+#include "xsScript.h"
+#include "simHost.h"
+
+typedef struct simMessageRecord simMessageRecord, *simMessage;
+typedef struct simWatchRecord simWatchRecord, *simWatch;
+typedef struct simModuleMapRecord simModuleMapRecord, *simModuleMap;
+
+typedef struct {
+	simModuleMap modules;
+
+	/* event loop: posted messages and the retain count (guarded by mutex),
+	   timers and watched files (JavaScript thread only) */
+	pthread_mutex_t mutex;
+	simMessage firstMessage;
+	simMessage lastMessage;
+	int retained;
+	int wakeFD;
+	simTimer timers;     /* sorted by due time, FIFO among equals */
+	simWatch watches;
+	uint8_t promiseJobs;
+
+	/* how the app ends */
+	uint8_t exiting;
+	int exitCode;
+} simHostRecord, *simHostState;
+
+#define simGetHost(the) ((simHostState)(((txMachine*)(the))->host))
+
+/* simLoop.c */
+extern void simLoopRun(txMachine* the);
+extern void simLoopClear(txMachine* the);
+extern void simRunPromiseJobs(txMachine* the);
+
+/* simHost.c */
+extern void simReportException(txMachine* the, txSlot* exception, const char* what);
+extern void simExit(txMachine* the, int code);
+extern void simInstallGlobals(txMachine* the);
+
+/* simModules.c */
+extern int simModulesLoad(simHostState host, const char* path);
+extern void simModulesFree(simHostState host);
+extern const char* simModulesPath(simHostState host, const char* name);
+
+#endif /* __SIM_PLATFORM__ */
