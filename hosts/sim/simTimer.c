@@ -6,6 +6,8 @@
  * is scheduled or running, the record remembers the callback and the object
  * itself, so neither is collected; a fired one-shot or a cleared timer forgets
  * them, and the destructor frees the record once JavaScript drops the object.
+ *
+ * Error messages have no "Timer.set:" prefix: XS adds the function's name.
  */
 
 #include "simHost.h"
@@ -44,25 +46,25 @@ static void modTimerFire(xsMachine* the, void* refcon)
 		modTimerForget(the, timer);
 }
 
-static double modTimerMilliseconds(xsMachine* the, int i, const char* what)
+static double modTimerMilliseconds(xsMachine* the, int i)
 {
 	double value;
 	if ((xsToInteger(xsArgc) <= i) || xsTest(xsArg(i)) == 0)
 		return 0;
 	value = xsToNumber(xsArg(i));
 	if (isnan(value) || (value < 0))
-		xsRangeError("Timer.%s: milliseconds must be 0 or more", what);
+		xsRangeError("milliseconds must be 0 or more");
 	return value;
 }
 
-static void modTimerStart(xsMachine* the, double interval, double repeat, const char* what)
+static void modTimerStart(xsMachine* the, double interval, double repeat)
 {
 	modTimer timer;
 	if ((xsToInteger(xsArgc) < 1) || !xsIsInstanceOf(xsArg(0), xsFunctionPrototype))
-		xsTypeError("Timer.%s: callback must be a function", what);
+		xsTypeError("callback must be a function");
 	timer = calloc(1, sizeof(modTimerRecord));
 	if (!timer)
-		xsUnknownError("Timer.%s: not enough memory", what);
+		xsUnknownError("not enough memory");
 	xsVars(1);
 	xsVar(0) = xsGet(xsThis, xsID("prototype"));
 	xsResult = xsNewHostInstance(xsVar(0));
@@ -79,29 +81,29 @@ static void modTimerStart(xsMachine* the, double interval, double repeat, const 
 
 void xs_timer_set(xsMachine* the)
 {
-	double interval = modTimerMilliseconds(the, 1, "set");
-	double repeat = modTimerMilliseconds(the, 2, "set");
-	modTimerStart(the, interval, repeat, "set");
+	double interval = modTimerMilliseconds(the, 1);
+	double repeat = modTimerMilliseconds(the, 2);
+	modTimerStart(the, interval, repeat);
 }
 
 void xs_timer_repeat(xsMachine* the)
 {
-	double interval = modTimerMilliseconds(the, 1, "repeat");
-	modTimerStart(the, interval, interval, "repeat");
+	double interval = modTimerMilliseconds(the, 1);
+	modTimerStart(the, interval, interval);
 }
 
-static modTimer modTimerArgument(xsMachine* the, const char* what)
+static modTimer modTimerArgument(xsMachine* the)
 {
 	if ((xsToInteger(xsArgc) < 1) || !xsIsInstanceOf(xsArg(0), xsGet(xsThis, xsID("prototype"))))
-		xsTypeError("Timer.%s: expected a timer from Timer.set or Timer.repeat", what);
+		xsTypeError("expected a timer from Timer.set or Timer.repeat");
 	return xsGetHostDataValidate(xsArg(0), xs_timer_destructor);
 }
 
 void xs_timer_schedule(xsMachine* the)
 {
-	modTimer timer = modTimerArgument(the, "schedule");
-	double interval = modTimerMilliseconds(the, 1, "schedule");
-	double repeat = modTimerMilliseconds(the, 2, "schedule");
+	modTimer timer = modTimerArgument(the);
+	double interval = modTimerMilliseconds(the, 1);
+	double repeat = modTimerMilliseconds(the, 2);
 	if (!timer->remembered) {
 		xsRemember(timer->callback);
 		xsRemember(timer->self);
@@ -115,7 +117,7 @@ void xs_timer_clear(xsMachine* the)
 	modTimer timer;
 	if ((xsToInteger(xsArgc) < 1) || !xsTest(xsArg(0)))
 		return;
-	timer = modTimerArgument(the, "clear");
+	timer = modTimerArgument(the);
 	simTimerUnschedule(the, &timer->timer);
 	if (!timer->running)
 		modTimerForget(the, timer);
@@ -123,7 +125,7 @@ void xs_timer_clear(xsMachine* the)
 
 void xs_timer_delay(xsMachine* the)
 {
-	double milliseconds = modTimerMilliseconds(the, 0, "delay");
+	double milliseconds = modTimerMilliseconds(the, 0);
 	struct timespec ts;
 	ts.tv_sec = (time_t)(milliseconds / 1000);
 	ts.tv_nsec = (long)((milliseconds - (double)ts.tv_sec * 1000) * 1000000);
