@@ -1,0 +1,73 @@
+/*
+ * espnow_core: the glue's callbacks and the JS wake. See espnow_core.h for why
+ * the wake needs seq_cst fences and no read-modify-write.
+ */
+
+#include "espnow_radio.h"
+
+static void wakeReset(espnowWakeRecord *wake)
+{
+	atomic_store_explicit(&wake->posted, 0, memory_order_relaxed);
+	atomic_store_explicit(&wake->seen, 0, memory_order_relaxed);
+}
+
+/* Radio side, after its data is published. */
+static void wakeRequest(espnowCore core, espnowWakeRecord *wake)
+{
+	uint32_t posted;
+
+	atomic_thread_fence(memory_order_seq_cst);
+	posted = atomic_load_explicit(&wake->posted, memory_order_relaxed);
+	if (atomic_load_explicit(&wake->seen, memory_order_relaxed) != posted)
+		return;
+	atomic_store_explicit(&wake->posted, posted + 1, memory_order_relaxed);
+	if (core->wake)
+		(core->wake)(core->refcon);
+}
+
+/* JS side: true if a wake of this kind was pending. */
+static bool wakeAcknowledge(espnowWakeRecord *wake)
+{
+	uint32_t posted = atomic_load_explicit(&wake->posted, memory_order_relaxed);
+	if (atomic_load_explicit(&wake->seen, memory_order_relaxed) == posted)
+		return false;
+	atomic_store_explicit(&wake->seen, posted, memory_order_relaxed);
+	return true;
+}
+
+int espnow_core_init(espnowCore core, void *rxbuf, uint32_t rxbufSize, espnowWakeFunction wake, void *refcon)
+{
+	int result = espnow_ring_init(&core->ring, rxbuf, rxbufSize);
+	if (ESPNOW_RING_OK != result)
+		return result;
+	espnow_tx_stats_reset(&core->tx);
+	wakeReset(&core->receiveWake);
+	wakeReset(&core->sendWake);
+	core->wake = wake;
+	core->refcon = refcon;
+	return ESPNOW_RING_OK;
+}
+
+uint32_t espnow_core_acknowledge(espnowCore core)
+{
+	uint32_t reasons = 0;
+	if (wakeAcknowledge(&core->receiveWake))
+		reasons |= ESPNOW_WAKE_RECEIVE;
+	if (wakeAcknowledge(&core->sendWake))
+		reasons |= ESPNOW_WAKE_SEND;
+	atomic_thread_fence(memory_order_seq_cst);
+	return reasons;
+}
+
+void espnow_core_on_receive(espnowCore core, const uint8_t mac[ESPNOW_MAC_LEN], int8_t rssi, uint32_t timestamp, const uint8_t *data, size_t length)
+{
+	if (ESPNOW_RING_OK == espnow_ring_push(&core->ring, mac, rssi, timestamp, data, length))
+		wakeRequest(core, &core->receiveWake);
+}
+
+void espnow_core_on_send_complete(espnowCore core, const uint8_t mac[ESPNOW_MAC_LEN], bool delivered)
+{
+	(void)mac;
+	espnow_tx_stats_completed(&core->tx, delivered);
+	wakeRequest(core, &core->sendWake);
+}

@@ -1,0 +1,96 @@
+/*
+ * espnow_radio: the one C interface between the portable core and a
+ * platform's radio glue (modules/espnow/esp32, esp8266, sim). The binding
+ * calls espnow_radio_*; the glue implements them and calls the two
+ * espnow_core_on_* callbacks, which the core implements.
+ *
+ * Conventions:
+ * - Every function returns an ESP-IDF error number (espnow_errors.h):
+ *   ESPNOW_ESP_OK or an ESPNOW_ESP_ERR_*. A glue whose SDK reports less (the
+ *   ESP8266's 0/-1) picks the closest number; ESPNOW_ESP_FAIL if none fits.
+ * - The binding has checked arguments (lengths, ranges) before calling, but
+ *   the glue still never copies more than its own buffers hold.
+ * - The binding calls espnow_radio_* only from the JS thread, one call at a time.
+ * - MACs are 6 bytes, keys 16 bytes.
+ */
+
+#ifndef ESPNOW_RADIO_H
+#define ESPNOW_RADIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "espnow_core.h"
+#include "espnow_errors.h"
+
+#define ESPNOW_KEY_LEN (16)
+#define ESPNOW_IF_STA (0)
+#define ESPNOW_IF_AP (1)
+
+typedef struct espnowPeerRecord {
+	uint8_t mac[ESPNOW_MAC_LEN];
+	uint8_t lmk[ESPNOW_KEY_LEN];	/* used only if encrypt */
+	bool encrypt;
+	uint8_t channel;				/* 0: whatever channel the interface is on */
+	uint8_t ifidx;					/* ESPNOW_IF_STA or ESPNOW_IF_AP */
+} espnowPeerRecord, *espnowPeer;
+
+/* ---- binding -> glue ---- */
+
+/* Start ESP-NOW on the radio and route its receive and send-complete
+   callbacks to `core`, which espnow_core_init() has set up. The glue keeps
+   the pointer (ESP-IDF's callbacks carry no context) until deinit. */
+int espnow_radio_init(espnowCore core);
+
+/* Stop ESP-NOW and forget every peer. When it returns, no callback is running
+   and none will run: only then may the binding reset or free the ring. */
+int espnow_radio_deinit(void);
+
+/* Queue one frame of `length` bytes (1..250, or up to the v2 maximum where the
+   radio supports it) to `mac`, or to every registered unicast peer if `mac` is
+   NULL. ESPNOW_ESP_OK means queued; the outcome arrives later through
+   espnow_core_on_send_complete, once per destination. `data` need not outlive
+   the call. */
+int espnow_radio_send(const uint8_t *mac, const uint8_t *data, size_t length);
+
+/* Set the primary master key. */
+int espnow_radio_set_pmk(const uint8_t pmk[ESPNOW_KEY_LEN]);
+
+/* Register a peer (ESPNOW_ESP_ERR_ESPNOW_EXIST if already registered,
+   ESPNOW_ESP_ERR_ESPNOW_FULL past 20 peers or 6 encrypted ones). */
+int espnow_radio_add_peer(const espnowPeerRecord *peer);
+
+/* Change a registered peer's key, channel, interface. */
+int espnow_radio_mod_peer(const espnowPeerRecord *peer);
+
+/* Unregister a peer (ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND if it is not registered). */
+int espnow_radio_del_peer(const uint8_t mac[ESPNOW_MAC_LEN]);
+
+/* Fill `peer` with the registration of `mac`. */
+int espnow_radio_get_peer(const uint8_t mac[ESPNOW_MAC_LEN], espnowPeer peer);
+
+/* Iterate registered peers for get_peers(): the first with fromHead true,
+   then the next ones with false, until ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND. */
+int espnow_radio_fetch_peer(bool fromHead, espnowPeer peer);
+
+/* Number of registered peers, and how many of them are encrypted. */
+int espnow_radio_peer_count(int *total, int *encrypted);
+
+/* Set the PHY rate of ESP-NOW frames (a wifi_phy_rate_t value; the simulator
+   uses it for airtime). ESPNOW_ESP_ERR_NOT_SUPPORTED where the SDK cannot. */
+int espnow_radio_set_rate(int rate);
+
+/* ---- glue -> core (implemented in espnow_core.c) ---- */
+
+/* Receive callback, on the radio task. Copies the packet into the ring (or
+   drops it whole and counts it) and wakes JS if it was kept. `timestamp` is
+   milliseconds of the platform's monotonic clock; `rssi` is dBm. */
+void espnow_core_on_receive(espnowCore core, const uint8_t mac[ESPNOW_MAC_LEN], int8_t rssi, uint32_t timestamp, const uint8_t *data, size_t length);
+
+/* Send-complete callback, on the radio task: counts a response (delivered:
+   the peer's MAC acknowledged) or a failure, and wakes JS. `mac` is the
+   destination, for glue and traces; the counters do not depend on it. */
+void espnow_core_on_send_complete(espnowCore core, const uint8_t mac[ESPNOW_MAC_LEN], bool delivered);
+
+#endif
