@@ -94,7 +94,9 @@ void xs_timer_repeat(xsMachine* the)
 
 static modTimer modTimerArgument(xsMachine* the)
 {
-	if ((xsToInteger(xsArgc) < 1) || !xsIsInstanceOf(xsArg(0), xsGet(xsThis, xsID("prototype"))))
+	xsVars(1);
+	xsVar(0) = xsGet(xsThis, xsID("prototype"));
+	if ((xsToInteger(xsArgc) < 1) || !xsIsInstanceOf(xsArg(0), xsVar(0)))
 		xsTypeError("expected a timer from Timer.set or Timer.repeat");
 	return xsGetHostDataValidate(xsArg(0), xs_timer_destructor);
 }
