@@ -27,6 +27,9 @@ struct simMessageRecord {
 	uint8_t data[];
 };
 
+/* poll() takes the wake eventfd plus at most this many watched files */
+#define simMaxWatches 63
+
 struct simWatchRecord {
 	simWatch next;
 	int fd;
@@ -127,7 +130,13 @@ void simTimerUnschedule(txMachine* the, simTimer timer)
 void simWatchFD(txMachine* the, int fd, simWatchCallback callback, void* refcon)
 {
 	simHostState host = simGetHost(the);
-	simWatch watch = calloc(1, sizeof(simWatchRecord));
+	simWatch watch;
+	int count = 0;
+	for (watch = host->watches; watch; watch = watch->next)
+		count++;
+	if (count >= simMaxWatches)
+		mxUnknownError("simWatchFD: at most %d watched files", simMaxWatches);
+	watch = calloc(1, sizeof(simWatchRecord));
 	if (!watch)
 		fxAbort(the, XS_NOT_ENOUGH_MEMORY_EXIT);
 	watch->fd = fd;
@@ -208,13 +217,13 @@ static int simFireTimer(txMachine* the, simHostState host)
 
 static void simWait(txMachine* the, simHostState host, int timeout)
 {
-	struct pollfd fds[64];
-	simWatch watches[64];
+	struct pollfd fds[simMaxWatches + 1];
+	simWatch watches[simMaxWatches + 1];
 	int count = 1, i;
 	simWatch watch;
 	fds[0].fd = host->wakeFD;
 	fds[0].events = POLLIN;
-	for (watch = host->watches; watch && (count < 64); watch = watch->next) {
+	for (watch = host->watches; watch; watch = watch->next) {
 		fds[count].fd = watch->fd;
 		fds[count].events = POLLIN;
 		watches[count] = watch;

@@ -30,3 +30,12 @@ test("a thread that will post keeps the app alive with no timer pending", async 
   t.is(result.code, 0, result.stderr);
   t.deepEqual(lines(result), ["posted"]);
 });
+
+test("a watched file descriptor wakes the loop when it becomes readable", async (t) => {
+  const result = await run(`import Probe from "probe"; import Timer from "timer";
+    const start = Date.now();
+    Probe.watch(40, (data) => trace(data, " ", Date.now() - start >= 39, "\\n"));
+    Timer.set(() => trace("timer\\n"), 10);`, [BINDING]);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(lines(result), ["timer", "ping true"]);
+});
