@@ -135,25 +135,10 @@ export interface LossSetting {
   dst?: NodeRef;
 }
 
-interface NodeState {
-  index: number;
-  name: string;
-  chip: ChipName;
-  version: 1 | 2;
-  sta: string;
-  ap: string;
-  staOn: boolean;
-  apOn: boolean;
-  espnow: boolean;
-  channel: number;
-  rate: PhyRate;
-  x: number;
-  y: number;
-  stopped: boolean;
-  loss: number;
+/** What the air keeps of a node: what control reports, and its keys, port and counters. */
+interface NodeState extends NodeInfo {
   pmk: Buffer;
   lmks: Map<string, Buffer>;
-  address: string;
   port: number;
   lastHeardMs: number;
   sequence: number;
