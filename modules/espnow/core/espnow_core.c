@@ -43,6 +43,10 @@ int espnow_core_init(espnowCore core, void *rxbuf, uint32_t rxbufSize, espnowWak
 	espnow_tx_stats_reset(&core->tx);
 	wakeReset(&core->receiveWake);
 	wakeReset(&core->sendWake);
+	atomic_store_explicit(&core->sendLog.written, 0, memory_order_relaxed);
+	atomic_store_explicit(&core->sendLog.read, 0, memory_order_relaxed);
+	atomic_store_explicit(&core->sendLog.lost, 0, memory_order_relaxed);
+	atomic_store_explicit(&core->sendLog.on, false, memory_order_relaxed);
 	core->wake = wake;
 	core->refcon = refcon;
 	return ESPNOW_RING_OK;
@@ -67,7 +71,44 @@ void espnow_core_on_receive(espnowCore core, const uint8_t mac[ESPNOW_MAC_LEN], 
 
 void espnow_core_on_send_complete(espnowCore core, const uint8_t mac[ESPNOW_MAC_LEN], bool delivered)
 {
-	(void)mac;
+	espnowSendLogRecord *log = &core->sendLog;
+	if (atomic_load_explicit(&log->on, memory_order_relaxed)) {
+		uint32_t written = atomic_load_explicit(&log->written, memory_order_relaxed);
+		uint32_t read = atomic_load_explicit(&log->read, memory_order_acquire);
+		if ((written - read) < ESPNOW_SEND_LOG_LENGTH) {
+			espnowSendStatus entry = &log->entries[written % ESPNOW_SEND_LOG_LENGTH];
+			for (int i = 0; i < ESPNOW_MAC_LEN; i++)
+				entry->mac[i] = mac[i];
+			entry->delivered = delivered ? 1 : 0;
+			atomic_store_explicit(&log->written, written + 1, memory_order_release);
+		}
+		else
+			atomic_store_explicit(&log->lost, atomic_load_explicit(&log->lost, memory_order_relaxed) + 1, memory_order_relaxed);
+	}
 	espnow_tx_stats_completed(&core->tx, delivered);
 	wakeRequest(core, &core->sendWake);
+}
+
+void espnow_core_log_sends(espnowCore core, bool on)
+{
+	espnowSendLogRecord *log = &core->sendLog;
+	atomic_store_explicit(&log->on, on, memory_order_relaxed);
+	if (!on)
+		atomic_store_explicit(&log->read, atomic_load_explicit(&log->written, memory_order_acquire), memory_order_release);
+}
+
+int espnow_core_next_send_status(espnowCore core, espnowSendStatus status)
+{
+	espnowSendLogRecord *log = &core->sendLog;
+	uint32_t read = atomic_load_explicit(&log->read, memory_order_relaxed);
+	if (atomic_load_explicit(&log->written, memory_order_acquire) == read)
+		return ESPNOW_RING_EMPTY;
+	*status = log->entries[read % ESPNOW_SEND_LOG_LENGTH];
+	atomic_store_explicit(&log->read, read + 1, memory_order_release);
+	return ESPNOW_RING_OK;
+}
+
+uint32_t espnow_core_send_statuses_lost(espnowCore core)
+{
+	return atomic_load_explicit(&core->sendLog.lost, memory_order_relaxed);
 }

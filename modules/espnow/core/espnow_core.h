@@ -50,9 +50,29 @@ typedef struct espnowWakeRecord {
 	_Atomic uint32_t seen;		/* JS side only */
 } espnowWakeRecord;
 
+/* The outcome of each send, in completion order, for on_send() callbacks:
+   one producer (the send-complete callback), one consumer (JS). Kept only
+   while the JS side wants them; when the log is full a status is dropped and
+   counted (the counters in `tx` still see it). */
+#define ESPNOW_SEND_LOG_LENGTH (32)
+
+typedef struct espnowSendStatusRecord {
+	uint8_t mac[ESPNOW_MAC_LEN];
+	uint8_t delivered;
+} espnowSendStatusRecord, *espnowSendStatus;
+
+typedef struct espnowSendLogRecord {
+	espnowSendStatusRecord entries[ESPNOW_SEND_LOG_LENGTH];
+	_Atomic uint32_t written;	/* radio side only */
+	_Atomic uint32_t read;		/* JS side only */
+	_Atomic uint32_t lost;		/* radio side only */
+	_Atomic bool on;			/* JS side only */
+} espnowSendLogRecord;
+
 typedef struct espnowCoreRecord {
 	espnowRingRecord ring;
 	espnowTxStatsRecord tx;
+	espnowSendLogRecord sendLog;
 	espnowWakeRecord receiveWake;
 	espnowWakeRecord sendWake;
 	espnowWakeFunction wake;
@@ -69,5 +89,15 @@ int espnow_core_init(espnowCore core, void *rxbuf, uint32_t rxbufSize, espnowWak
    return their ESPNOW_WAKE_ bits (0 if none was pending). Afterwards read the
    ring until ESPNOW_RING_EMPTY and look at the send counters. */
 uint32_t espnow_core_acknowledge(espnowCore core);
+
+/* JS thread: start or stop keeping send statuses (stopping discards them). */
+void espnow_core_log_sends(espnowCore core, bool on);
+
+/* JS thread: the oldest kept send status. ESPNOW_RING_OK, or
+   ESPNOW_RING_EMPTY if there is none. */
+int espnow_core_next_send_status(espnowCore core, espnowSendStatus status);
+
+/* Send statuses dropped because the log was full. */
+uint32_t espnow_core_send_statuses_lost(espnowCore core);
 
 #endif

@@ -25,6 +25,8 @@
 #include "espnow_errors.h"
 
 #define ESPNOW_KEY_LEN (16)
+#define ESPNOW_MAX_PEERS (20)			/* ESP_NOW_MAX_TOTAL_PEER_NUM */
+#define ESPNOW_MAX_ENCRYPTED_PEERS (6)	/* ESP_NOW_MAX_ENCRYPT_PEER_NUM */
 #define ESPNOW_IF_STA (0)
 #define ESPNOW_IF_AP (1)
 
@@ -47,11 +49,11 @@ int espnow_radio_init(espnowCore core);
    and none will run: only then may the binding reset or free the ring. */
 int espnow_radio_deinit(void);
 
-/* Queue one frame of `length` bytes (1..250, or up to the v2 maximum where the
-   radio supports it) to `mac`, or to every registered unicast peer if `mac` is
-   NULL. ESPNOW_ESP_OK means queued; the outcome arrives later through
-   espnow_core_on_send_complete, once per destination. `data` need not outlive
-   the call. */
+/* Queue one frame of `length` bytes (1..250, or up to espnow_radio_max_data_len())
+   to the registered peer `mac` (never NULL: the binding sends to every peer
+   itself, so that it knows how many completions to wait for). ESPNOW_ESP_OK
+   means queued; the outcome arrives later through espnow_core_on_send_complete,
+   exactly once. `data` need not outlive the call. */
 int espnow_radio_send(const uint8_t *mac, const uint8_t *data, size_t length);
 
 /* Set the primary master key. */
@@ -80,6 +82,28 @@ int espnow_radio_peer_count(int *total, int *encrypted);
 /* Set the PHY rate of ESP-NOW frames (a wifi_phy_rate_t value; the simulator
    uses it for airtime). ESPNOW_ESP_ERR_NOT_SUPPORTED where the SDK cannot. */
 int espnow_radio_set_rate(int rate);
+
+/* Memory for the binding's record and receive ring, which the radio task
+   writes: on ESP32 it must be internal RAM (not PSRAM). free(NULL) is allowed. */
+void *espnow_radio_alloc(size_t size);
+void espnow_radio_free(void *memory);
+
+/* Largest payload this radio sends and receives: 250 (ESP-NOW v1) or 1470 (v2). */
+size_t espnow_radio_max_data_len(void);
+
+/* Milliseconds of the platform's monotonic clock (the ring's timestamps). */
+uint32_t espnow_radio_millis(void);
+
+/* Blocking recv() and sync send() on the JS thread: wait until
+   espnow_radio_signal() is called or `timeoutMs` passes (negative: forever).
+   Returns true if signalled. A signal given while nobody waits is kept for the
+   next wait (a binary semaphore), so the binding acknowledges the core, checks
+   the ring or counters, and only then waits: no wake is lost. */
+bool espnow_radio_wait(int32_t timeoutMs);
+
+/* Radio task: release espnow_radio_wait(). The binding's wake function calls
+   it together with modMessagePostToMachine(). Must not block. */
+void espnow_radio_signal(void);
 
 /* ---- glue -> core (implemented in espnow_core.c) ---- */
 

@@ -1,0 +1,501 @@
+/*
+ * ESPNow: MicroPython's espnow API for Moddable XS.
+ *
+ * The contract is MicroPython's documentation (../../../shared/spec/
+ * micropython-espnow.rst), mapped to TypeScript: None is null, bytes are
+ * Uint8Array (str accepted where MicroPython accepts it), tuples are arrays,
+ * keyword arguments are an options object, OSError is ESPNowError (.errno,
+ * .code) and ValueError is RangeError or TypeError.
+ *
+ * Argument checks and API shapes live here; the receive ring, the radio
+ * callbacks and every copy live in C (native.js -> modESPNow.c -> core/ and the
+ * platform's radio glue).
+ *
+ * recv() with a timeout and send() with sync block the JS thread, as they do
+ * on MicroPython; AIOESPNow (module "aioespnow") waits without blocking.
+ */
+
+import Radio from "espnow/native";
+
+/** Largest message: 250 bytes (ESP-NOW v1), 1470 where the radio speaks ESP-NOW v2. */
+export const MAX_DATA_LEN: number = Radio.maxDataLength();
+export const KEY_LEN = 16;
+export const ADDR_LEN = 6;
+export const MAX_TOTAL_PEER_NUM = 20;
+export const MAX_ENCRYPT_PEER_NUM = 6;
+
+/** rxbuf when config() has not set one: two records of 250 bytes (16-byte header each). */
+export const DEFAULT_RXBUF = 532;
+const RXBUF_MIN = 17;
+const RXBUF_MAX = 1024 * 1024;
+const DEFAULT_TIMEOUT_MS = 300000;
+
+/** Bits of the native layer's wake-up (ESPNOW_WAKE_* in core/espnow_core.h). */
+export const WAKE_RECEIVE = 1;
+export const WAKE_SEND = 2;
+
+/** Bytes as MicroPython accepts them: a Uint8Array or ArrayBuffer (or a str where noted). */
+export type Bytes = Uint8Array | ArrayBuffer;
+
+/** What get_peer() and get_peers() return: [mac, lmk, channel, ifidx, encrypt]. */
+export type PeerInfo = [Uint8Array, Uint8Array, number, number, boolean];
+
+/** The options of add_peer() and mod_peer(). */
+export interface PeerOptions {
+  lmk?: Bytes | string | null | false;
+  channel?: number | null;
+  ifidx?: number | null;
+  encrypt?: boolean | null;
+}
+
+/** The options of config(). */
+export interface ConfigOptions {
+  rxbuf?: number;
+  timeout_ms?: number;
+  rate?: number;
+}
+
+/** MicroPython's OSError(errno, "ESP_ERR_ESPNOW_...") from the ESP-NOW stack. */
+export class ESPNowError extends Error {
+  /** ESP-IDF's error number, e.g. 0x3069 for ESP_ERR_ESPNOW_NOT_FOUND. */
+  readonly errno: number;
+  /** ESP-IDF's error name, e.g. "ESP_ERR_ESPNOW_NOT_FOUND". */
+  readonly code: string;
+  constructor(errno: number, context: string) {
+    const code = Radio.errorName(errno);
+    super(`${context}: ${code}`);
+    this.name = "ESPNowError";
+    this.errno = errno;
+    this.code = code;
+  }
+}
+
+const ERR_NOT_INIT = 0x3065;
+
+/** A 6-byte MAC as a number (big-endian), a Map key that costs no allocation. */
+function keyOf(mac: Uint8Array): number {
+  return ((((mac[0] * 256 + mac[1]) * 256 + mac[2]) * 256 + mac[3]) * 256 + mac[4]) * 256 + mac[5];
+}
+
+function macText(mac: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < mac.length; i++) text += (i ? ":" : "") + (mac[i] < 16 ? "0" : "") + mac[i].toString(16);
+  return text;
+}
+
+function isInteger(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value);
+}
+
+function bytesOf(value: unknown, what: string, allowString: boolean): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (allowString && typeof value === "string") return new Uint8Array(ArrayBuffer.fromString(value));
+  throw new TypeError(`${what} must be a Uint8Array or ArrayBuffer${allowString ? " or a string" : ""}, got ${value === null ? "null" : typeof value}`);
+}
+
+function macOf(value: unknown, what: string): Uint8Array {
+  const mac = bytesOf(value, `${what}: mac`, false);
+  if (mac.length !== ADDR_LEN) throw new RangeError(`${what}: mac must be ${ADDR_LEN} bytes, got ${mac.length}`);
+  return mac;
+}
+
+function keyBytes(value: unknown, what: string): Uint8Array {
+  const key = bytesOf(value, what, true);
+  if (key.length !== KEY_LEN) throw new RangeError(`${what} must be ${KEY_LEN} bytes, got ${key.length}`);
+  return key;
+}
+
+/** null/undefined: the default; otherwise an integer in range. */
+function optionalInteger(value: unknown, what: string, low: number, high: number): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isInteger(value)) throw new TypeError(`${what} must be an integer, got ${String(value)}`);
+  if (value < low || value > high) throw new RangeError(`${what} must be ${low}..${high}, got ${value}`);
+  return value;
+}
+
+/** The peer device table: {mac: [rssi, time_ms]}. Keys are the mac objects recv() returns; get() and has() also accept any equal bytes. */
+export class PeersTable extends Map<Uint8Array, [number, number]> {
+  get(mac: Uint8Array): [number, number] | undefined {
+    return super.get(macs.get(keyOf(mac)) ?? mac);
+  }
+  has(mac: Uint8Array): boolean {
+    return super.has(macs.get(keyOf(mac)) ?? mac);
+  }
+}
+
+/** One Uint8Array per MAC ever seen: recv() returns these, peers_table is keyed by them. */
+const macs = new Map<number, Uint8Array>();
+
+function intern(key: number): Uint8Array {
+  let mac = macs.get(key);
+  if (!mac) {
+    mac = new Uint8Array(ADDR_LEN);
+    for (let i = ADDR_LEN - 1, rest = key; i >= 0; i--, rest = Math.floor(rest / 256)) mac[i] = rest % 256;
+    macs.set(key, mac);
+  }
+  return mac;
+}
+
+type Wake = (reasons: number) => void;
+
+/** What every ESPNow object (ESPNow, AIOESPNow) shares: there is one radio. */
+const shared = {
+  radio: null as Radio | null,
+  rxbuf: DEFAULT_RXBUF,
+  timeout: DEFAULT_TIMEOUT_MS,
+  rate: -1,
+  irq: null as ((e: ESPNow) => void) | null,
+  irqTarget: null as ESPNow | null,
+  onSend: null as ((mac: Uint8Array, delivered: boolean) => void) | null,
+  listeners: new Set<Wake>(),
+  peersTable: new PeersTable(),
+  meta: new Float64Array(3),
+  /** meta's bytes, which the native layer fills (it takes byte buffers only). */
+  metaBytes: null as unknown as ArrayBuffer,
+  scratch: new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN }),
+};
+
+shared.metaBytes = shared.meta.buffer as ArrayBuffer;
+
+function onWake(reasons: number): void {
+  if ((reasons & WAKE_SEND) && shared.onSend && shared.radio) {
+    const meta = shared.meta;
+    while (shared.radio.nextSendStatus(shared.metaBytes)) shared.onSend(intern(meta[0]), meta[1] === 1);
+  }
+  if ((reasons & WAKE_RECEIVE) && shared.irq && shared.radio?.any()) shared.irq(shared.irqTarget!);
+  for (const listener of shared.listeners) listener(reasons);
+}
+
+const singletons = new Map<Function, ESPNow>();
+
+/**
+ * The ESP-NOW interface: a singleton, as every `new ESPNow()` returns the
+ * same object (each subclass has its own, sharing the one radio).
+ */
+export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array | null]> {
+  /** The array irecv() returns, reused: [mac, msg] with msg a view that tracks the message's length. */
+  #pair: [Uint8Array | null, Uint8Array | null] = [null, null];
+  #buffer: ArrayBuffer | null = null;
+  #message: Uint8Array | null = null;
+  #step: IteratorResult<[Uint8Array | null, Uint8Array | null]> = { done: false, value: this.#pair };
+
+  constructor() {
+    const existing = singletons.get(new.target);
+    if (existing) return existing;
+    singletons.set(new.target, this);
+  }
+
+  /** The peer device table, {mac: [rssi, time_ms]}, updated when a message is read. */
+  get peers_table(): PeersTable {
+    return shared.peersTable;
+  }
+
+  /* ---- configuration ---- */
+
+  /** Start (true) or stop (false) ESP-NOW; stopping forgets every peer. Returns whether it is active. */
+  active(flag?: unknown): boolean {
+    if (flag === undefined) return shared.radio !== null;
+    if (flag && !shared.radio) {
+      const radio = new Radio(shared.rxbuf, onWake);
+      let error = radio.start();
+      if (!error && shared.rate >= 0) error = radio.setRate(shared.rate);
+      if (error) {
+        radio.close();
+        throw new ESPNowError(error, "active");
+      }
+      shared.radio = radio;
+      if (shared.onSend) radio.logSends(true);
+    } else if (!flag && shared.radio) {
+      shared.radio.close();
+      shared.radio = null;
+    }
+    return shared.radio !== null;
+  }
+
+  /** config("rxbuf" | "timeout_ms" | "rate") gets a value; config({rxbuf, timeout_ms, rate}) sets them (rxbuf takes effect at the next active(true)). */
+  config(name: "rxbuf" | "timeout_ms" | "rate"): number;
+  config(options: ConfigOptions): void;
+  config(what: string | ConfigOptions): number | void {
+    if (typeof what === "string") {
+      switch (what) {
+        case "rxbuf": return shared.rxbuf;
+        case "timeout_ms": return shared.timeout;
+        case "rate": return shared.rate < 0 ? 0 : shared.rate;
+      }
+      throw new RangeError(`config: unknown parameter "${what}"; expected rxbuf, timeout_ms or rate`);
+    }
+    if (typeof what !== "object" || what === null) throw new TypeError('config: expected a parameter name or an object such as {timeout_ms: 1000}');
+    for (const name of Object.keys(what)) {
+      if (name !== "rxbuf" && name !== "timeout_ms" && name !== "rate") throw new RangeError(`config: unknown parameter "${name}"; expected rxbuf, timeout_ms or rate`);
+    }
+    const rxbuf = optionalInteger(what.rxbuf, "config: rxbuf", RXBUF_MIN, RXBUF_MAX);
+    const timeout = optionalInteger(what.timeout_ms, "config: timeout_ms", -0x80000000, 0x7fffffff);
+    const rate = optionalInteger(what.rate, "config: rate", 0, 0x2a);
+    if (rate !== undefined && !isPhyRate(rate)) throw new RangeError(`config: rate must be a wifi_phy_rate_t value (0-3, 5-31, 41, 42), got ${rate}`);
+    if (rate !== undefined && shared.radio) {
+      const error = shared.radio.setRate(rate);
+      if (error) throw new ESPNowError(error, `config: rate ${rate}`);
+    }
+    if (rxbuf !== undefined) shared.rxbuf = rxbuf;
+    if (timeout !== undefined) shared.timeout = timeout;
+    if (rate !== undefined) shared.rate = rate;
+  }
+
+  /* ---- receiving ---- */
+
+  /** Wait for a message: [mac, msg] in new buffers (mac is the peers_table key), or [null, null] on timeout. */
+  recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
+    const length = this.#read(shared.scratch, timeout_ms, true, "recv");
+    if (!length) return [null, null];
+    return [this.#received(), new Uint8Array(shared.scratch.slice(0, length))];
+  }
+
+  /** As recv(), but returns the same array and message buffer every time: no allocation. */
+  irecv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
+    const pair = this.#pair;
+    if (!this.#buffer) {
+      this.#buffer = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
+      this.#message = new Uint8Array(this.#buffer);
+    }
+    if (this.#read(this.#buffer, timeout_ms, true, "irecv")) {
+      pair[0] = this.#received();
+      pair[1] = this.#message;
+    } else {
+      pair[0] = null;
+      pair[1] = null;
+    }
+    return pair as [Uint8Array, Uint8Array] | [null, null];
+  }
+
+  /** Read into data = [mac, msg(, rssi, time)]: returns the length, or 0 on timeout. data[0] becomes the peers_table key. */
+  recvinto(data: unknown[], timeout_ms?: number | null): number {
+    if (!Array.isArray(data) || data.length < 2) throw new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
+    const message = data[1];
+    if (!(message instanceof Uint8Array) && !(message instanceof ArrayBuffer)) throw new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
+    const buffer = (message instanceof Uint8Array ? message.buffer : message) as ArrayBuffer;
+    const tracks = buffer.resizable && (message instanceof ArrayBuffer || (message.byteOffset === 0 && message.length === buffer.byteLength));
+    const length = this.#read(tracks ? buffer : message, timeout_ms, tracks && buffer.maxByteLength >= MAX_DATA_LEN, "recvinto");
+    if (length < 0) throw new RangeError(`recvinto: msg holds ${message.byteLength} bytes, the message has ${-length}`);
+    if (length) {
+      data[0] = this.#received();
+      if (data.length >= 4) {
+        data[2] = shared.meta[1];
+        data[3] = shared.meta[2];
+      }
+    }
+    return length;
+  }
+
+  /** Whether a message is waiting. */
+  any(): boolean {
+    return this.#radio("any").any();
+  }
+
+  /** Iterate over messages with irecv(): [mac, msg], or [null, null] when the default timeout passes. */
+  [Symbol.iterator](): Iterator<[Uint8Array | null, Uint8Array | null]> {
+    return this;
+  }
+  next(): IteratorResult<[Uint8Array | null, Uint8Array | null]> {
+    this.irecv();
+    return this.#step;
+  }
+
+  /* ---- sending ---- */
+
+  /**
+   * send(mac, msg, sync = true) sends to one registered peer; send(msg), or
+   * send(null, msg, sync), to every registered peer except broadcast and
+   * multicast ones. With sync it waits for every peer's acknowledgement and
+   * returns false if any is missing; broadcast is always true.
+   */
+  send(msg: Bytes | string): boolean;
+  send(mac: Bytes | null, msg: Bytes | string, sync?: boolean): boolean;
+  send(...args: unknown[]): boolean {
+    const radio = this.#radio("send");
+    const [mac, message, sync] = args.length === 1 ? [null, args[0], true] : [args[0], args[1], args.length > 2 ? args[2] : true];
+    const destination = mac === null || mac === undefined ? null : macOf(mac, "send");
+    const data = this.check(message, "send");
+    const result = radio.send(destination, data, !!sync);
+    if (result > 1) throw new ESPNowError(result, destination ? `send to ${macText(destination)}` : "send");
+    return result === 0;
+  }
+
+  /** Check a message: bytes (or a string, sent as UTF-8) of 1..MAX_DATA_LEN bytes. */
+  protected check(message: unknown, what: string): Uint8Array {
+    const data = bytesOf(message, `${what}: msg`, true);
+    if (data.length < 1 || data.length > MAX_DATA_LEN) throw new RangeError(`${what}: msg must be 1..${MAX_DATA_LEN} bytes, got ${data.length}`);
+    return data;
+  }
+
+  /** [tx_pkts, tx_responses, tx_failures, rx_packets, rx_dropped_packets]. */
+  stats(): [number, number, number, number, number] {
+    return shared.radio ? shared.radio.stats() : [0, 0, 0, 0, 0];
+  }
+
+  /* ---- peers ---- */
+
+  /** Set the primary master key (16 bytes). */
+  set_pmk(pmk: Bytes | string): void {
+    const key = keyBytes(pmk, "set_pmk: pmk");
+    this.#check(this.#radio("set_pmk").setPMK(key), "set_pmk");
+  }
+
+  /** add_peer(mac, lmk?, channel?, ifidx?, encrypt?) or add_peer(mac, {lmk, channel, ifidx, encrypt}). */
+  add_peer(mac: Bytes, lmk?: PeerOptions | PeerOptions["lmk"], channel?: number | null, ifidx?: number | null, encrypt?: boolean | null): void {
+    const radio = this.#radio("add_peer");
+    const address = macOf(mac, "add_peer");
+    const options = peerOptions(lmk, channel, ifidx, encrypt);
+    const key = lmkOf(options.lmk, "add_peer");
+    const peer = {
+      lmk: key,
+      channel: optionalInteger(options.channel, "add_peer: channel", 0, 14) ?? 0,
+      ifidx: optionalInteger(options.ifidx, "add_peer: ifidx", 0, 1) ?? 0,
+      encrypt: options.encrypt === undefined || options.encrypt === null ? key !== null : !!options.encrypt,
+    };
+    checkEncryption(address, peer.lmk, peer.encrypt, "add_peer");
+    this.#check(radio.addPeer(address, peer.lmk, peer.channel, peer.ifidx, peer.encrypt), `add_peer ${macText(address)}`);
+  }
+
+  /** Change a registered peer; parameters left out (or null) keep their values. */
+  mod_peer(mac: Bytes, lmk?: PeerOptions | PeerOptions["lmk"], channel?: number | null, ifidx?: number | null, encrypt?: boolean | null): void {
+    const [address, oldKey, oldChannel, oldIfidx, oldEncrypt] = this.get_peer(mac);
+    const options = peerOptions(lmk, channel, ifidx, encrypt);
+    const keep = options.lmk === undefined || options.lmk === null;
+    const key = keep ? (oldKey.length ? oldKey : null) : lmkOf(options.lmk, "mod_peer");
+    const crypt = options.encrypt === undefined || options.encrypt === null ? (keep ? oldEncrypt : key !== null) : !!options.encrypt;
+    const newChannel = optionalInteger(options.channel, "mod_peer: channel", 0, 14) ?? oldChannel;
+    const newIfidx = optionalInteger(options.ifidx, "mod_peer: ifidx", 0, 1) ?? oldIfidx;
+    checkEncryption(address, key, crypt, "mod_peer");
+    this.#check(this.#radio("mod_peer").modPeer(address, key, newChannel, newIfidx, crypt), `mod_peer ${macText(address)}`);
+  }
+
+  /** Unregister a peer. */
+  del_peer(mac: Bytes): void {
+    const radio = this.#radio("del_peer");
+    const address = macOf(mac, "del_peer");
+    this.#check(radio.delPeer(address), `del_peer ${macText(address)}`);
+  }
+
+  /** [mac, lmk, channel, ifidx, encrypt] of a registered peer (lmk is empty when not encrypted). */
+  get_peer(mac: Bytes): PeerInfo {
+    const radio = this.#radio("get_peer");
+    const address = macOf(mac, "get_peer");
+    const out: unknown[] = [];
+    this.#check(radio.getPeer(address, out), `get_peer ${macText(address)}`);
+    return peerInfo(out);
+  }
+
+  /** Every registered peer, as get_peer() gives them. */
+  get_peers(): PeerInfo[] {
+    const radio = this.#radio("get_peers");
+    const peers: PeerInfo[] = [];
+    for (let first = true; ; first = false) {
+      const out: unknown[] = [];
+      if (radio.fetchPeer(first, out)) break;
+      peers.push(peerInfo(out));
+    }
+    return peers;
+  }
+
+  /** [number of peers, number of encrypted peers]. */
+  peer_count(): [number, number] {
+    const out = [0, 0];
+    this.#check(this.#radio("peer_count").peerCount(out), "peer_count");
+    return out as [number, number];
+  }
+
+  /* ---- callbacks ---- */
+
+  /** Call callback(this) as soon as possible after a message arrives (null: stop). Read everything waiting, with irecv(0), in it. */
+  irq(callback: ((e: ESPNow) => void) | null): void {
+    if (callback !== null && typeof callback !== "function") throw new TypeError("irq: callback must be a function or null");
+    shared.irq = callback;
+    shared.irqTarget = this;
+  }
+
+  /** Pycom-style: call callback(mac, delivered) once for every message sent (null: stop). delivered means the peer's radio acknowledged it. */
+  on_send(callback: ((mac: Uint8Array, delivered: boolean) => void) | null): void {
+    if (callback !== null && typeof callback !== "function") throw new TypeError("on_send: callback must be a function or null");
+    shared.onSend = callback;
+    shared.radio?.logSends(callback !== null);
+  }
+
+  /* ---- for subclasses (AIOESPNow) ---- */
+
+  /** Be told of every native wake-up (WAKE_RECEIVE, WAKE_SEND bits). */
+  protected listen(listener: Wake, on: boolean): void {
+    if (on) shared.listeners.add(listener);
+    else shared.listeners.delete(listener);
+  }
+
+  /** The open radio, or ESPNowError ESP_ERR_ESPNOW_NOT_INIT naming the call. */
+  protected get radio(): Radio {
+    return this.#radio("ESPNow");
+  }
+
+  /* ---- internals ---- */
+
+  #radio(what: string): Radio {
+    if (!shared.radio) throw new ESPNowError(ERR_NOT_INIT, `${what}: ESP-NOW is not active (call active(true) first)`);
+    return shared.radio;
+  }
+
+  #check(error: number, what: string): void {
+    if (error) throw new ESPNowError(error, what);
+  }
+
+  #read(target: Uint8Array | ArrayBuffer, timeout_ms: number | null | undefined, resize: boolean, what: string): number {
+    const radio = this.#radio(what);
+    let timeout = shared.timeout;
+    if (timeout_ms !== undefined && timeout_ms !== null) {
+      if (typeof timeout_ms !== "number" || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
+      timeout = timeout_ms < 0 ? -1 : Math.min(Math.floor(timeout_ms), 0x7fffffff);
+    }
+    return radio.read(target, shared.metaBytes, timeout < 0 ? -1 : timeout, resize);
+  }
+
+  /** The sender of the message just read: its interned mac, with peers_table updated. */
+  #received(): Uint8Array {
+    const meta = shared.meta;
+    const mac = intern(meta[0]);
+    const entry = shared.peersTable.get(mac);
+    if (entry) {
+      entry[0] = meta[1];
+      entry[1] = meta[2];
+    } else shared.peersTable.set(mac, [meta[1], meta[2]]);
+    return mac;
+  }
+}
+
+function isPhyRate(rate: number): boolean {
+  return (rate >= 0 && rate <= 3) || (rate >= 5 && rate <= 0x1f) || rate === 0x29 || rate === 0x2a;
+}
+
+function peerOptions(lmk: unknown, channel: unknown, ifidx: unknown, encrypt: unknown): PeerOptions {
+  if (lmk !== null && typeof lmk === "object" && !(lmk instanceof Uint8Array) && !(lmk instanceof ArrayBuffer)) {
+    for (const name of Object.keys(lmk)) {
+      if (!["lmk", "channel", "ifidx", "encrypt"].includes(name)) throw new RangeError(`unknown peer parameter "${name}"; expected lmk, channel, ifidx or encrypt`);
+    }
+    return lmk as PeerOptions;
+  }
+  return { lmk: lmk as PeerOptions["lmk"], channel: channel as number, ifidx: ifidx as number, encrypt: encrypt as boolean };
+}
+
+/** MicroPython: a 16-byte key, or any false value (None, False, b'') for none. */
+function lmkOf(value: unknown, what: string): Uint8Array | null {
+  if (!value) return null;
+  if ((value instanceof Uint8Array || value instanceof ArrayBuffer) && value.byteLength === 0) return null;
+  if (value === true) throw new TypeError(`${what}: lmk must be ${KEY_LEN} bytes or a false value, got true`);
+  return keyBytes(value, `${what}: lmk`);
+}
+
+function checkEncryption(mac: Uint8Array, lmk: Uint8Array | null, encrypt: boolean, what: string): void {
+  if (encrypt && !lmk) throw new RangeError(`${what}: encrypt needs a ${KEY_LEN}-byte lmk`);
+  if (encrypt && (mac[0] & 1)) throw new RangeError(`${what}: ${macText(mac)} is a broadcast/multicast address, which cannot be encrypted`);
+}
+
+function peerInfo(out: unknown[]): PeerInfo {
+  const mac = intern(keyOf(new Uint8Array(out[0] as ArrayBuffer)));
+  return [mac, new Uint8Array(out[1] as ArrayBuffer), out[2] as number, out[3] as number, out[4] as boolean];
+}

@@ -1,0 +1,467 @@
+/*
+ * The host functions behind native.js: the same on every platform. They copy
+ * between JS buffers and the core (receive ring, send counters, send log) and
+ * call the radio glue (espnow_radio.h). Argument shapes and API semantics are
+ * checked in espnow.ts; here every length is checked again before a copy.
+ *
+ * Results: methods that talk to the radio return an ESP-IDF error number
+ * (0 is ESP_OK) for espnow.ts to turn into an ESPNowError.
+ *
+ * Threads: host functions run on the JS thread. wake() runs on the radio task:
+ * it signals a blocked recv()/send() and posts deliver() to the machine. One
+ * record is open at a time (there is one radio); deliver() ignores posts that
+ * outlive the record they were made for.
+ */
+
+#include "xsmc.h"
+#include "xsHost.h"
+
+#include "core/espnow_radio.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifndef MODDEF_ESPNOW_SEND_TIMEOUT_MS
+	/* How long a sync send waits for the radio's send-complete callbacks. */
+	#define MODDEF_ESPNOW_SEND_TIMEOUT_MS (2000)
+#endif
+
+#define RXBUF_MIN (ESPNOW_RING_MIN_SIZE)
+#define RXBUF_MAX (1024 * 1024)
+
+typedef struct modESPNowRecord {
+	espnowCoreRecord core;
+	xsMachine *the;
+	xsSlot onWake;
+	uint32_t completionsSeen;	/* JS thread: completions already reported to onWake */
+	bool started;
+	uint32_t rxbufSize;
+	uint8_t rxbuf[];
+} modESPNowRecord, *modESPNow;
+
+static modESPNow gOpen = NULL;
+
+void xs_espnow_destructor(void *data)
+{
+	modESPNow espnow = data;
+	if (!espnow)
+		return;
+	if (espnow->started)
+		espnow_radio_deinit();
+	if (gOpen == espnow)
+		gOpen = NULL;
+	espnow_radio_free(espnow);
+}
+
+static modESPNow getRecord(xsMachine *the)
+{
+	modESPNow espnow = xsmcGetHostDataValidate(xsThis, xs_espnow_destructor);
+	if (!espnow)
+		xsUnknownError("closed");
+	return espnow;
+}
+
+/* ---- waking JS ---- */
+
+static void deliver(void *the, void *refcon, uint8_t *message, uint16_t length)
+{
+	modESPNow espnow = refcon;
+	(void)message, (void)length;
+	if (espnow != gOpen)
+		return;
+	uint32_t reasons = espnow_core_acknowledge(&espnow->core);
+	/* A blocking recv() or send() may have taken the wake: look at the state. */
+	if (espnow_ring_available(&espnow->core.ring) > 0)
+		reasons |= ESPNOW_WAKE_RECEIVE;
+	uint32_t completions = espnow_tx_stats_completions(&espnow->core.tx);
+	if (completions != espnow->completionsSeen) {
+		espnow->completionsSeen = completions;
+		reasons |= ESPNOW_WAKE_SEND;
+	}
+	if (!reasons)
+		return;
+	xsBeginHost(the);
+	xsCallFunction1(espnow->onWake, xsUndefined, xsInteger(reasons));
+	xsEndHost(the);
+}
+
+static void wake(void *refcon)
+{
+	modESPNow espnow = refcon;
+	espnow_radio_signal();
+	modMessagePostToMachine(espnow->the, NULL, 0, deliver, espnow);
+}
+
+/* ---- lifecycle ---- */
+
+/* new Radio(rxbuf, onWake): allocate the record and its ring. */
+void xs_espnow(xsMachine *the)
+{
+	xsIntegerValue rxbuf = xsmcToInteger(xsArg(0));
+	if (rxbuf < RXBUF_MIN || rxbuf > RXBUF_MAX)
+		xsRangeError("rxbuf must be %d..%d bytes, got %d", RXBUF_MIN, RXBUF_MAX, (int)rxbuf);
+	if (gOpen)
+		xsUnknownError("ESP-NOW is already open");
+	modESPNow espnow = espnow_radio_alloc(sizeof(modESPNowRecord) + (size_t)rxbuf);
+	if (!espnow)
+		xsUnknownError("no memory for a %d-byte rxbuf", (int)rxbuf);
+	espnow->the = the;
+	espnow->rxbufSize = (uint32_t)rxbuf;
+	espnow->onWake = xsArg(1);
+	xsRemember(espnow->onWake);
+	xsmcSetHostData(xsThis, espnow);
+	gOpen = espnow;
+}
+
+/* start(): ESP-NOW on; returns an ESP-IDF error number. */
+void xs_espnow_start(xsMachine *the)
+{
+	modESPNow espnow = getRecord(the);
+	int result = ESPNOW_ESP_OK;
+	if (!espnow->started) {
+		if (ESPNOW_RING_OK != espnow_core_init(&espnow->core, espnow->rxbuf, espnow->rxbufSize, wake, espnow))
+			result = ESPNOW_ESP_ERR_INVALID_ARG;
+		else
+			result = espnow_radio_init(&espnow->core);
+		espnow->started = result == ESPNOW_ESP_OK;
+		espnow->completionsSeen = 0;
+	}
+	xsmcSetInteger(xsResult, result);
+}
+
+/* close(): ESP-NOW off (peers forgotten), ring freed. */
+void xs_espnow_close(xsMachine *the)
+{
+	modESPNow espnow = xsmcGetHostDataValidate(xsThis, xs_espnow_destructor);
+	if (!espnow)
+		return;
+	xsForget(espnow->onWake);
+	xs_espnow_destructor(espnow);
+	xsmcSetHostData(xsThis, NULL);
+}
+
+/* ---- receiving ---- */
+
+static void setMeta(xsMachine *the, xsSlot *meta, const espnowRxInfoRecord *info)
+{
+	void *data;
+	xsUnsignedValue size;
+	double values[3] = { 0, info->rssi, info->timestamp };
+	for (int i = 0; i < ESPNOW_MAC_LEN; i++)
+		values[0] = values[0] * 256 + info->mac[i];
+	xsmcGetBufferWritable(*meta, &data, &size);
+	if (size < sizeof(values))
+		xsRangeError("meta must hold 3 numbers");
+	memcpy(data, values, sizeof(values));
+}
+
+/* read(target, meta, timeoutMs, resize): copy the oldest message into target
+   (an ArrayBuffer made resizable to MAX_DATA_LEN if resize, else any buffer
+   big enough), store [mac as a 48-bit number, rssi, timestamp] in meta (a
+   Float64Array(3)). Returns the length; 0 if none came within timeoutMs
+   (negative: wait forever); -length if target is too small (nothing read). */
+void xs_espnow_read(xsMachine *the)
+{
+	modESPNow espnow = getRecord(the);
+	xsIntegerValue timeout = xsmcToInteger(xsArg(2));
+	xsBooleanValue resize = xsmcTest(xsArg(3));
+	uint32_t started = espnow_radio_millis();
+	espnowRxInfoRecord info;
+
+	for (;;) {
+		espnow_core_acknowledge(&espnow->core);
+		int result = espnow_ring_peek(&espnow->core.ring, &info);
+		if (ESPNOW_RING_OK == result) {
+			void *data;
+			xsUnsignedValue capacity;
+			if (resize)
+				xsmcSetArrayBufferLength(xsArg(0), info.length);
+			xsmcGetBufferWritable(xsArg(0), &data, &capacity);
+			if (capacity < info.length) {
+				xsmcSetInteger(xsResult, -(xsIntegerValue)info.length);
+				return;
+			}
+			result = espnow_ring_read(&espnow->core.ring, &info, data, capacity);
+			if (result > 0) {
+				setMeta(the, &xsArg(1), &info);
+				xsmcSetInteger(xsResult, info.length);
+				return;
+			}
+		}
+		if (ESPNOW_RING_CORRUPT == result) {
+			espnow_ring_flush(&espnow->core.ring);
+			continue;
+		}
+		if (ESPNOW_RING_EMPTY != result)
+			xsUnknownError("receive ring: error %d", result);
+		if (timeout == 0)
+			break;
+		int32_t remaining = -1;
+		if (timeout > 0) {
+			uint32_t elapsed = espnow_radio_millis() - started;
+			if (elapsed >= (uint32_t)timeout)
+				break;
+			remaining = timeout - (int32_t)elapsed;
+		}
+		espnow_radio_wait(remaining);
+	}
+	xsmcSetInteger(xsResult, 0);
+}
+
+/* any(): a message is waiting. */
+void xs_espnow_any(xsMachine *the)
+{
+	modESPNow espnow = getRecord(the);
+	xsmcSetBoolean(xsResult, espnow_ring_available(&espnow->core.ring) > 0);
+}
+
+/* ---- sending ---- */
+
+static const uint8_t *getMAC(xsMachine *the, xsSlot *slot)
+{
+	void *data;
+	xsUnsignedValue size;
+	xsmcGetBufferReadable(*slot, &data, &size);
+	if (size != ESPNOW_MAC_LEN)
+		xsRangeError("mac must be %d bytes, got %d", ESPNOW_MAC_LEN, (int)size);
+	return data;
+}
+
+static const uint8_t *getKey(xsMachine *the, xsSlot *slot)
+{
+	void *data;
+	xsUnsignedValue size;
+	xsmcGetBufferReadable(*slot, &data, &size);
+	if (size != ESPNOW_KEY_LEN)
+		xsRangeError("key must be %d bytes, got %d", ESPNOW_KEY_LEN, (int)size);
+	return data;
+}
+
+/* Wait until every frame sent so far has completed. */
+static bool settle(modESPNow espnow, uint32_t timeoutMs)
+{
+	uint32_t started = espnow_radio_millis();
+	for (;;) {
+		espnow_core_acknowledge(&espnow->core);
+		uint32_t sent = atomic_load_explicit(&espnow->core.tx.packets, memory_order_relaxed);
+		if (espnow_tx_stats_completions(&espnow->core.tx) == sent)
+			return true;
+		uint32_t elapsed = espnow_radio_millis() - started;
+		if (elapsed >= timeoutMs)
+			return false;
+		espnow_radio_wait((int32_t)(timeoutMs - elapsed));
+	}
+}
+
+/* send(mac or null, message, sync): to one peer, or (null) to every
+   registered unicast peer. Returns 0 (queued; for sync: every peer
+   acknowledged), 1 (sync: some peer did not) or an ESP-IDF error number. */
+void xs_espnow_send(xsMachine *the)
+{
+	modESPNow espnow = getRecord(the);
+	xsBooleanValue sync = xsmcTest(xsArg(2));
+	uint8_t destinations[ESPNOW_MAX_PEERS][ESPNOW_MAC_LEN];
+	int count = 0;
+	const void *data;
+	xsUnsignedValue length;
+
+	xsmcGetBufferReadable(xsArg(1), (void **)&data, &length);
+	if (length < 1 || length > espnow_radio_max_data_len())
+		xsRangeError("message must be 1..%d bytes, got %d", (int)espnow_radio_max_data_len(), (int)length);
+
+	if (xsmcTest(xsArg(0)))
+		memcpy(destinations[count++], getMAC(the, &xsArg(0)), ESPNOW_MAC_LEN);
+	else {
+		espnowPeerRecord peer;
+		for (bool first = true; ESPNOW_ESP_OK == espnow_radio_fetch_peer(first, &peer); first = false) {
+			if (!(peer.mac[0] & 1) && count < ESPNOW_MAX_PEERS)
+				memcpy(destinations[count++], peer.mac, ESPNOW_MAC_LEN);
+		}
+	}
+
+	uint32_t failures = 0;
+	if (sync) {
+		settle(espnow, MODDEF_ESPNOW_SEND_TIMEOUT_MS);
+		failures = atomic_load_explicit(&espnow->core.tx.failures, memory_order_acquire);
+	}
+	for (int i = 0; i < count; i++) {
+		int result = espnow_radio_send(destinations[i], data, length);
+		if (result != ESPNOW_ESP_OK) {
+			xsmcSetInteger(xsResult, result);
+			return;
+		}
+		espnow_tx_stats_sent(&espnow->core.tx);
+	}
+	int result = 0;
+	if (sync) {
+		if (!settle(espnow, MODDEF_ESPNOW_SEND_TIMEOUT_MS))
+			result = 1;
+		else if (atomic_load_explicit(&espnow->core.tx.failures, memory_order_acquire) != failures)
+			result = 1;
+	}
+	xsmcSetInteger(xsResult, result);
+}
+
+/* logSends(on): keep each send's outcome for nextSendStatus(). */
+void xs_espnow_log_sends(xsMachine *the)
+{
+	espnow_core_log_sends(&getRecord(the)->core, xsmcTest(xsArg(0)));
+}
+
+/* nextSendStatus(meta): the oldest kept outcome as [mac as a number,
+   delivered 0/1] in meta (a Float64Array); false if there is none. */
+void xs_espnow_next_send_status(xsMachine *the)
+{
+	modESPNow espnow = getRecord(the);
+	espnowSendStatusRecord status;
+	if (ESPNOW_RING_OK != espnow_core_next_send_status(&espnow->core, &status)) {
+		xsmcSetFalse(xsResult);
+		return;
+	}
+	espnowRxInfoRecord info = { .rssi = status.delivered };
+	memcpy(info.mac, status.mac, ESPNOW_MAC_LEN);
+	setMeta(the, &xsArg(0), &info);
+	xsmcSetTrue(xsResult);
+}
+
+/* stats(): [tx_pkts, tx_responses, tx_failures, rx_packets, rx_dropped]. */
+void xs_espnow_stats(xsMachine *the)
+{
+	modESPNow espnow = getRecord(the);
+	espnowStatsRecord stats;
+	espnow_stats_snapshot(&espnow->core.tx, &espnow->core.ring, &stats);
+	uint32_t values[5] = { stats.txPackets, stats.txResponses, stats.txFailures, stats.rxPackets, stats.rxDropped };
+	xsmcVars(1);
+	xsmcSetNewArray(xsResult, 5);
+	for (int i = 0; i < 5; i++) {
+		xsmcSetNumber(xsVar(0), values[i]);
+		xsmcSetIndex(xsResult, i, xsVar(0));
+	}
+}
+
+/* ---- peers ---- */
+
+void xs_espnow_set_pmk(xsMachine *the)
+{
+	getRecord(the);
+	xsmcSetInteger(xsResult, espnow_radio_set_pmk(getKey(the, &xsArg(0))));
+}
+
+/* (mac, lmk or null, channel, ifidx, encrypt) -> the peer record */
+static void getPeerArguments(xsMachine *the, espnowPeerRecord *peer)
+{
+	memset(peer, 0, sizeof(*peer));
+	memcpy(peer->mac, getMAC(the, &xsArg(0)), ESPNOW_MAC_LEN);
+	if (xsmcTest(xsArg(1)))
+		memcpy(peer->lmk, getKey(the, &xsArg(1)), ESPNOW_KEY_LEN);
+	xsIntegerValue channel = xsmcToInteger(xsArg(2));
+	xsIntegerValue ifidx = xsmcToInteger(xsArg(3));
+	if (channel < 0 || channel > 14)
+		xsRangeError("channel must be 0..14, got %d", (int)channel);
+	if (ifidx != ESPNOW_IF_STA && ifidx != ESPNOW_IF_AP)
+		xsRangeError("ifidx must be 0 or 1, got %d", (int)ifidx);
+	peer->channel = (uint8_t)channel;
+	peer->ifidx = (uint8_t)ifidx;
+	peer->encrypt = xsmcTest(xsArg(4));
+}
+
+void xs_espnow_add_peer(xsMachine *the)
+{
+	espnowPeerRecord peer;
+	getRecord(the);
+	getPeerArguments(the, &peer);
+	xsmcSetInteger(xsResult, espnow_radio_add_peer(&peer));
+}
+
+void xs_espnow_mod_peer(xsMachine *the)
+{
+	espnowPeerRecord peer;
+	getRecord(the);
+	getPeerArguments(the, &peer);
+	xsmcSetInteger(xsResult, espnow_radio_mod_peer(&peer));
+}
+
+void xs_espnow_del_peer(xsMachine *the)
+{
+	getRecord(the);
+	xsmcSetInteger(xsResult, espnow_radio_del_peer(getMAC(the, &xsArg(0))));
+}
+
+/* out = [mac ArrayBuffer, lmk ArrayBuffer, channel, ifidx, encrypt] */
+static void setPeer(xsMachine *the, xsSlot *out, const espnowPeerRecord *peer)
+{
+	xsmcVars(1);
+	xsmcSetArrayBuffer(xsVar(0), peer->mac, ESPNOW_MAC_LEN);
+	xsmcSetIndex(*out, 0, xsVar(0));
+	xsmcSetArrayBuffer(xsVar(0), peer->lmk, peer->encrypt ? ESPNOW_KEY_LEN : 0);
+	xsmcSetIndex(*out, 1, xsVar(0));
+	xsmcSetInteger(xsVar(0), peer->channel);
+	xsmcSetIndex(*out, 2, xsVar(0));
+	xsmcSetInteger(xsVar(0), peer->ifidx);
+	xsmcSetIndex(*out, 3, xsVar(0));
+	xsmcSetBoolean(xsVar(0), peer->encrypt);
+	xsmcSetIndex(*out, 4, xsVar(0));
+}
+
+/* getPeer(mac, out): fills out (see setPeer); returns an error number. */
+void xs_espnow_get_peer(xsMachine *the)
+{
+	espnowPeerRecord peer;
+	getRecord(the);
+	int result = espnow_radio_get_peer(getMAC(the, &xsArg(0)), &peer);
+	if (ESPNOW_ESP_OK == result)
+		setPeer(the, &xsArg(1), &peer);
+	xsmcSetInteger(xsResult, result);
+}
+
+/* fetchPeer(first, out): the first or next registered peer into out;
+   ESP_ERR_ESPNOW_NOT_FOUND after the last. */
+void xs_espnow_fetch_peer(xsMachine *the)
+{
+	espnowPeerRecord peer;
+	getRecord(the);
+	int result = espnow_radio_fetch_peer(xsmcTest(xsArg(0)), &peer);
+	if (ESPNOW_ESP_OK == result)
+		setPeer(the, &xsArg(1), &peer);
+	xsmcSetInteger(xsResult, result);
+}
+
+/* peerCount(out): out = [total, encrypted]; returns an error number. */
+void xs_espnow_peer_count(xsMachine *the)
+{
+	int total = 0, encrypted = 0;
+	getRecord(the);
+	int result = espnow_radio_peer_count(&total, &encrypted);
+	xsmcVars(1);
+	xsmcSetInteger(xsVar(0), total);
+	xsmcSetIndex(xsArg(0), 0, xsVar(0));
+	xsmcSetInteger(xsVar(0), encrypted);
+	xsmcSetIndex(xsArg(0), 1, xsVar(0));
+	xsmcSetInteger(xsResult, result);
+}
+
+void xs_espnow_set_rate(xsMachine *the)
+{
+	getRecord(the);
+	xsmcSetInteger(xsResult, espnow_radio_set_rate(xsmcToInteger(xsArg(0))));
+}
+
+/* maxDataLength(): 250, or 1470 where the radio speaks ESP-NOW v2. */
+void xs_espnow_max_data_len(xsMachine *the)
+{
+	xsmcSetInteger(xsResult, (xsIntegerValue)espnow_radio_max_data_len());
+}
+
+/* errorName(errno): "ESP_ERR_ESPNOW_NOT_FOUND", ... ("ESP_ERR_0x..." if unknown). */
+void xs_espnow_error_name(xsMachine *the)
+{
+	xsIntegerValue number = xsmcToInteger(xsArg(0));
+	const char *name = espnow_error_name(number);
+	if (name)
+		xsmcSetString(xsResult, (char *)name);
+	else {
+		char text[24];
+		snprintf(text, sizeof(text), "ESP_ERR_0x%X", (unsigned)number);
+		xsmcSetString(xsResult, text);
+	}
+}

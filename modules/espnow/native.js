@@ -1,0 +1,29 @@
+/*
+ * The host functions of modESPNow.c: the only `@` declarations of ESP-NOW.
+ * espnow.ts gives them their API; see there for the shapes.
+ */
+
+class Radio @ "xs_espnow_destructor" {
+	constructor(rxbuf, onWake) @ "xs_espnow";
+	start() @ "xs_espnow_start";
+	close() @ "xs_espnow_close";
+	read(target, meta, timeoutMs, resize) @ "xs_espnow_read";
+	any() @ "xs_espnow_any";
+	send(mac, message, sync) @ "xs_espnow_send";
+	logSends(on) @ "xs_espnow_log_sends";
+	nextSendStatus(meta) @ "xs_espnow_next_send_status";
+	stats() @ "xs_espnow_stats";
+	setPMK(pmk) @ "xs_espnow_set_pmk";
+	addPeer(mac, lmk, channel, ifidx, encrypt) @ "xs_espnow_add_peer";
+	modPeer(mac, lmk, channel, ifidx, encrypt) @ "xs_espnow_mod_peer";
+	delPeer(mac) @ "xs_espnow_del_peer";
+	getPeer(mac, out) @ "xs_espnow_get_peer";
+	fetchPeer(first, out) @ "xs_espnow_fetch_peer";
+	peerCount(out) @ "xs_espnow_peer_count";
+	setRate(rate) @ "xs_espnow_set_rate";
+	static maxDataLength() @ "xs_espnow_max_data_len";
+	static errorName(errno) @ "xs_espnow_error_name";
+}
+Object.freeze(Radio.prototype);
+
+export default Radio;

@@ -1,0 +1,338 @@
+/*
+ * espnow_radio for the simulator: ESP-NOW over the simulated air (sim_air.h,
+ * shared with the WLAN glue). It keeps the peer list and enforces ESP-IDF's
+ * rules and limits itself, as esp_now_* does on a chip; the air decides
+ * delivery, ACKs, airtime and encryption.
+ *
+ * Threads: espnow_radio_* run on the JS thread; the air's receive thread
+ * (the simulated Wi-Fi task) calls received() and sent(), which feed the core.
+ * The in-flight table, written by both, has its own mutex.
+ */
+
+#include "espnow_radio.h"
+#include "sim_air.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define IN_FLIGHT (64)		/* frames queued and not yet completed, as the Wi-Fi TX queue */
+
+typedef struct {
+	uint32_t seq;
+	uint8_t mac[ESPNOW_MAC_LEN];
+	bool used;
+} inFlightRecord;
+
+static struct {
+	espnowCore core;
+	bool on;
+	espnowPeerRecord peers[ESPNOW_MAX_PEERS];
+	int peerCount;
+	int fetchIndex;
+
+	pthread_mutex_t mutex;		/* inFlight, nextSeq */
+	inFlightRecord inFlight[IN_FLIGHT];
+	uint32_t nextSeq;
+
+	pthread_mutex_t waitMutex;
+	pthread_cond_t waitCondition;
+	bool signalled;
+} gRadio = {
+	.mutex = PTHREAD_MUTEX_INITIALIZER,
+	.waitMutex = PTHREAD_MUTEX_INITIALIZER,
+	.waitCondition = PTHREAD_COND_INITIALIZER,
+};
+
+/* ---- the air's receive thread ---- */
+
+static void received(void *refcon, const uint8_t src[6], int8_t rssi, const uint8_t *data, size_t length)
+{
+	(void)refcon;
+	espnow_core_on_receive(gRadio.core, src, rssi, sim_air_millis(), data, length);
+}
+
+static void sent(void *refcon, uint32_t seq, bool delivered)
+{
+	uint8_t mac[ESPNOW_MAC_LEN];
+	bool found = false;
+	(void)refcon;
+	pthread_mutex_lock(&gRadio.mutex);
+	for (int i = 0; i < IN_FLIGHT; i++) {
+		if (gRadio.inFlight[i].used && gRadio.inFlight[i].seq == seq) {
+			memcpy(mac, gRadio.inFlight[i].mac, ESPNOW_MAC_LEN);
+			gRadio.inFlight[i].used = false;
+			found = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&gRadio.mutex);
+	if (found)
+		espnow_core_on_send_complete(gRadio.core, mac, delivered);
+}
+
+static const simAirListenerRecord gListener = { received, sent, NULL };
+
+/* ---- peers ---- */
+
+static bool isGroup(const uint8_t mac[ESPNOW_MAC_LEN])
+{
+	return mac[0] & 1;
+}
+
+static espnowPeer findPeer(const uint8_t mac[ESPNOW_MAC_LEN])
+{
+	for (int i = 0; i < gRadio.peerCount; i++) {
+		if (!memcmp(gRadio.peers[i].mac, mac, ESPNOW_MAC_LEN))
+			return &gRadio.peers[i];
+	}
+	return NULL;
+}
+
+static int encryptedCount(void)
+{
+	int count = 0;
+	for (int i = 0; i < gRadio.peerCount; i++)
+		count += gRadio.peers[i].encrypt;
+	return count;
+}
+
+/* The checks esp_now_add_peer and esp_now_mod_peer share. */
+static int checkPeer(const espnowPeerRecord *peer, bool wasEncrypted)
+{
+	if (peer->ifidx > ESPNOW_IF_AP || peer->channel > 14)
+		return ESPNOW_ESP_ERR_ESPNOW_ARG;
+	if (peer->encrypt && isGroup(peer->mac))
+		return ESPNOW_ESP_ERR_ESPNOW_ARG;
+	if (peer->channel && peer->channel != sim_air_channel())
+		return ESPNOW_ESP_ERR_ESPNOW_CHAN;
+	if (peer->encrypt && !wasEncrypted && encryptedCount() >= ESPNOW_MAX_ENCRYPTED_PEERS)
+		return ESPNOW_ESP_ERR_ESPNOW_FULL;
+	return ESPNOW_ESP_OK;
+}
+
+static int tellKey(const espnowPeerRecord *peer)
+{
+	return sim_air_set_peer_key(peer->mac, peer->encrypt ? peer->lmk : NULL) ? ESPNOW_ESP_ERR_ESPNOW_INTERNAL : ESPNOW_ESP_OK;
+}
+
+/* ---- espnow_radio.h ---- */
+
+int espnow_radio_init(espnowCore core)
+{
+	if (gRadio.on)
+		return ESPNOW_ESP_OK;
+	if (sim_air_connect())
+		return ESPNOW_ESP_ERR_WIFI_NOT_INIT;
+	gRadio.core = core;
+	sim_air_listen(&gListener);
+	if (sim_air_set_flags(SIM_AIR_ESPNOW_ON, 0)) {
+		sim_air_listen(NULL);
+		return ESPNOW_ESP_ERR_ESPNOW_INTERNAL;
+	}
+	gRadio.on = true;
+	return ESPNOW_ESP_OK;
+}
+
+int espnow_radio_deinit(void)
+{
+	if (!gRadio.on)
+		return ESPNOW_ESP_OK;
+	sim_air_set_flags(0, SIM_AIR_ESPNOW_ON);
+	sim_air_listen(NULL);
+	gRadio.on = false;
+	gRadio.core = NULL;
+	gRadio.peerCount = 0;
+	pthread_mutex_lock(&gRadio.mutex);
+	memset(gRadio.inFlight, 0, sizeof(gRadio.inFlight));
+	pthread_mutex_unlock(&gRadio.mutex);
+	return ESPNOW_ESP_OK;
+}
+
+int espnow_radio_send(const uint8_t *mac, const uint8_t *data, size_t length)
+{
+	if (!gRadio.on)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	if (!mac || !data || length < 1 || length > espnow_radio_max_data_len())
+		return ESPNOW_ESP_ERR_ESPNOW_ARG;
+	espnowPeer peer = findPeer(mac);
+	if (!peer)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND;
+	if (!(sim_air_flags() & (peer->ifidx == ESPNOW_IF_AP ? SIM_AIR_AP_ON : SIM_AIR_STA_ON)))
+		return ESPNOW_ESP_ERR_ESPNOW_IF;
+	if (peer->channel && peer->channel != sim_air_channel())
+		return ESPNOW_ESP_ERR_ESPNOW_CHAN;
+
+	int slot = -1;
+	uint32_t seq = 0;
+	pthread_mutex_lock(&gRadio.mutex);
+	for (int i = 0; i < IN_FLIGHT; i++) {
+		if (!gRadio.inFlight[i].used) {
+			slot = i;
+			seq = ++gRadio.nextSeq;
+			gRadio.inFlight[i].seq = seq;
+			memcpy(gRadio.inFlight[i].mac, mac, ESPNOW_MAC_LEN);
+			gRadio.inFlight[i].used = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&gRadio.mutex);
+	if (slot < 0)
+		return ESPNOW_ESP_ERR_ESPNOW_NO_MEM;
+	if (sim_air_send(seq, peer->ifidx, peer->encrypt, mac, data, length)) {
+		pthread_mutex_lock(&gRadio.mutex);
+		gRadio.inFlight[slot].used = false;
+		pthread_mutex_unlock(&gRadio.mutex);
+		return ESPNOW_ESP_ERR_ESPNOW_INTERNAL;
+	}
+	return ESPNOW_ESP_OK;
+}
+
+int espnow_radio_set_pmk(const uint8_t pmk[ESPNOW_KEY_LEN])
+{
+	if (!gRadio.on)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	return sim_air_set_pmk(pmk) ? ESPNOW_ESP_ERR_ESPNOW_INTERNAL : ESPNOW_ESP_OK;
+}
+
+int espnow_radio_add_peer(const espnowPeerRecord *peer)
+{
+	if (!gRadio.on)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	if (findPeer(peer->mac))
+		return ESPNOW_ESP_ERR_ESPNOW_EXIST;
+	if (gRadio.peerCount >= ESPNOW_MAX_PEERS)
+		return ESPNOW_ESP_ERR_ESPNOW_FULL;
+	int result = checkPeer(peer, false);
+	if (result == ESPNOW_ESP_OK && peer->encrypt)
+		result = tellKey(peer);
+	if (result == ESPNOW_ESP_OK)
+		gRadio.peers[gRadio.peerCount++] = *peer;
+	return result;
+}
+
+int espnow_radio_mod_peer(const espnowPeerRecord *peer)
+{
+	if (!gRadio.on)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	espnowPeer existing = findPeer(peer->mac);
+	if (!existing)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND;
+	int result = checkPeer(peer, existing->encrypt);
+	if (result == ESPNOW_ESP_OK && (peer->encrypt || existing->encrypt))
+		result = tellKey(peer);
+	if (result == ESPNOW_ESP_OK)
+		*existing = *peer;
+	return result;
+}
+
+int espnow_radio_del_peer(const uint8_t mac[ESPNOW_MAC_LEN])
+{
+	if (!gRadio.on)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	espnowPeer peer = findPeer(mac);
+	if (!peer)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND;
+	if (peer->encrypt)
+		sim_air_set_peer_key(mac, NULL);
+	*peer = gRadio.peers[--gRadio.peerCount];
+	return ESPNOW_ESP_OK;
+}
+
+int espnow_radio_get_peer(const uint8_t mac[ESPNOW_MAC_LEN], espnowPeer peer)
+{
+	if (!gRadio.on)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	espnowPeer found = findPeer(mac);
+	if (!found)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND;
+	*peer = *found;
+	return ESPNOW_ESP_OK;
+}
+
+int espnow_radio_fetch_peer(bool fromHead, espnowPeer peer)
+{
+	if (!gRadio.on)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	if (fromHead)
+		gRadio.fetchIndex = 0;
+	if (gRadio.fetchIndex >= gRadio.peerCount)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND;
+	*peer = gRadio.peers[gRadio.fetchIndex++];
+	return ESPNOW_ESP_OK;
+}
+
+int espnow_radio_peer_count(int *total, int *encrypted)
+{
+	if (!gRadio.on)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	*total = gRadio.peerCount;
+	*encrypted = encryptedCount();
+	return ESPNOW_ESP_OK;
+}
+
+int espnow_radio_set_rate(int rate)
+{
+	/* wifi_phy_rate_t (802.11b and g rates) -> the air's 500 kbit/s units */
+	static const int8_t units[16] = { 2, 4, 11, 22, -1, 4, 11, 22, 96, 48, 24, 12, 108, 72, 36, 18 };
+	if (!gRadio.on)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	if (rate < 0 || rate > 15 || units[rate] < 0)
+		return ESPNOW_ESP_ERR_NOT_SUPPORTED;
+	return sim_air_set_rate(units[rate]) ? ESPNOW_ESP_ERR_ESPNOW_INTERNAL : ESPNOW_ESP_OK;
+}
+
+void *espnow_radio_alloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+void espnow_radio_free(void *memory)
+{
+	free(memory);
+}
+
+size_t espnow_radio_max_data_len(void)
+{
+	sim_air_connect();
+	return sim_air_version() == 2 ? 1470 : 250;
+}
+
+uint32_t espnow_radio_millis(void)
+{
+	return sim_air_millis();
+}
+
+bool espnow_radio_wait(int32_t timeoutMs)
+{
+	struct timespec until;
+	bool signalled;
+	clock_gettime(CLOCK_REALTIME, &until);
+	if (timeoutMs >= 0) {
+		until.tv_sec += timeoutMs / 1000;
+		until.tv_nsec += (long)(timeoutMs % 1000) * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+	}
+	pthread_mutex_lock(&gRadio.waitMutex);
+	while (!gRadio.signalled) {
+		int error = timeoutMs < 0
+			? pthread_cond_wait(&gRadio.waitCondition, &gRadio.waitMutex)
+			: pthread_cond_timedwait(&gRadio.waitCondition, &gRadio.waitMutex, &until);
+		if (error)
+			break;
+	}
+	signalled = gRadio.signalled;
+	gRadio.signalled = false;
+	pthread_mutex_unlock(&gRadio.waitMutex);
+	return signalled;
+}
+
+void espnow_radio_signal(void)
+{
+	pthread_mutex_lock(&gRadio.waitMutex);
+	gRadio.signalled = true;
+	pthread_cond_signal(&gRadio.waitCondition);
+	pthread_mutex_unlock(&gRadio.waitMutex);
+}

@@ -1,0 +1,474 @@
+/*
+ * sim_air: the node side of the air protocol (tools/air/PROTOCOL.md).
+ * See sim_air.h for the threads and the environment.
+ */
+
+#include "sim_air.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	HELLO = 0x01, STATE = 0x02, SET_PMK = 0x03, SET_PEER_KEY = 0x04, SEND = 0x05, PING = 0x07, BYE = 0x08,
+	ACK = 0x80, WELCOME = 0x81, SEND_STATUS = 0x85, PONG = 0x87, RECV = 0x90, NOTICE = 0x91,
+};
+
+enum { ACK_OK = 0, ACK_NOT_REGISTERED = 1 };
+
+#define HEADER (8)
+#define DATAGRAM (2048)
+#define REQUEST_TIMEOUT_MS (1000)
+#define REQUEST_TRIES (3)
+
+typedef struct {
+	pthread_mutex_t mutex;
+	pthread_cond_t replied;
+	int fd;
+	int connected;				/* 0 not tried, 1 ok, -1 failed */
+	char error[160];
+
+	/* from the environment and WELCOME */
+	uint16_t index;
+	uint8_t chip;
+	uint8_t version;
+	float x, y;
+	char name[33];
+	uint8_t sta[6], ap[6];
+	uint32_t timeoutMs;
+
+	/* interface state, as last acknowledged by the air (or told by NOTICE) */
+	uint8_t flags;
+	uint8_t channel;
+	uint16_t rate;
+
+	/* the one outstanding request (requests come from the JS thread only) */
+	uint16_t nextId;
+	uint16_t pendingId;
+	bool pendingDone;
+	uint8_t reply[DATAGRAM];
+	size_t replyLength;
+
+	pthread_mutex_t listenerMutex;	/* held while a listener runs */
+	simAirListenerRecord listener;
+	bool hasListener;
+
+	pthread_t thread;
+	struct timespec started;
+} simAirRecord;
+
+static simAirRecord gAir = {
+	.mutex = PTHREAD_MUTEX_INITIALIZER,
+	.replied = PTHREAD_COND_INITIALIZER,
+	.listenerMutex = PTHREAD_MUTEX_INITIALIZER,
+	.fd = -1,
+	.version = 2,
+	.channel = 1,
+	.rate = 2,
+};
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static uint32_t get32(const uint8_t *p) { return get16(p) | ((uint32_t)get16(p + 2) << 16); }
+
+static void header(uint8_t *p, uint8_t type, uint16_t id)
+{
+	memcpy(p, "ENAR", 4);
+	p[4] = 1;
+	p[5] = type;
+	put16(p + 6, id);
+}
+
+static const char *envOr(const char *name, const char *otherwise)
+{
+	const char *value = getenv(name);
+	return (value && *value) ? value : otherwise;
+}
+
+static int fail(const char *format, const char *detail)
+{
+	snprintf(gAir.error, sizeof(gAir.error), format, detail);
+	return -1;
+}
+
+/* ---- requests ---- */
+
+static size_t helloMessage(uint8_t *p, uint16_t id)
+{
+	size_t nameLength = strlen(gAir.name);
+	header(p, HELLO, id);
+	put16(p + 8, gAir.index);
+	p[10] = gAir.chip;
+	p[11] = gAir.version;
+	p[12] = gAir.flags;
+	p[13] = gAir.channel;
+	put16(p + 14, gAir.rate);
+	memcpy(p + 16, &gAir.x, 4);
+	memcpy(p + 20, &gAir.y, 4);
+	memset(p + 24, 0, 12);
+	p[36] = (uint8_t)nameLength;
+	memcpy(p + 37, gAir.name, nameLength);
+	return 37 + nameLength;
+}
+
+/* Send a request and wait for the reply with its id. Called with the mutex
+   held; returns the reply's length (0 on timeout). */
+static size_t exchange(uint8_t *message, size_t length)
+{
+	for (int attempt = 0; attempt < REQUEST_TRIES; attempt++) {
+		uint16_t id = ++gAir.nextId;
+		if (!id)
+			id = ++gAir.nextId;
+		put16(message + 6, id);
+		gAir.pendingId = id;
+		gAir.pendingDone = false;
+		if (send(gAir.fd, message, length, 0) < 0)
+			return 0;
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += (long)REQUEST_TIMEOUT_MS % 1000 * 1000000L;
+		until.tv_sec += REQUEST_TIMEOUT_MS / 1000 + until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		while (!gAir.pendingDone) {
+			if (pthread_cond_timedwait(&gAir.replied, &gAir.mutex, &until) == ETIMEDOUT)
+				break;
+		}
+		gAir.pendingId = 0;
+		if (gAir.pendingDone)
+			return gAir.replyLength;
+	}
+	return 0;
+}
+
+static int rehello(void)
+{
+	uint8_t message[DATAGRAM];
+	size_t length = exchange(message, helloMessage(message, 0));
+	if (length < 36 || gAir.reply[5] != WELCOME || gAir.reply[8] != ACK_OK)
+		return -1;
+	return 0;
+}
+
+/* A request answered by ACK. The mutex is held. */
+static int request(uint8_t *message, size_t length, const char *what)
+{
+	for (int round = 0; round < 2; round++) {
+		size_t replied = exchange(message, length);
+		if (replied < 9 || gAir.reply[5] != ACK) {
+			snprintf(gAir.error, sizeof(gAir.error), "%s: the air did not answer", what);
+			return -1;
+		}
+		if (gAir.reply[8] == ACK_OK)
+			return 0;
+		if (gAir.reply[8] != ACK_NOT_REGISTERED || rehello() != 0) {
+			int textLength = replied > 9 ? gAir.reply[9] : 0;
+			if ((size_t)(10 + textLength) > replied)
+				textLength = 0;
+			snprintf(gAir.error, sizeof(gAir.error), "%s: refused by the air: %.*s", what, textLength, (const char *)gAir.reply + 10);
+			return -1;
+		}
+	}
+	return -1;
+}
+
+/* ---- the receive thread ---- */
+
+static void deliverReply(const uint8_t *datagram, size_t length)
+{
+	pthread_mutex_lock(&gAir.mutex);
+	if (gAir.pendingId && get16(datagram + 6) == gAir.pendingId) {
+		memcpy(gAir.reply, datagram, length);
+		gAir.replyLength = length;
+		gAir.pendingDone = true;
+		pthread_cond_signal(&gAir.replied);
+	}
+	pthread_mutex_unlock(&gAir.mutex);
+}
+
+static void dispatch(const uint8_t *d, size_t length)
+{
+	if (length < HEADER || memcmp(d, "ENAR", 4) || d[4] != 1)
+		return;
+	switch (d[5]) {
+	case ACK:
+	case WELCOME:
+		deliverReply(d, length);
+		break;
+	case RECV: {
+		if (length < 34)
+			return;
+		size_t payload = get16(d + 32);
+		if (payload > SIM_AIR_MAX_PAYLOAD || 34 + payload != length)
+			return;
+		pthread_mutex_lock(&gAir.listenerMutex);
+		if (gAir.hasListener)
+			gAir.listener.receive(gAir.listener.refcon, d + 8, (int8_t)d[20], d + 34, payload);
+		pthread_mutex_unlock(&gAir.listenerMutex);
+		break;
+	}
+	case SEND_STATUS:
+		if (length < 25)
+			return;
+		pthread_mutex_lock(&gAir.listenerMutex);
+		if (gAir.hasListener)
+			gAir.listener.sent(gAir.listener.refcon, get32(d + 8), d[12] == 0);
+		pthread_mutex_unlock(&gAir.listenerMutex);
+		break;
+	case NOTICE:
+		if (length < 20)
+			return;
+		pthread_mutex_lock(&gAir.mutex);
+		gAir.channel = d[9];
+		gAir.rate = get16(d + 10);
+		pthread_mutex_unlock(&gAir.mutex);
+		break;
+	default:
+		break;
+	}
+}
+
+static void *receiveLoop(void *unused)
+{
+	(void)unused;
+	static uint8_t datagram[DATAGRAM];
+	uint32_t pingEvery = gAir.timeoutMs / 3;
+	uint32_t lastPing = sim_air_millis();
+	struct pollfd watch = { .fd = gAir.fd, .events = POLLIN };
+	for (;;) {
+		uint32_t now = sim_air_millis();
+		if (now - lastPing >= pingEvery) {
+			uint8_t ping[HEADER];
+			header(ping, PING, 0);
+			send(gAir.fd, ping, sizeof(ping), 0);
+			lastPing = now;
+		}
+		int ready = poll(&watch, 1, (int)pingEvery);
+		if (ready < 0 && errno != EINTR)
+			break;
+		if (ready <= 0)
+			continue;
+		ssize_t length = recv(gAir.fd, datagram, sizeof(datagram), 0);
+		if (length > 0)
+			dispatch(datagram, (size_t)length);
+	}
+	return NULL;
+}
+
+static void sayBye(void)
+{
+	uint8_t bye[HEADER];
+	header(bye, BYE, 0);
+	send(gAir.fd, bye, sizeof(bye), 0);
+}
+
+/* ---- public ---- */
+
+__attribute__((constructor)) static void startClock(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &gAir.started);
+}
+
+uint32_t sim_air_millis(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint32_t)((now.tv_sec - gAir.started.tv_sec) * 1000 + (now.tv_nsec - gAir.started.tv_nsec) / 1000000);
+}
+
+static int connectOnce(void)
+{
+	const char *air = getenv("ESPNOW_AIR");
+	if (!air || !*air)
+		return fail("%s", "no simulated air: ESPNOW_AIR is not set (run the app with espnow-sim run)");
+	char host[64];
+	unsigned port = 0;
+	if (sscanf(air, "%63[^:]:%u", host, &port) != 2 || port == 0 || port > 65535)
+		return fail("ESPNOW_AIR must be host:port, got %s", air);
+	struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	if (inet_pton(AF_INET, host, &address.sin_addr) != 1)
+		return fail("ESPNOW_AIR: %s is not an IPv4 address", host);
+
+	gAir.index = (uint16_t)strtoul(envOr("ESPNOW_NODE_INDEX", "65535"), NULL, 10);
+	gAir.chip = strcmp(envOr("ESPNOW_NODE_CHIP", "esp32"), "esp8266") ? 0 : 1;
+	gAir.version = (uint8_t)(strcmp(envOr("ESPNOW_NODE_VERSION", "2"), "1") ? 2 : 1);
+	int channel = atoi(envOr("ESPNOW_NODE_CHANNEL", "1"));
+	if (channel < 1 || channel > 14)
+		return fail("ESPNOW_NODE_CHANNEL must be 1..14, got %s", getenv("ESPNOW_NODE_CHANNEL"));
+	gAir.channel = (uint8_t)channel;
+	gAir.x = strtof(envOr("ESPNOW_NODE_X", "0"), NULL);
+	gAir.y = strtof(envOr("ESPNOW_NODE_Y", "0"), NULL);
+	snprintf(gAir.name, sizeof(gAir.name), "%s", envOr("ESPNOW_NODE_NAME", ""));
+
+	gAir.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (gAir.fd < 0 || connect(gAir.fd, (struct sockaddr *)&address, sizeof(address)) < 0)
+		return fail("cannot open a UDP socket to the air: %s", strerror(errno));
+
+	/* Until the thread runs, read the WELCOME here. */
+	uint8_t message[DATAGRAM];
+	size_t length = helloMessage(message, 1);
+	struct pollfd watch = { .fd = gAir.fd, .events = POLLIN };
+	for (int attempt = 0; attempt < REQUEST_TRIES; attempt++) {
+		send(gAir.fd, message, length, 0);
+		while (poll(&watch, 1, REQUEST_TIMEOUT_MS) > 0) {
+			ssize_t got = recv(gAir.fd, gAir.reply, sizeof(gAir.reply), 0);
+			if (got < 36 || gAir.reply[5] != WELCOME)
+				continue;
+			if (gAir.reply[8] != ACK_OK) {
+				int textLength = got > 36 ? gAir.reply[36] : 0;
+				if (37 + textLength > got)
+					textLength = 0;
+				snprintf(gAir.error, sizeof(gAir.error), "the air refused this node: %.*s", textLength, (const char *)gAir.reply + 37);
+				return -1;
+			}
+			gAir.index = get16(gAir.reply + 10);
+			memcpy(gAir.sta, gAir.reply + 12, 6);
+			memcpy(gAir.ap, gAir.reply + 18, 6);
+			gAir.timeoutMs = get32(gAir.reply + 24);
+			if (gAir.timeoutMs < 300)
+				gAir.timeoutMs = 300;
+			if (pthread_create(&gAir.thread, NULL, receiveLoop, NULL))
+				return fail("%s", "cannot start the radio thread");
+			pthread_detach(gAir.thread);
+			atexit(sayBye);
+			return 0;
+		}
+	}
+	return fail("the air at %s does not answer", air);
+}
+
+int sim_air_connect(void)
+{
+	pthread_mutex_lock(&gAir.mutex);
+	if (!gAir.connected) {
+		gAir.connected = connectOnce() == 0 ? 1 : -1;
+		if (gAir.connected < 0)
+			fprintf(stderr, "sim_air: %s\n", gAir.error);
+	}
+	int result = gAir.connected == 1 ? 0 : -1;
+	pthread_mutex_unlock(&gAir.mutex);
+	return result;
+}
+
+const char *sim_air_error(void)
+{
+	return gAir.error;
+}
+
+void sim_air_macs(uint8_t sta[6], uint8_t ap[6])
+{
+	memcpy(sta, gAir.sta, 6);
+	memcpy(ap, gAir.ap, 6);
+}
+
+int sim_air_version(void) { return gAir.version; }
+bool sim_air_is_esp8266(void) { return gAir.chip == 1; }
+
+uint8_t sim_air_flags(void)
+{
+	pthread_mutex_lock(&gAir.mutex);
+	uint8_t flags = gAir.flags;
+	pthread_mutex_unlock(&gAir.mutex);
+	return flags;
+}
+
+int sim_air_channel(void)
+{
+	pthread_mutex_lock(&gAir.mutex);
+	int channel = gAir.channel;
+	pthread_mutex_unlock(&gAir.mutex);
+	return channel;
+}
+
+static int sendState(uint8_t flags, uint8_t channel, uint16_t rate)
+{
+	uint8_t message[HEADER + 5];
+	header(message, STATE, 0);
+	message[8] = flags;
+	message[9] = channel;
+	put16(message + 10, rate);
+	message[12] = gAir.version;
+	pthread_mutex_lock(&gAir.mutex);
+	int result = request(message, sizeof(message), "wifi state");
+	if (result == 0) {
+		gAir.flags = flags;
+		gAir.channel = channel;
+		gAir.rate = rate;
+	}
+	pthread_mutex_unlock(&gAir.mutex);
+	return result;
+}
+
+int sim_air_set_flags(uint8_t set, uint8_t clear)
+{
+	return sendState((uint8_t)((sim_air_flags() | set) & ~clear), (uint8_t)sim_air_channel(), gAir.rate);
+}
+
+int sim_air_set_channel(int channel)
+{
+	return sendState(sim_air_flags(), (uint8_t)channel, gAir.rate);
+}
+
+int sim_air_set_rate(int rate500k)
+{
+	return sendState(sim_air_flags(), (uint8_t)sim_air_channel(), (uint16_t)rate500k);
+}
+
+int sim_air_set_pmk(const uint8_t pmk[16])
+{
+	uint8_t message[HEADER + 16];
+	header(message, SET_PMK, 0);
+	memcpy(message + 8, pmk, 16);
+	pthread_mutex_lock(&gAir.mutex);
+	int result = request(message, sizeof(message), "set_pmk");
+	pthread_mutex_unlock(&gAir.mutex);
+	return result;
+}
+
+int sim_air_set_peer_key(const uint8_t mac[6], const uint8_t lmk[16])
+{
+	uint8_t message[HEADER + 23];
+	header(message, SET_PEER_KEY, 0);
+	memcpy(message + 8, mac, 6);
+	message[14] = lmk ? 1 : 0;
+	if (lmk)
+		memcpy(message + 15, lmk, 16);
+	else
+		memset(message + 15, 0, 16);
+	pthread_mutex_lock(&gAir.mutex);
+	int result = request(message, sizeof(message), "peer key");
+	pthread_mutex_unlock(&gAir.mutex);
+	return result;
+}
+
+int sim_air_send(uint32_t seq, int iface, bool encrypt, const uint8_t dst[6], const uint8_t *data, size_t length)
+{
+	uint8_t message[HEADER + 14 + SIM_AIR_MAX_PAYLOAD];
+	if (length > SIM_AIR_MAX_PAYLOAD)
+		return -1;
+	header(message, SEND, 0);
+	put32(message + 8, seq);
+	message[12] = (uint8_t)iface;
+	message[13] = encrypt ? 1 : 0;
+	memcpy(message + 14, dst, 6);
+	put16(message + 20, (uint16_t)length);
+	memcpy(message + 22, data, length);
+	return send(gAir.fd, message, 22 + length, 0) < 0 ? -1 : 0;
+}
+
+void sim_air_listen(const simAirListenerRecord *listener)
+{
+	pthread_mutex_lock(&gAir.listenerMutex);
+	if (listener)
+		gAir.listener = *listener;
+	gAir.hasListener = listener != NULL;
+	pthread_mutex_unlock(&gAir.listenerMutex);
+}
