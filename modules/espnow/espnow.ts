@@ -24,8 +24,13 @@ export const ADDR_LEN = 6;
 export const MAX_TOTAL_PEER_NUM = 20;
 export const MAX_ENCRYPT_PEER_NUM = 6;
 
-/** rxbuf when config() has not set one: two records of 250 bytes (16-byte header each). */
-export const DEFAULT_RXBUF = 532;
+/**
+ * rxbuf when config() has not set one: two records of MAX_DATA_LEN bytes, each
+ * with its 16-byte header (532 bytes for ESP-NOW v1, 2972 for v2). MicroPython's
+ * 526 is for its 7-byte header and v1 only; a ring that cannot hold one v2
+ * frame would drop every large message.
+ */
+export const DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
 const RXBUF_MIN = 17;
 const RXBUF_MAX = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 300000;
@@ -72,6 +77,15 @@ export class ESPNowError extends Error {
 
 const ERR_NOT_INIT = 0x3065;
 
+/*
+ * Strings the receive and send paths use, named once: XS copies a string
+ * literal each time it is evaluated in code compiled from source at run time
+ * (the simulator; preloaded modules on a device keep theirs in flash), and
+ * irecv() and send() must allocate nothing.
+ */
+const RECV = "recv", IRECV = "irecv", RECVINTO = "recvinto", SEND = "send", ANY = "any";
+const MAC = ": mac", MSG = ": msg", NUMBER = "number";
+
 /** A 6-byte MAC as a number (big-endian), a Map key that costs no allocation. */
 function keyOf(mac: Uint8Array): number {
   return ((((mac[0] * 256 + mac[1]) * 256 + mac[2]) * 256 + mac[3]) * 256 + mac[4]) * 256 + mac[5];
@@ -87,22 +101,23 @@ function isInteger(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value);
 }
 
-function bytesOf(value: unknown, what: string, allowString: boolean): Uint8Array {
+/** what and name make the error message (only built on error: the hot path allocates nothing). */
+function bytesOf(value: unknown, what: string, name: string, allowString: boolean): Uint8Array {
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (allowString && typeof value === "string") return new Uint8Array(ArrayBuffer.fromString(value));
-  throw new TypeError(`${what} must be a Uint8Array or ArrayBuffer${allowString ? " or a string" : ""}, got ${value === null ? "null" : typeof value}`);
+  throw new TypeError(`${what}${name} must be a Uint8Array or ArrayBuffer${allowString ? " or a string" : ""}, got ${value === null ? "null" : typeof value}`);
 }
 
 function macOf(value: unknown, what: string): Uint8Array {
-  const mac = bytesOf(value, `${what}: mac`, false);
+  const mac = bytesOf(value, what, MAC, false);
   if (mac.length !== ADDR_LEN) throw new RangeError(`${what}: mac must be ${ADDR_LEN} bytes, got ${mac.length}`);
   return mac;
 }
 
-function keyBytes(value: unknown, what: string): Uint8Array {
-  const key = bytesOf(value, what, true);
-  if (key.length !== KEY_LEN) throw new RangeError(`${what} must be ${KEY_LEN} bytes, got ${key.length}`);
+function keyBytes(value: unknown, what: string, name: string): Uint8Array {
+  const key = bytesOf(value, what, name, true);
+  if (key.length !== KEY_LEN) throw new RangeError(`${what}${name} must be ${KEY_LEN} bytes, got ${key.length}`);
   return key;
 }
 
@@ -246,9 +261,9 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Wait for a message: [mac, msg] in new buffers (mac is the peers_table key), or [null, null] on timeout. */
   recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    const length = this.#read(shared.scratch, timeout_ms, true, "recv");
+    const length = read(shared.scratch, timeout_ms, true, RECV);
     if (!length) return [null, null];
-    return [this.#received(), new Uint8Array(shared.scratch.slice(0, length))];
+    return [received(), new Uint8Array(shared.scratch.slice(0, length))];
   }
 
   /** As recv(), but returns the same array and message buffer every time: no allocation. */
@@ -258,8 +273,8 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
       this.#buffer = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
       this.#message = new Uint8Array(this.#buffer);
     }
-    if (this.#read(this.#buffer, timeout_ms, true, "irecv")) {
-      pair[0] = this.#received();
+    if (read(this.#buffer, timeout_ms, true, IRECV)) {
+      pair[0] = received();
       pair[1] = this.#message;
     } else {
       pair[0] = null;
@@ -275,10 +290,10 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     if (!(message instanceof Uint8Array) && !(message instanceof ArrayBuffer)) throw new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
     const buffer = (message instanceof Uint8Array ? message.buffer : message) as ArrayBuffer;
     const tracks = buffer.resizable && (message instanceof ArrayBuffer || (message.byteOffset === 0 && message.length === buffer.byteLength));
-    const length = this.#read(tracks ? buffer : message, timeout_ms, tracks && buffer.maxByteLength >= MAX_DATA_LEN, "recvinto");
+    const length = read(tracks ? buffer : message, timeout_ms, tracks && buffer.maxByteLength >= MAX_DATA_LEN, RECVINTO);
     if (length < 0) throw new RangeError(`recvinto: msg holds ${message.byteLength} bytes, the message has ${-length}`);
     if (length) {
-      data[0] = this.#received();
+      data[0] = received();
       if (data.length >= 4) {
         data[2] = shared.meta[1];
         data[3] = shared.meta[2];
@@ -289,7 +304,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Whether a message is waiting. */
   any(): boolean {
-    return this.#radio("any").any();
+    return radioFor(ANY).any();
   }
 
   /** Iterate over messages with irecv(): [mac, msg], or [null, null] when the default timeout passes. */
@@ -307,23 +322,25 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
    * send(mac, msg, sync = true) sends to one registered peer; send(msg), or
    * send(null, msg, sync), to every registered peer except broadcast and
    * multicast ones. With sync it waits for every peer's acknowledgement and
-   * returns false if any is missing; broadcast is always true.
+   * returns false if any is missing; broadcast is always true. (A missing
+   * msg means the one-argument form.) Allocates nothing.
    */
   send(msg: Bytes | string): boolean;
   send(mac: Bytes | null, msg: Bytes | string, sync?: boolean): boolean;
-  send(...args: unknown[]): boolean {
-    const radio = this.#radio("send");
-    const [mac, message, sync] = args.length === 1 ? [null, args[0], true] : [args[0], args[1], args.length > 2 ? args[2] : true];
-    const destination = mac === null || mac === undefined ? null : macOf(mac, "send");
-    const data = this.check(message, "send");
-    const result = radio.send(destination, data, !!sync);
+  send(first: unknown, second?: unknown, sync: unknown = true): boolean {
+    const radio = radioFor(SEND);
+    const one = second === undefined;
+    const mac = one ? null : first;
+    const destination = mac === null || mac === undefined ? null : macOf(mac, SEND);
+    const data = this.check(one ? first : second, SEND);
+    const result = radio.send(destination, data, one || !!sync);
     if (result > 1) throw new ESPNowError(result, destination ? `send to ${macText(destination)}` : "send");
     return result === 0;
   }
 
   /** Check a message: bytes (or a string, sent as UTF-8) of 1..MAX_DATA_LEN bytes. */
   protected check(message: unknown, what: string): Uint8Array {
-    const data = bytesOf(message, `${what}: msg`, true);
+    const data = bytesOf(message, what, MSG, true);
     if (data.length < 1 || data.length > MAX_DATA_LEN) throw new RangeError(`${what}: msg must be 1..${MAX_DATA_LEN} bytes, got ${data.length}`);
     return data;
   }
@@ -337,13 +354,13 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Set the primary master key (16 bytes). */
   set_pmk(pmk: Bytes | string): void {
-    const key = keyBytes(pmk, "set_pmk: pmk");
-    this.#check(this.#radio("set_pmk").setPMK(key), "set_pmk");
+    const key = keyBytes(pmk, "set_pmk", ": pmk");
+    check(radioFor("set_pmk").setPMK(key), "set_pmk");
   }
 
   /** add_peer(mac, lmk?, channel?, ifidx?, encrypt?) or add_peer(mac, {lmk, channel, ifidx, encrypt}). */
   add_peer(mac: Bytes, lmk?: PeerOptions | PeerOptions["lmk"], channel?: number | null, ifidx?: number | null, encrypt?: boolean | null): void {
-    const radio = this.#radio("add_peer");
+    const radio = radioFor("add_peer");
     const address = macOf(mac, "add_peer");
     const options = peerOptions(lmk, channel, ifidx, encrypt);
     const key = lmkOf(options.lmk, "add_peer");
@@ -354,12 +371,16 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
       encrypt: options.encrypt === undefined || options.encrypt === null ? key !== null : !!options.encrypt,
     };
     checkEncryption(address, peer.lmk, peer.encrypt, "add_peer");
-    this.#check(radio.addPeer(address, peer.lmk, peer.channel, peer.ifidx, peer.encrypt), `add_peer ${macText(address)}`);
+    check(radio.addPeer(address, peer.lmk, peer.channel, peer.ifidx, peer.encrypt), `add_peer ${macText(address)}`);
   }
 
   /** Change a registered peer; parameters left out (or null) keep their values. */
   mod_peer(mac: Bytes, lmk?: PeerOptions | PeerOptions["lmk"], channel?: number | null, ifidx?: number | null, encrypt?: boolean | null): void {
-    const [address, oldKey, oldChannel, oldIfidx, oldEncrypt] = this.get_peer(mac);
+    const radio = radioFor("mod_peer");
+    const address = macOf(mac, "mod_peer");
+    const old: unknown[] = [];
+    check(radio.getPeer(address, old), `mod_peer ${macText(address)}`);
+    const [, oldKey, oldChannel, oldIfidx, oldEncrypt] = peerInfo(old);
     const options = peerOptions(lmk, channel, ifidx, encrypt);
     const keep = options.lmk === undefined || options.lmk === null;
     const key = keep ? (oldKey.length ? oldKey : null) : lmkOf(options.lmk, "mod_peer");
@@ -367,28 +388,28 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     const newChannel = optionalInteger(options.channel, "mod_peer: channel", 0, 14) ?? oldChannel;
     const newIfidx = optionalInteger(options.ifidx, "mod_peer: ifidx", 0, 1) ?? oldIfidx;
     checkEncryption(address, key, crypt, "mod_peer");
-    this.#check(this.#radio("mod_peer").modPeer(address, key, newChannel, newIfidx, crypt), `mod_peer ${macText(address)}`);
+    check(radio.modPeer(address, key, newChannel, newIfidx, crypt), `mod_peer ${macText(address)}`);
   }
 
   /** Unregister a peer. */
   del_peer(mac: Bytes): void {
-    const radio = this.#radio("del_peer");
+    const radio = radioFor("del_peer");
     const address = macOf(mac, "del_peer");
-    this.#check(radio.delPeer(address), `del_peer ${macText(address)}`);
+    check(radio.delPeer(address), `del_peer ${macText(address)}`);
   }
 
   /** [mac, lmk, channel, ifidx, encrypt] of a registered peer (lmk is empty when not encrypted). */
   get_peer(mac: Bytes): PeerInfo {
-    const radio = this.#radio("get_peer");
+    const radio = radioFor("get_peer");
     const address = macOf(mac, "get_peer");
     const out: unknown[] = [];
-    this.#check(radio.getPeer(address, out), `get_peer ${macText(address)}`);
+    check(radio.getPeer(address, out), `get_peer ${macText(address)}`);
     return peerInfo(out);
   }
 
   /** Every registered peer, as get_peer() gives them. */
   get_peers(): PeerInfo[] {
-    const radio = this.#radio("get_peers");
+    const radio = radioFor("get_peers");
     const peers: PeerInfo[] = [];
     for (let first = true; ; first = false) {
       const out: unknown[] = [];
@@ -401,7 +422,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   /** [number of peers, number of encrypted peers]. */
   peer_count(): [number, number] {
     const out = [0, 0];
-    this.#check(this.#radio("peer_count").peerCount(out), "peer_count");
+    check(radioFor("peer_count").peerCount(out), "peer_count");
     return out as [number, number];
   }
 
@@ -431,41 +452,42 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** The open radio, or ESPNowError ESP_ERR_ESPNOW_NOT_INIT naming the call. */
   protected get radio(): Radio {
-    return this.#radio("ESPNow");
+    return radioFor("ESPNow");
   }
+}
 
-  /* ---- internals ---- */
+/* ---- internals: functions, not private methods (calling a private method allocates in XS) ---- */
 
-  #radio(what: string): Radio {
-    if (!shared.radio) throw new ESPNowError(ERR_NOT_INIT, `${what}: ESP-NOW is not active (call active(true) first)`);
-    return shared.radio;
+/** The open radio, or ESPNowError ESP_ERR_ESPNOW_NOT_INIT naming the call. */
+function radioFor(what: string): Radio {
+  if (!shared.radio) throw new ESPNowError(ERR_NOT_INIT, `${what}: ESP-NOW is not active (call active(true) first)`);
+  return shared.radio;
+}
+
+function check(error: number, what: string): void {
+  if (error) throw new ESPNowError(error, what);
+}
+
+function read(target: Uint8Array | ArrayBuffer, timeout_ms: number | null | undefined, resize: boolean, what: string): number {
+  const radio = radioFor(what);
+  let timeout = shared.timeout;
+  if (timeout_ms !== undefined && timeout_ms !== null) {
+    if (typeof timeout_ms !== NUMBER || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
+    timeout = timeout_ms < 0 ? -1 : Math.min(Math.floor(timeout_ms), 0x7fffffff);
   }
+  return radio.read(target, shared.metaBytes, timeout < 0 ? -1 : timeout, resize);
+}
 
-  #check(error: number, what: string): void {
-    if (error) throw new ESPNowError(error, what);
-  }
-
-  #read(target: Uint8Array | ArrayBuffer, timeout_ms: number | null | undefined, resize: boolean, what: string): number {
-    const radio = this.#radio(what);
-    let timeout = shared.timeout;
-    if (timeout_ms !== undefined && timeout_ms !== null) {
-      if (typeof timeout_ms !== "number" || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
-      timeout = timeout_ms < 0 ? -1 : Math.min(Math.floor(timeout_ms), 0x7fffffff);
-    }
-    return radio.read(target, shared.metaBytes, timeout < 0 ? -1 : timeout, resize);
-  }
-
-  /** The sender of the message just read: its interned mac, with peers_table updated. */
-  #received(): Uint8Array {
-    const meta = shared.meta;
-    const mac = intern(meta[0]);
-    const entry = shared.peersTable.get(mac);
-    if (entry) {
-      entry[0] = meta[1];
-      entry[1] = meta[2];
-    } else shared.peersTable.set(mac, [meta[1], meta[2]]);
-    return mac;
-  }
+/** The sender of the message just read: its interned mac, with peers_table updated. */
+function received(): Uint8Array {
+  const meta = shared.meta;
+  const mac = intern(meta[0]);
+  const entry = shared.peersTable.get(mac);
+  if (entry) {
+    entry[0] = meta[1];
+    entry[1] = meta[2];
+  } else shared.peersTable.set(mac, [meta[1], meta[2]]);
+  return mac;
 }
 
 function isPhyRate(rate: number): boolean {
@@ -487,7 +509,7 @@ function lmkOf(value: unknown, what: string): Uint8Array | null {
   if (!value) return null;
   if ((value instanceof Uint8Array || value instanceof ArrayBuffer) && value.byteLength === 0) return null;
   if (value === true) throw new TypeError(`${what}: lmk must be ${KEY_LEN} bytes or a false value, got true`);
-  return keyBytes(value, `${what}: lmk`);
+  return keyBytes(value, what, ": lmk");
 }
 
 function checkEncryption(mac: Uint8Array, lmk: Uint8Array | null, encrypt: boolean, what: string): void {

@@ -29,7 +29,7 @@
 #define WLAN_ESP_ERR_NOT_SUPPORTED (0x106)
 #define WLAN_ESP_ERR_WIFI_BASE (0x3000)
 #define WLAN_ESP_ERR_WIFI_NOT_INIT (0x3001)
-#define WLAN_ESP_ERR_WIFI_IF (0x3005)
+#define WLAN_ESP_ERR_WIFI_IF (0x3004)
 
 /* Turn interface `iface` on or off. Turning the first one on starts Wi-Fi
    (station mode, not connected, power saving as last set); turning the last

@@ -22,8 +22,46 @@ export interface NodeResult extends RunResult {
   lines: string[];
 }
 
+/**
+ * Builds the node program once. Call it in test.before(): builds run make
+ * synchronously, which would stall the air of a test already running in this
+ * process and time out its nodes' requests.
+ */
+export function prebuild(): void {
+  const folder = mkdtempSync(join(tmpdir(), "espnow-prebuild-"));
+  try {
+    const main = join(folder, "main.js");
+    writeFileSync(main, "");
+    buildApp([ESPNOW], { main });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/* ava runs a file's tests at once; on 2 cores, a few networks at a time keep every node's timing sane. */
+const MAX_NETWORKS = 2;
+let running = 0;
+const queue: (() => void)[] = [];
+
+async function turn<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_NETWORKS) await new Promise<void>((resolve) => queue.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    queue.shift()?.();
+  }
+}
+
+type RunOptions = { air?: AirOptions; timeoutMs?: number; during?: (air: Air) => Promise<void> };
+
 /** Starts an air, runs the nodes together (node i has index i), stops the air. */
-export async function runNodes(nodes: NodeSpec[], options: { air?: AirOptions; timeoutMs?: number; during?: (air: Air) => Promise<void> } = {}): Promise<NodeResult[]> {
+export function runNodes(nodes: NodeSpec[], options: RunOptions = {}): Promise<NodeResult[]> {
+  return turn(() => network(nodes, options));
+}
+
+async function network(nodes: NodeSpec[], options: RunOptions): Promise<NodeResult[]> {
   const air = new Air();
   const port = await air.start({ ...options.air });
   const folder = mkdtempSync(join(tmpdir(), "espnow-nodes-"));
@@ -61,4 +99,33 @@ export function macOf(index: number, iface: "sta" | "ap" = "sta"): string {
 /** JavaScript source for that MAC as a Uint8Array. */
 export function macLiteral(index: number, iface: "sta" | "ap" = "sta"): string {
   return `Uint8Array.of(${macOf(index, iface).split(":").map((byte) => "0x" + byte).join(", ")})`;
+}
+
+/**
+ * A node's source: ESP-NOW on first, then the STA interface (so that a peer's
+ * sync send succeeding means this node's ESP-NOW is listening), the other
+ * nodes registered as peer0, peer1, ..., helpers say() and text(), then body.
+ */
+export function node(peers: number[], body: string, options: { register?: boolean } = {}): string {
+  const declarations = peers.map((index, i) => `const peer${i} = ${macLiteral(index)};`).join("\n");
+  const registrations = options.register === false ? "" : peers.map((_, i) => `e.add_peer(peer${i});`).join("\n");
+  return `
+import ESPNow, * as espnow from "espnow";
+import WLAN from "wlan";
+import Timer from "timer";
+const e = new ESPNow();
+e.active(true);
+const sta = new WLAN(WLAN.IF_STA);
+sta.active(true);
+${declarations}
+${registrations}
+function say(...args) { trace(args.join(" ") + "\\n"); }
+function text(bytes) { return bytes ? String.fromCharCode(...bytes) : String(bytes); }
+function hex(bytes) { return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(":"); }
+/* Until the peer answers (its ESP-NOW is on, its radio acknowledges). */
+function reach(peer) { for (let i = 0; i < 500; i++) { if (e.send(peer, "hi", true)) return; Timer.delay(10); } throw new Error("peer never answered"); }
+/* The first message whose text is word, skipping others. */
+function expect(word, timeout = 10000) { for (;;) { const [mac, msg] = e.recv(timeout); if (!msg) throw new Error("timed out waiting for " + word); if (text(msg) === word) return mac; } }
+${body}
+`;
 }

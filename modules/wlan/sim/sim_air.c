@@ -165,6 +165,7 @@ static int request(uint8_t *message, size_t length, const char *what)
 		size_t replied = exchange(message, length);
 		if (replied < 9 || gAir.reply[5] != ACK) {
 			snprintf(gAir.error, sizeof(gAir.error), "%s: the air did not answer", what);
+			fprintf(stderr, "sim_air: %s\n", gAir.error);
 			return -1;
 		}
 		if (gAir.reply[8] == ACK_OK)
@@ -174,6 +175,7 @@ static int request(uint8_t *message, size_t length, const char *what)
 			if ((size_t)(10 + textLength) > replied)
 				textLength = 0;
 			snprintf(gAir.error, sizeof(gAir.error), "%s: refused by the air: %.*s", what, textLength, (const char *)gAir.reply + 10);
+			fprintf(stderr, "sim_air: %s\n", gAir.error);
 			return -1;
 		}
 	}
