@@ -1,101 +1,238 @@
 /*
  * espnow-sim: build and run apps in the simulator.
  *
- *   espnow-sim build [--variant V]             build the XS host (timed)
- *   espnow-sim run <manifest|dir|file.js|file.ts>... [--variant V] [--seconds S]
- *   espnow-sim demo                            run the README's demo
+ *   espnow-sim build [--variant V]                       build the XS host (timed)
+ *   espnow-sim run <app>... [options]                     run nodes on a simulated air
+ *   espnow-sim control <port> <json | op [key=value]...>  drive a running air
+ *   espnow-sim multitest <test.js|test.ts>... [options]   run multi-node tests
+ *   espnow-sim demo                                       run the README's demo
  *
  * Variants: release (default), asan, tsan, m32 (SIM_VARIANT sets the default).
  */
 
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
 import { cpus } from "node:os";
-import { join, resolve } from "node:path";
-import { buildApp, defaultVariant, ROOT, runApp, SIM_HOST, type Variant } from "./sim/build.ts";
+import { join } from "node:path";
+import { AirControl } from "./air/client.ts";
+import type { Variant } from "./sim/build.ts";
 import { ManifestError } from "./sim/manifest.ts";
+import type { RunNodesOptions } from "./sim/run.ts";
+
+/* The launcher loads TypeScript's compiler, which takes most of a second:
+   only the commands that build import it, once their arguments are read. */
+const launcher = (): Promise<typeof import("./sim/build.ts")> => import("./sim/build.ts");
+const runner = (): Promise<typeof import("./sim/run.ts")> => import("./sim/run.ts");
+
+const USAGE = `usage: espnow-sim build [--variant release|asan|tsan|m32]
+       espnow-sim run <app>... [options]
+           <app>: a folder with a manifest.json, a manifest, or a main .js/.ts file;
+           one node per app, or --nodes N copies of one app
+         --nodes N        run N nodes of the one app given (named node0, node1, ...)
+         --include FILE   add a manifest to every app (repeatable)
+         --seconds S      stop the nodes after S seconds, and succeed if none failed
+         --channel C      the nodes' first radio channel, 1..14 (default 1)
+         --version 1|2    the nodes' ESP-NOW version
+         --loss P         the air's loss probability, 0..1
+         --pcap FILE      capture every frame (radiotap pcap, for Wireshark or tshark)
+         --log FILE       write the air's event log, one JSON object a line
+         --port P         the air's UDP port, also its control port (default: a free one)
+         --seed N         the seed of the air's random decisions (default 1)
+         --variant V      the simulator build: release, asan, tsan or m32
+       espnow-sim control <port> <json | op [key=value]...>
+           ops: list, node node=N, stats, move node=N x=X y=Y, loss [node=N | src=A dst=B] p=P,
+                channel node=N channel=C, stop node=N, restart node=N
+       espnow-sim multitest <test.js|test.ts>... [options]
+         --timeout S      the time a test may take (default 30)
+         --update         write each FILE.exp from the output when missing or different
+         --include FILE   add a manifest to every test's app (repeatable)
+         --variant V      the simulator build
+       espnow-sim demo
+`;
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`espnow-sim: ${message}\n`);
-  process.stderr.write(
-    "usage: espnow-sim build [--variant release|asan|tsan|m32]\n" +
-    "       espnow-sim run <manifest.json|folder|main.js|main.ts>... [--variant V] [--seconds S]\n" +
-    "       espnow-sim demo\n",
-  );
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 
-interface Options {
-  variant: Variant;
-  seconds?: number;
+/* The options a command accepts, each with how to read its value (a flag has none). */
+type Reader = ((text: string, name: string) => unknown) | "flag";
+
+function number(low: number, high: number, integer = false): (text: string, name: string) => number {
+  return (text, name) => {
+    const value = Number(text);
+    if (text === undefined || text.trim() === "" || !(value >= low && value <= high) || (integer && !Number.isInteger(value))) {
+      usage(`${name}: expected ${integer ? "an integer" : "a number"} from ${low} to ${high}, got ${text}`);
+    }
+    return value;
+  };
+}
+
+const positive = (text: string, name: string): number => {
+  const value = Number(text);
+  if (!(value > 0)) usage(`${name}: expected a positive number, got ${text}`);
+  return value;
+};
+
+const variant = (text: string, name: string): Variant => {
+  if (!["release", "asan", "tsan", "m32"].includes(text)) usage(`${name}: expected release, asan, tsan or m32, got ${text}`);
+  return text as Variant;
+};
+
+const path = (text: string, name: string): string => {
+  if (!text) usage(`${name}: expected a file name`);
+  return text;
+};
+
+interface Parsed {
+  values: Map<string, unknown[]>;
   inputs: string[];
 }
 
-function parse(args: string[]): Options {
-  const options: Options = { variant: defaultVariant(), inputs: [] };
+function parse(args: string[], readers: Record<string, Reader>): Parsed {
+  const parsed: Parsed = { values: new Map(), inputs: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === "--variant") {
-      const value = args[++i];
-      if (!["release", "asan", "tsan", "m32"].includes(value)) usage(`--variant: expected release, asan, tsan or m32, got ${value}`);
-      options.variant = value as Variant;
-    } else if (arg === "--seconds") {
-      const value = Number(args[++i]);
-      if (!(value > 0)) usage(`--seconds: expected a positive number, got ${args[i]}`);
-      options.seconds = value;
-    } else if (arg.startsWith("--")) {
-      usage(`unknown option ${arg}`);
-    } else {
-      options.inputs.push(arg);
+    if (!arg.startsWith("--")) {
+      parsed.inputs.push(arg);
+      continue;
     }
+    const reader = readers[arg];
+    if (!reader) usage(`unknown option ${arg}`);
+    const value = reader === "flag" ? true : reader(args[++i], arg);
+    parsed.values.set(arg, [...(parsed.values.get(arg) ?? []), value]);
   }
-  return options;
+  return parsed;
 }
 
-function buildHost(variant: Variant): void {
+function option<T>(parsed: Parsed, name: string): T | undefined {
+  const values = parsed.values.get(name);
+  return values ? (values[values.length - 1] as T) : undefined;
+}
+
+async function buildHost(args: string[]): Promise<void> {
+  const chosen = option<Variant>(parse(args, { "--variant": variant }), "--variant");
+  const { defaultVariant, SIM_HOST } = await launcher();
+  const built = chosen ?? defaultVariant();
   const started = process.hrtime.bigint();
-  const make = spawnSync("make", ["-s", "-C", SIM_HOST, `-j${cpus().length}`, `VARIANT=${variant}`], { stdio: "inherit" });
+  const make = spawnSync("make", ["-s", "-C", SIM_HOST, `-j${cpus().length}`, `VARIANT=${built}`], { stdio: "inherit" });
   if (make.status !== 0) process.exit(1);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(`built the ${variant} simulator host in ${seconds.toFixed(2)} s (build/sim/${variant})\n`);
+  process.stdout.write(`built the ${built} simulator host in ${seconds.toFixed(2)} s (build/sim/${built})\n`);
 }
 
-async function run(options: Options): Promise<number> {
-  if (options.inputs.length === 0) usage("run: name an app (a manifest, a folder with one, or a main .js/.ts file)");
-  const manifests: string[] = [];
-  let main: string | undefined;
-  for (const input of options.inputs) {
-    const path = resolve(input);
-    if (!existsSync(path)) usage(`run: ${input} does not exist`);
-    if (statSync(path).isDirectory()) manifests.push(join(path, "manifest.json"));
-    else if (path.endsWith(".json")) manifests.push(path);
-    else if (/\.(js|ts)$/.test(path)) main = path;
-    else usage(`run: ${input} is not a manifest, a folder or a .js/.ts file`);
-  }
-  const app = buildApp(manifests, { variant: options.variant, main });
-  const result = await runApp(app, {
-    timeoutMs: options.seconds ? options.seconds * 1000 : 24 * 3600 * 1000,
-    onStdout: (chunk) => process.stdout.write(chunk),
-    onStderr: (chunk) => process.stderr.write(chunk),
+function runOptions(args: string[]): RunNodesOptions {
+  const parsed = parse(args, {
+    "--variant": variant,
+    "--seconds": positive,
+    "--nodes": number(1, 1000, true),
+    "--include": path,
+    "--channel": number(1, 14, true),
+    "--version": number(1, 2, true),
+    "--loss": number(0, 1),
+    "--pcap": path,
+    "--log": path,
+    "--port": number(0, 65535, true),
+    "--seed": number(0, 2 ** 32 - 1, true),
   });
-  if (result.timedOut) return 0;
-  return result.code ?? 1;
+  const air: RunNodesOptions["air"] = {
+    port: option(parsed, "--port"),
+    seed: option(parsed, "--seed"),
+    loss: option(parsed, "--loss"),
+    pcap: option(parsed, "--pcap"),
+    log: option(parsed, "--log"),
+  };
+  for (const key of Object.keys(air) as (keyof typeof air)[]) if (air[key] === undefined) delete air[key];
+  return {
+    inputs: parsed.inputs,
+    include: (parsed.values.get("--include") ?? []) as string[],
+    nodes: option(parsed, "--nodes"),
+    variant: option(parsed, "--variant"),
+    seconds: option(parsed, "--seconds"),
+    channel: option(parsed, "--channel"),
+    version: option(parsed, "--version"),
+    air,
+  };
+}
+
+/* A control request from the command line: JSON, or an op and key=value pairs (numbers where they parse). */
+function controlRequest(words: string[]): Record<string, unknown> {
+  if (words.length === 0) usage("control: name an op (list, node, stats, move, loss, channel, stop, restart) or give a JSON request");
+  if (words[0].startsWith("{")) {
+    try {
+      return JSON.parse(words.join(" ")) as Record<string, unknown>;
+    } catch {
+      usage(`control: not valid JSON: ${words.join(" ")}`);
+    }
+  }
+  const request: Record<string, unknown> = { op: words[0] };
+  for (const word of words.slice(1)) {
+    const equals = word.indexOf("=");
+    if (equals <= 0) usage(`control: expected key=value, got ${word}`);
+    const value = word.slice(equals + 1);
+    request[word.slice(0, equals)] = value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  return request;
+}
+
+async function control(args: string[]): Promise<number> {
+  const [where, ...words] = args;
+  const port = Number(where?.replace(/^(127\.0\.0\.1|localhost):/, ""));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`control: expected the air's UDP port, got ${where}`);
+  const request = controlRequest(words);
+  const client = await AirControl.connect(port, "127.0.0.1", 2000);
+  try {
+    const result = await client.call(request);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`espnow-sim: control: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await client.close();
+  }
+}
+
+async function multitest(args: string[]): Promise<number> {
+  const parsed = parse(args, {
+    "--variant": variant,
+    "--timeout": positive,
+    "--update": "flag",
+    "--include": path,
+  });
+  if (parsed.inputs.length === 0) usage("multitest: name one or more test modules (.js or .ts)");
+  const { runMultitests } = await import("./sim/multitest.ts");
+  const summary = await runMultitests(parsed.inputs, {
+    variant: option(parsed, "--variant"),
+    timeoutMs: (option<number>(parsed, "--timeout") ?? 30) * 1000,
+    update: option(parsed, "--update") ?? false,
+    include: (parsed.values.get("--include") ?? []) as string[],
+  });
+  return summary.failed.length ? 1 : 0;
 }
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   try {
     if (command === "build") {
-      buildHost(parse(rest).variant);
+      await buildHost(rest);
     } else if (command === "run") {
-      process.exitCode = await run(parse(rest));
+      const options = runOptions(rest);
+      process.exitCode = await (await runner()).runNodes(options);
+    } else if (command === "control") {
+      process.exitCode = await control(rest);
+    } else if (command === "multitest") {
+      process.exitCode = await multitest(rest);
     } else if (command === "demo") {
-      process.exitCode = await run({ ...parse(rest), inputs: [join(ROOT, "examples/host-demo")] });
+      const options = runOptions(rest);
+      const { ROOT } = await launcher();
+      process.exitCode = await (await runner()).runNodes({ ...options, inputs: [join(ROOT, "examples/host-demo")] });
     } else {
       usage(command ? `unknown command ${command}` : undefined);
     }
   } catch (error) {
-    if (error instanceof ManifestError) {
+    /* mistakes in what was asked (manifests, sources, a port in use) get one line, not a stack */
+    if (error instanceof ManifestError || (error instanceof Error && error.message.startsWith("air: "))) {
       process.stderr.write(`espnow-sim: ${error.message}\n`);
       process.exitCode = 1;
     } else {

@@ -8,7 +8,7 @@
  * each step is skipped when its inputs have not changed.
  */
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -46,7 +46,7 @@ function hash(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
-function writeAtomically(path: string, content: string): void {
+export function writeAtomically(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, content);
@@ -173,6 +173,10 @@ export interface RunOptions {
   stackSlots?: number;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
+  /** give the program a pipe as its standard input (the default is /dev/null) */
+  stdin?: boolean;
+  /** called with the program's process once it is spawned, to write to it or stop it */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export function runApp(app: App, options: RunOptions = {}): Promise<RunResult> {
@@ -185,7 +189,9 @@ export function runApp(app: App, options: RunOptions = {}): Promise<RunResult> {
   }
   if (app.variant === "tsan") env.TSAN_OPTIONS ??= "halt_on_error=1:exitcode=88";
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(app.binary, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = options.stdin
+      ? spawn(app.binary, args, { env, stdio: "pipe" })
+      : spawn(app.binary, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -202,6 +208,7 @@ export function runApp(app: App, options: RunOptions = {}): Promise<RunResult> {
       options.onStderr?.(chunk);
     });
     child.on("error", reject);
+    options.onSpawn?.(child);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr, timedOut });

@@ -15,7 +15,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define IN_FLIGHT (64)		/* frames queued and not yet completed, as the Wi-Fi TX queue */
 
@@ -35,14 +34,8 @@ static struct {
 	pthread_mutex_t mutex;		/* inFlight, nextSeq */
 	inFlightRecord inFlight[IN_FLIGHT];
 	uint32_t nextSeq;
-
-	pthread_mutex_t waitMutex;
-	pthread_cond_t waitCondition;
-	bool signalled;
 } gRadio = {
 	.mutex = PTHREAD_MUTEX_INITIALIZER,
-	.waitMutex = PTHREAD_MUTEX_INITIALIZER,
-	.waitCondition = PTHREAD_COND_INITIALIZER,
 };
 
 /* ---- the air's receive thread ---- */
@@ -302,37 +295,4 @@ size_t espnow_radio_max_data_len(void)
 uint32_t espnow_radio_millis(void)
 {
 	return sim_air_millis();
-}
-
-bool espnow_radio_wait(int32_t timeoutMs)
-{
-	struct timespec until;
-	bool signalled;
-	clock_gettime(CLOCK_REALTIME, &until);
-	if (timeoutMs >= 0) {
-		until.tv_sec += timeoutMs / 1000;
-		until.tv_nsec += (long)(timeoutMs % 1000) * 1000000L;
-		until.tv_sec += until.tv_nsec / 1000000000L;
-		until.tv_nsec %= 1000000000L;
-	}
-	pthread_mutex_lock(&gRadio.waitMutex);
-	while (!gRadio.signalled) {
-		int error = timeoutMs < 0
-			? pthread_cond_wait(&gRadio.waitCondition, &gRadio.waitMutex)
-			: pthread_cond_timedwait(&gRadio.waitCondition, &gRadio.waitMutex, &until);
-		if (error)
-			break;
-	}
-	signalled = gRadio.signalled;
-	gRadio.signalled = false;
-	pthread_mutex_unlock(&gRadio.waitMutex);
-	return signalled;
-}
-
-void espnow_radio_signal(void)
-{
-	pthread_mutex_lock(&gRadio.waitMutex);
-	gRadio.signalled = true;
-	pthread_cond_signal(&gRadio.waitCondition);
-	pthread_mutex_unlock(&gRadio.waitMutex);
 }

@@ -1,0 +1,61 @@
+/* The espnow-sim command itself: what a shell sees (exit status, usage, control). */
+import test from "ava";
+import { AirNode } from "../../tools/air/client.ts";
+import { app, cli, command, folder, run, TICKER } from "./helpers.ts";
+
+test("espnow-sim run exits 1 when a node fails, and 130 when interrupted", async (t) => {
+  const parent = folder(t);
+  const failed = await cli(t, ["run", app(parent, "ticker", TICKER), app(parent, "crasher", `throw new Error("broken");\n`)]);
+  t.is(failed.code, 1);
+  t.regex(failed.stderr, /crasher failed/);
+  const running = command(t, ["run", app(parent, "ticker", TICKER), "--nodes", "2"]);
+  await running.stdout.waitFor(/node1\| tick 0/);
+  running.child.kill("SIGINT");
+  t.is((await running.finished).code, 130);
+});
+
+test("espnow-sim control drives a running air: stop a node, then see it stopped in the list", async (t) => {
+  const running = run(t, { inputs: [app(folder(t), "ticker", TICKER)] });
+  const port = await running.port;
+  const probe = await AirNode.connect({ port, name: "probe" });
+  t.teardown(() => probe.close());
+  const stopped = await cli(t, ["control", String(port), "stop", "node=probe"]);
+  t.is(stopped.code, 0, stopped.stderr);
+  t.is(stopped.stdout, "null\n");
+  const listed = await cli(t, ["control", String(port), '{"op":"list"}']);
+  t.is(listed.code, 0, listed.stderr);
+  t.like(JSON.parse(listed.stdout), [{ name: "probe", stopped: true }]);
+  t.true(probe.stopped);
+});
+
+test("espnow-sim control reports the air's error and exits 1", async (t) => {
+  const running = run(t, { inputs: [app(folder(t), "ticker", TICKER)] });
+  const result = await cli(t, ["control", String(await running.port), "move", "node=nobody", "x=1", "y=2"]);
+  t.is(result.code, 1);
+  t.is(result.stderr, 'espnow-sim: control: no node named or addressed "nobody"\n');
+});
+
+test("espnow-sim multitest exits 1 when a test failed, its last line N passed, N failed", async (t) => {
+  const result = await cli(t, ["multitest", "tests/fixtures/multitest/two.ts", "tests/fixtures/multitest/wrong.ts"]);
+  t.is(result.code, 1);
+  t.regex(result.stdout, /\n1 passed, 1 failed\n$/);
+});
+
+test("espnow-sim multitest exits 0 when every test passed or was skipped", async (t) => {
+  const result = await cli(t, ["multitest", "tests/fixtures/multitest/early.ts", "tests/fixtures/multitest/skip.ts", "--timeout", "10"]);
+  t.is(result.code, 0, result.stdout);
+  t.regex(result.stdout, /\n1 passed, 0 failed\n$/);
+});
+
+test("an unknown option prints the usage and exits 2", async (t) => {
+  const result = await cli(t, ["run", "--frobnicate"]);
+  t.is(result.code, 2);
+  t.regex(result.stderr, /^espnow-sim: unknown option --frobnicate$/m);
+  t.regex(result.stderr, /usage: espnow-sim build/);
+});
+
+test("an option's bad value is named with what was expected", async (t) => {
+  const result = await cli(t, ["run", "x", "--channel", "15"]);
+  t.is(result.code, 2);
+  t.regex(result.stderr, /^espnow-sim: --channel: expected an integer from 1 to 14, got 15$/m);
+});

@@ -1,0 +1,95 @@
+import test from "ava";
+import { createSocket } from "node:dgram";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { nodeEnv } from "../../tools/sim/run.ts";
+import { app, folder, lines, run, TICKER } from "./helpers.ts";
+
+test("--nodes runs copies of one app, each line prefixed with its node's name", async (t) => {
+  const hello = app(folder(t), "hello", `trace("hello\\n");\ntrace("bye\\n");\n`);
+  const result = await run(t, { inputs: [hello], nodes: 3 }).finished;
+  t.is(result.code, 0, result.stderr);
+  const output = lines(result.stdout);
+  t.deepEqual([...output].sort(), ["node0| bye", "node0| hello", "node1| bye", "node1| hello", "node2| bye", "node2| hello"]);
+  t.true(output.indexOf("node1| hello") < output.indexOf("node1| bye"));
+});
+
+test("each app given is one node, named after its folder, the prefixes aligned", async (t) => {
+  const parent = folder(t);
+  const result = await run(t, { inputs: [app(parent, "receiver", `trace("r\\n");\n`), app(parent, "tx", `trace("t\\n");\n`)] }).finished;
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(lines(result.stdout).sort(), ["receiver| r", "tx      | t"]);
+});
+
+test("apps whose names repeat are named node0, node1, ...", async (t) => {
+  const hello = app(folder(t), "hello", `trace("hi\\n");\n`);
+  const result = await run(t, { inputs: [hello, join(hello, "main.js")] }).finished;
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(lines(result.stdout).sort(), ["node0| hi", "node1| hi"]);
+});
+
+test("one node's output is not prefixed, and the air's port is announced", async (t) => {
+  const result = await run(t, { inputs: [app(folder(t), "solo", `trace("just me\\n");\n`)] }).finished;
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "just me\n");
+  t.regex(result.stderr, /^espnow-sim: air on udp 127\.0\.0\.1:\d+ \(espnow-sim control \d+ list\)$/m);
+});
+
+test("a failing node fails the run at once and the other nodes are stopped", async (t) => {
+  const parent = folder(t);
+  const result = await run(t, { inputs: [app(parent, "ticker", TICKER), app(parent, "crasher", `throw new Error("broken");\n`)] }).finished;
+  t.is(result.code, 1);
+  t.regex(result.stderr, /^crasher\| Uncaught exception: Error: broken$/m);
+  t.regex(result.stderr, /^espnow-sim: crasher failed \(exit status 1\); stopping the other nodes$/m);
+});
+
+test("--seconds stops the nodes and succeeds when none failed", async (t) => {
+  const result = await run(t, { inputs: [app(folder(t), "ticker", TICKER)], nodes: 2, seconds: 0.3 }).finished;
+  t.is(result.code, 0, result.stderr);
+  t.true(lines(result.stdout).includes("node0| tick 0"));
+  t.true(lines(result.stdout).includes("node1| tick 0"));
+});
+
+test("the environment tells each node the air's port, its name and index, channel and version", async (t) => {
+  const running = run(t, { inputs: [app(folder(t), "ticker", TICKER)], nodes: 2, channel: 6, version: 1 });
+  const port = await running.port;
+  await running.stdout.waitFor(/node0\| tick 0[^]*node1\| tick 0|node1\| tick 0[^]*node0\| tick 0/);
+  const environments = readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter((line) => line.startsWith("ESPNOW_")).sort();
+      return env.includes(`ESPNOW_AIR=127.0.0.1:${port}`) ? [env] : [];
+    } catch {
+      return []; /* not ours, or ended meanwhile */
+    }
+  });
+  const expected = [0, 1].map((index) =>
+    Object.entries(nodeEnv({ airPort: port, name: `node${index}`, index, channel: 6, version: 1 })).map(([name, value]) => `${name}=${value}`).sort());
+  t.deepEqual(environments.sort(), expected);
+  t.true(expected[1].includes("ESPNOW_NODE_NAME=node1") && expected[1].includes("ESPNOW_NODE_CHANNEL=6") && expected[1].includes("ESPNOW_NODE_VERSION=1"));
+  running.stop();
+  t.is((await running.finished).code, 0);
+});
+
+test("the air takes the port, seed, loss, event log and capture asked for", async (t) => {
+  const files = folder(t);
+  const log = join(files, "air.jsonl");
+  const pcap = join(files, "air.pcap");
+  const result = await run(t, { inputs: [app(files, "quiet", `trace("ok\\n");\n`)], air: { port: 0, seed: 7, loss: 0.5, log, pcap } }).finished;
+  t.is(result.code, 0, result.stderr);
+  t.like(JSON.parse(lines(readFileSync(log, "utf8"))[0]), { ev: "listen" });
+  t.is(readFileSync(pcap).readUInt32LE(0), 0xa1b2c3d4);
+});
+
+test("a port in use is an error that says so", async (t) => {
+  const socket = createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  t.teardown(() => socket.close());
+  const running = run(t, { inputs: [app(folder(t), "quiet", "")], air: { port: socket.address().port } });
+  await t.throwsAsync(running.finished, { message: /the port is already in use/ });
+});
+
+test("--nodes with several apps is refused, naming the mistake", async (t) => {
+  const parent = folder(t);
+  const running = run(t, { inputs: [app(parent, "a", ""), app(parent, "b", "")], nodes: 2 });
+  await t.throwsAsync(running.finished, { message: /--nodes runs copies of one app, but 2 apps were given/ });
+});

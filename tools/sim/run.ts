@@ -1,0 +1,215 @@
+/*
+ * espnow-sim run: simulated nodes on one simulated air.
+ *
+ * The air (tools/air) runs in this process; each node is an xsim process that
+ * finds the air and learns who it is from environment variables (nodeEnv),
+ * which the nodes' C glue reads. Every app is built once, however many nodes
+ * run it. With more than one node, each line a node prints is prefixed with
+ * its name ("node0| ..."), on stdout or stderr as the node wrote it.
+ *
+ * The run fails as soon as one node fails (a non-zero exit status or a
+ * signal): the other nodes are stopped. It succeeds when every node exits 0,
+ * or when --seconds elapse with no node failed (the nodes are then stopped).
+ */
+
+import type { ChildProcess } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { Air, type AirOptions } from "../air/air.ts";
+import { buildApp, runApp, type App, type RunResult, type Variant } from "./build.ts";
+import { ManifestError } from "./manifest.ts";
+
+/** What a node is told through its environment. */
+export interface NodeIdentity {
+  /** the air's UDP port on 127.0.0.1 */
+  airPort: number;
+  name: string;
+  index: number;
+  chip?: "esp32" | "esp8266";
+  version?: 1 | 2;
+  /** the radio's first channel, 1..14 (the glue's default is 1) */
+  channel?: number;
+  /** position in metres */
+  x?: number;
+  y?: number;
+}
+
+/** The environment variables through which a node's glue finds the air and its identity. */
+export function nodeEnv(node: NodeIdentity): Record<string, string> {
+  const env: Record<string, string> = {
+    ESPNOW_AIR: `127.0.0.1:${node.airPort}`,
+    ESPNOW_NODE_NAME: node.name,
+    ESPNOW_NODE_INDEX: String(node.index),
+  };
+  const optional: [string, string | number | undefined][] = [
+    ["ESPNOW_NODE_CHIP", node.chip],
+    ["ESPNOW_NODE_VERSION", node.version],
+    ["ESPNOW_NODE_CHANNEL", node.channel],
+    ["ESPNOW_NODE_X", node.x],
+    ["ESPNOW_NODE_Y", node.y],
+  ];
+  for (const [name, value] of optional) if (value !== undefined) env[name] = String(value);
+  return env;
+}
+
+/** Cuts a stream of text into lines; end() returns an unterminated last line. */
+export class LineSplitter {
+  private rest = "";
+
+  push(chunk: string): string[] {
+    const lines = (this.rest + chunk).split("\n");
+    this.rest = lines.pop() as string;
+    return lines;
+  }
+
+  end(): string[] {
+    const rest = this.rest;
+    this.rest = "";
+    return rest ? [rest] : [];
+  }
+}
+
+/** "exit status 1" or "killed by SIGSEGV": how a program ended, for messages. */
+export function describeExit(result: RunResult): string {
+  return result.signal ? `killed by ${result.signal}` : `exit status ${result.code}`;
+}
+
+/** An app given on the command line: a folder with a manifest.json, a manifest, or a main .js/.ts file. */
+export interface AppInput {
+  manifests: string[];
+  main?: string;
+  /** a node name derived from the input, such as its folder's name */
+  name: string;
+}
+
+export function appInput(input: string): AppInput {
+  const path = resolve(input);
+  if (!existsSync(path)) throw new ManifestError(`${input} does not exist`);
+  if (statSync(path).isDirectory()) return { manifests: [join(path, "manifest.json")], name: basename(path) };
+  if (path.endsWith(".json")) {
+    const file = basename(path, ".json");
+    return { manifests: [path], name: file === "manifest" ? basename(dirname(path)) : file };
+  }
+  const script = /^(.*)\.(js|ts)$/.exec(basename(path));
+  if (script) return { manifests: [], main: path, name: script[1] === "main" ? basename(dirname(path)) : script[1] };
+  throw new ManifestError(`${input} is not a manifest, a folder or a .js/.ts file`);
+}
+
+export interface RunNodesOptions {
+  /** one app per node, or one app for every node (with nodes) */
+  inputs: string[];
+  /** manifests added to every app */
+  include?: string[];
+  /** how many nodes run the one app given (default 1) */
+  nodes?: number;
+  /** the simulator build (default: SIM_VARIANT, else release) */
+  variant?: Variant;
+  channel?: number;
+  version?: 1 | 2;
+  /** stop the nodes and succeed after this long */
+  seconds?: number;
+  /** the air's options: port, seed, loss, pcap, log */
+  air?: Pick<AirOptions, "port" | "seed" | "loss" | "pcap" | "log">;
+  /** stops the nodes (a run stopped so succeeds unless a node failed) */
+  signal?: AbortSignal;
+  /** called once the air is up, before the nodes start */
+  onAir?: (air: Air, port: number) => void;
+  /** where the nodes' output and the runner's messages go (default: this process's) */
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+const NAME = /^[A-Za-z0-9._-]{1,32}$/;
+
+/* Node names: nodeN for copies of one app; otherwise each app's own name, if
+   those are distinct valid air names, else nodeN again. */
+function nodeNames(inputs: AppInput[], count: number): string[] {
+  const derived = inputs.map((input) => input.name);
+  const usable = inputs.length === count && new Set(derived).size === count && derived.every((name) => NAME.test(name));
+  return usable ? derived : Array.from({ length: count }, (_, i) => `node${i}`);
+}
+
+interface Node {
+  name: string;
+  app: App;
+  child?: ChildProcess;
+}
+
+/** Runs the nodes on a new air; resolves to the exit status for the command. */
+export async function runNodes(options: RunNodesOptions): Promise<number> {
+  const stdout = options.stdout ?? ((text: string) => process.stdout.write(text));
+  const stderr = options.stderr ?? ((text: string) => process.stderr.write(text));
+  if (options.inputs.length === 0) throw new ManifestError("run: name an app (a manifest, a folder with one, or a main .js/.ts file)");
+  if (options.nodes !== undefined && options.inputs.length > 1) {
+    throw new ManifestError(`run: --nodes runs copies of one app, but ${options.inputs.length} apps were given (each app is one node)`);
+  }
+  const inputs = options.inputs.map(appInput);
+  const count = options.nodes ?? inputs.length;
+  const apps = inputs.map((input) => buildApp([...input.manifests, ...(options.include ?? []).map((path) => resolve(path))], { variant: options.variant, main: input.main }));
+  const names = nodeNames(inputs, count);
+  const nodes: Node[] = names.map((name, i) => ({ name, app: apps[Math.min(i, apps.length - 1)] }));
+
+  const air = new Air();
+  const port = await air.start(options.air);
+  stderr(`espnow-sim: air on udp 127.0.0.1:${port} (espnow-sim control ${port} list)\n`);
+  options.onAir?.(air, port);
+
+  const width = Math.max(...names.map((name) => name.length));
+  const label = (name: string): string => (count > 1 ? `${name.padEnd(width)}| ` : "");
+  let stopping = false;
+  let failed = false;
+  let interrupted = false;
+  const stopAll = (): void => {
+    stopping = true;
+    for (const node of nodes) node.child?.kill("SIGTERM");
+  };
+  const onInterrupt = (): void => {
+    interrupted = true;
+    stopAll();
+  };
+  process.once("SIGINT", onInterrupt);
+  if (options.signal?.aborted) stopAll();
+  options.signal?.addEventListener("abort", stopAll);
+  const timer = options.seconds ? setTimeout(stopAll, options.seconds * 1000) : undefined;
+
+  const runs = nodes.map(async (node, index) => {
+    const prefix = label(node.name);
+    const out = new LineSplitter();
+    const err = new LineSplitter();
+    const write = (sink: (text: string) => void, lines: string[]): void => {
+      if (lines.length) sink(lines.map((line) => `${prefix}${line}\n`).join(""));
+    };
+    const result = await runApp(node.app, {
+      timeoutMs: 2 ** 31 - 1,
+      env: nodeEnv({ airPort: port, name: node.name, index, channel: options.channel, version: options.version }),
+      onSpawn: (child) => {
+        node.child = child;
+        if (stopping) child.kill("SIGTERM");
+      },
+      onStdout: (chunk) => (prefix ? write(stdout, out.push(chunk)) : stdout(chunk)),
+      onStderr: (chunk) => (prefix ? write(stderr, err.push(chunk)) : stderr(chunk)),
+    });
+    write(stdout, out.end());
+    write(stderr, err.end());
+    if (result.signal === "SIGINT") {
+      onInterrupt();
+    } else if (result.code !== 0 && !stopping) {
+      failed = true;
+      stderr(`espnow-sim: ${node.name} failed (${describeExit(result)})${count > 1 ? "; stopping the other nodes" : ""}\n`);
+      stopAll();
+    }
+  });
+  try {
+    await Promise.all(runs);
+  } catch (error) {
+    stopAll(); /* a node could not be started: the others are not left running */
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    process.off("SIGINT", onInterrupt);
+    options.signal?.removeEventListener("abort", stopAll);
+    await air.stop();
+  }
+  if (interrupted) return 130;
+  return failed ? 1 : 0;
+}
