@@ -176,7 +176,13 @@ export class ManifestReader {
         found = true;
       }
     }
-    if (!found) throw new ManifestError(`${manifest}: module "${name}": no ${stripped}.ts, .js or .c`);
+    /* A header listed as a module puts its folder on the include path, as mcconfig does. */
+    if (existsSync(stripped + ".h")) {
+      const folder = dirname(stripped);
+      if (!this.result.includes.includes(folder)) this.result.includes.push(folder);
+      found = true;
+    }
+    if (!found) throw new ManifestError(`${manifest}: module "${name}": no ${stripped}.ts, .js, .c or .h`);
   }
 }
 
