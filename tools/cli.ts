@@ -5,7 +5,7 @@
  *   espnow-sim run <app>... [options]                     run nodes on a simulated air
  *   espnow-sim control <port> <json | op [key=value]...>  drive a running air
  *   espnow-sim multitest <test.js|test.ts>... [options]   run multi-node tests
- *   espnow-sim demo                                       run the README's demo
+ *   espnow-sim demo                                       run the README's demo (examples/receiver and examples/sender)
  *
  * Variants: release (default), asan, tsan, m32 (SIM_VARIANT sets the default).
  */
@@ -224,9 +224,11 @@ async function main(): Promise<void> {
     } else if (command === "multitest") {
       process.exitCode = await multitest(rest);
     } else if (command === "demo") {
+      /* the README's demo: MicroPython's introductory pair on one air, each line prefixed with its node */
       const options = runOptions(rest);
       const { ROOT } = await launcher();
-      process.exitCode = await (await runner()).runNodes({ ...options, inputs: [join(ROOT, "examples/host-demo")] });
+      const inputs = ["examples/receiver", "examples/sender"].map((app) => join(ROOT, app));
+      process.exitCode = await (await runner()).runNodes({ ...options, seconds: options.seconds ?? 20, inputs });
     } else {
       usage(command ? `unknown command ${command}` : undefined);
     }

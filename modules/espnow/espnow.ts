@@ -152,7 +152,8 @@ function intern(key: number): Uint8Array {
   return mac;
 }
 
-type Wake = (reasons: number) => void;
+/** Told of each native wake-up; returning true claims the wake's messages (AIOESPNow hands them to its waiting readers), so irq is not called. */
+type Wake = (reasons: number) => boolean | void;
 
 /** What every ESPNow object (ESPNow, AIOESPNow) shares: there is one radio. */
 const shared = {
@@ -163,7 +164,10 @@ const shared = {
   irq: null as ((e: ESPNow) => void) | null,
   irqTarget: null as ESPNow | null,
   onSend: null as ((mac: Uint8Array, delivered: boolean) => void) | null,
-  listeners: new Set<Wake>(),
+  /** AIOESPNow's: told of each send status after onSend. */
+  sendWatcher: null as ((mac: Uint8Array, delivered: boolean) => void) | null,
+  /** An array, not a Set: iterating a Set allocates. */
+  listeners: [] as Wake[],
   peersTable: new PeersTable(),
   meta: new Float64Array(3),
   /** meta's bytes, which the native layer fills (it takes byte buffers only). */
@@ -174,12 +178,29 @@ const shared = {
 shared.metaBytes = shared.meta.buffer as ArrayBuffer;
 
 function onWake(reasons: number): void {
-  if ((reasons & WAKE_SEND) && shared.onSend && shared.radio) {
-    const meta = shared.meta;
-    while (shared.radio.nextSendStatus(shared.metaBytes)) shared.onSend(intern(meta[0]), meta[1] === 1);
+  if (reasons & WAKE_SEND) drainSends();
+  let claimed = false;
+  for (let i = 0; i < shared.listeners.length; i++) if (shared.listeners[i](reasons)) claimed = true;
+  if ((reasons & WAKE_RECEIVE) && !claimed) offerToIrq();
+}
+
+/** Hand every logged send status to on_send's callback, then to the watcher. */
+function drainSends(): void {
+  const meta = shared.meta;
+  while (shared.radio?.nextSendStatus(shared.metaBytes)) {
+    const mac = intern(meta[0]), delivered = meta[1] === 1;
+    shared.onSend?.(mac, delivered);
+    shared.sendWatcher?.(mac, delivered);
   }
-  if ((reasons & WAKE_RECEIVE) && shared.irq && shared.radio?.any()) shared.irq(shared.irqTarget!);
-  for (const listener of shared.listeners) listener(reasons);
+}
+
+function offerToIrq(): void {
+  if (shared.irq && shared.radio?.any()) shared.irq(shared.irqTarget!);
+}
+
+/** The native send log is kept while someone reads it. */
+function logSends(): void {
+  shared.radio?.logSends(shared.onSend !== null || shared.sendWatcher !== null);
 }
 
 const singletons = new Map<Function, ESPNow>();
@@ -220,7 +241,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
         throw new ESPNowError(error, "active");
       }
       shared.radio = radio;
-      if (shared.onSend) radio.logSends(true);
+      logSends();
     } else if (!flag && shared.radio) {
       shared.radio.close();
       shared.radio = null;
@@ -439,15 +460,32 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   on_send(callback: ((mac: Uint8Array, delivered: boolean) => void) | null): void {
     if (callback !== null && typeof callback !== "function") throw new TypeError("on_send: callback must be a function or null");
     shared.onSend = callback;
-    shared.radio?.logSends(callback !== null);
+    logSends();
   }
 
   /* ---- for subclasses (AIOESPNow) ---- */
 
   /** Be told of every native wake-up (WAKE_RECEIVE, WAKE_SEND bits). */
   protected listen(listener: Wake, on: boolean): void {
-    if (on) shared.listeners.add(listener);
-    else shared.listeners.delete(listener);
+    const index = shared.listeners.indexOf(listener);
+    if (on && index < 0) shared.listeners.push(listener);
+    else if (!on && index >= 0) shared.listeners.splice(index, 1);
+  }
+
+  /** Be told of each send's outcome (after on_send's callback), in completion order; null: stop. */
+  protected watchSends(watcher: ((mac: Uint8Array, delivered: boolean) => void) | null): void {
+    shared.sendWatcher = watcher;
+    logSends();
+  }
+
+  /** Deliver the send statuses logged so far now, rather than at the next wake-up. */
+  protected drainSends(): void {
+    drainSends();
+  }
+
+  /** Call the irq callback if one is set and a message waits (after a claimed wake, once no reader is left). */
+  protected offerToIrq(): void {
+    offerToIrq();
   }
 
   /** The open radio, or ESPNowError ESP_ERR_ESPNOW_NOT_INIT naming the call. */

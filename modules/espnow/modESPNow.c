@@ -391,9 +391,9 @@ void xs_espnow_del_peer(xsMachine *the)
 static void setPeer(xsMachine *the, xsSlot *out, const espnowPeerRecord *peer)
 {
 	xsmcVars(1);
-	xsmcSetArrayBuffer(xsVar(0), peer->mac, ESPNOW_MAC_LEN);
+	xsmcSetArrayBuffer(xsVar(0), (void *)peer->mac, ESPNOW_MAC_LEN);
 	xsmcSetIndex(*out, 0, xsVar(0));
-	xsmcSetArrayBuffer(xsVar(0), peer->lmk, peer->encrypt ? ESPNOW_KEY_LEN : 0);
+	xsmcSetArrayBuffer(xsVar(0), (void *)peer->lmk, peer->encrypt ? ESPNOW_KEY_LEN : 0);
 	xsmcSetIndex(*out, 1, xsVar(0));
 	xsmcSetInteger(xsVar(0), peer->channel);
 	xsmcSetIndex(*out, 2, xsVar(0));
@@ -464,4 +464,24 @@ void xs_espnow_error_name(xsMachine *the)
 		snprintf(text, sizeof(text), "ESP_ERR_0x%X", (unsigned)number);
 		xsmcSetString(xsResult, text);
 	}
+}
+
+/* ---- for AIOESPNow ---- */
+
+/* sendsSettled(radio): every frame sent so far has completed and every status
+   logged has been read. An asend still waiting for a status then never gets
+   one: the log was full when its frame completed. Completions are read before
+   the log, and the radio task logs a status before counting its completion. */
+void xs_espnow_sends_settled(xsMachine *the)
+{
+	modESPNow espnow = xsmcGetHostDataValidate(xsArg(0), xs_espnow_destructor);
+	if (!espnow)
+		xsUnknownError("closed");
+	uint32_t sent = atomic_load_explicit(&espnow->core.tx.packets, memory_order_relaxed);
+	bool settled = espnow_tx_stats_completions(&espnow->core.tx) == sent;
+	if (settled) {
+		uint32_t written = atomic_load_explicit(&espnow->core.sendLog.written, memory_order_acquire);
+		settled = written == atomic_load_explicit(&espnow->core.sendLog.read, memory_order_relaxed);
+	}
+	xsmcSetBoolean(xsResult, settled);
 }

@@ -30,3 +30,6 @@ export default class Radio {
   /** ESP-IDF's name of an error number, e.g. "ESP_ERR_ESPNOW_NOT_FOUND". */
   static errorName(errno: number): string;
 }
+
+/** For AIOESPNow: every frame sent has completed and every logged status has been read. */
+export function sendsSettled(radio: Radio): boolean;

@@ -27,3 +27,6 @@ class Radio @ "xs_espnow_destructor" {
 Object.freeze(Radio.prototype);
 
 export default Radio;
+
+/* for AIOESPNow */
+export function sendsSettled(radio) @ "xs_espnow_sends_settled";

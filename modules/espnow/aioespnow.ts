@@ -1,0 +1,524 @@
+/*
+ * AIOESPNow: MicroPython's aioespnow for Moddable XS. ESPNow, plus arecv(),
+ * airecv(), asend() and `for await...of`, which wait without blocking the JS
+ * thread (../../../shared/spec/micropython-espnow.rst, "Supporting asyncio").
+ *
+ * Nothing polls. A reader waits in a queue; the native layer's wake-up (the
+ * listener ESPNow.listen registers) hands it the oldest message as soon as the
+ * wake reaches the JS thread. An asend waits for the send statuses ESPNow's
+ * send log reports (ESPNow.watchSends). Timers only serve the optional
+ * timeouts.
+ *
+ * Who gets a message (each message goes to exactly one consumer):
+ * 1. the reader that has waited longest: arecv(), airecv() and async
+ *    iteration share one first-in first-out queue;
+ * 2. only when no reader waits, the irq callback;
+ * 3. otherwise it stays in the ring for recv(), irecv(), recvinto() or the
+ *    next reader.
+ *
+ * airecv() and async iteration return irecv()'s array and buffer, which the
+ * next irecv() or airecv() refills, as in MicroPython. When several readers
+ * wait, each resumed reader has its turn (runs up to its next await) before
+ * the next message is written into that array; a reader that does not await
+ * its promise at once should use arecv(), which returns new buffers.
+ *
+ * asend() sends one frame per peer. ESP-NOW reports a frame's outcome by peer
+ * MAC only, and a radio may report two frames to one peer out of order (the
+ * simulated air does when it retries), so AIOESPNow keeps at most one frame
+ * per peer in flight: asends to the same peer go out one after the other, each
+ * as soon as the previous one's status arrives, and asends to different peers
+ * fly together. Statuses logged before a frame goes out are delivered first,
+ * so a sync send() just made cannot be taken for an asend's frame. A send()
+ * with sync false to a peer while an asend to it is in flight can swap the
+ * two outcomes.
+ */
+
+import ESPNow, { ESPNowError, WAKE_RECEIVE, WAKE_SEND, type Bytes } from "espnow";
+import type Radio from "espnow/native";
+import { sendsSettled } from "espnow/native";
+import Timer from "timer";
+
+export * from "espnow";
+
+/** A message: [mac, msg], mac being the peers_table key. */
+export type Message = [Uint8Array, Uint8Array];
+
+const ERR_NOT_INIT = 0x3065;
+
+/* Names for error messages, as constants: a string literal argument allocates on every call in XS. */
+const ARECV = "arecv", AIRECV = "airecv", ITERATION = "async iteration";
+
+/* What a waiting reader is resolved with: recv()'s new buffers (arecv), irecv()'s array (airecv), or its Iteration's result holding that array. */
+const COPY = 0;
+const REUSE = 1;
+type Kind = typeof COPY | typeof REUSE | Iteration;
+
+/* any: one queue holds the resolving functions of promises of several types. */
+type Resolve = (value: any) => void;
+type Reject = (reason: unknown) => void;
+
+/**
+ * The waiting readers, oldest first: parallel circular arrays that only grow,
+ * so that waiting allocates nothing once they are big enough.
+ */
+class Readers {
+  private resolves: (Resolve | null)[] = [null, null, null, null];
+  private rejects: (Reject | null)[] = [null, null, null, null];
+  private kinds: Kind[] = [COPY, COPY, COPY, COPY];
+  private timers: (Timer | null)[] = [null, null, null, null];
+  private head = 0;
+  count = 0;
+
+  add(resolve: Resolve, reject: Reject, kind: Kind, timer: Timer | null): void {
+    if (this.count === this.kinds.length) this.grow();
+    const i = (this.head + this.count) % this.kinds.length;
+    this.resolves[i] = resolve;
+    this.rejects[i] = reject;
+    this.kinds[i] = kind;
+    this.timers[i] = timer;
+    this.count++;
+  }
+
+  /** The oldest reader's kind. */
+  first(): Kind {
+    return this.kinds[this.head];
+  }
+
+  /** Remove the oldest reader; returns its resolve function. */
+  take(): Resolve {
+    const i = this.head;
+    const resolve = this.resolves[i]!;
+    this.clear(i);
+    this.head = (i + 1) % this.kinds.length;
+    this.count--;
+    return resolve;
+  }
+
+  /** Remove the reader with this resolve function (its timeout passed); false if it is not waiting. */
+  remove(resolve: Resolve): boolean {
+    const n = this.kinds.length;
+    for (let k = 0; k < this.count; k++) {
+      if (this.resolves[(this.head + k) % n] !== resolve) continue;
+      this.clear((this.head + k) % n);
+      for (; k < this.count - 1; k++) {
+        const to = (this.head + k) % n, from = (to + 1) % n;
+        this.resolves[to] = this.resolves[from];
+        this.rejects[to] = this.rejects[from];
+        this.kinds[to] = this.kinds[from];
+        this.timers[to] = this.timers[from];
+      }
+      this.count--;
+      return true;
+    }
+    return false;
+  }
+
+  /** Reject every waiting reader. */
+  rejectAll(error: unknown): void {
+    while (this.count) {
+      const reject = this.rejects[this.head]!;
+      this.take();
+      reject(error);
+    }
+  }
+
+  private clear(i: number): void {
+    Timer.clear(this.timers[i]);
+    this.resolves[i] = this.rejects[i] = this.timers[i] = null;
+  }
+
+  /** Double the arrays, the oldest reader first. */
+  private grow(): void {
+    const n = this.kinds.length, head = this.head;
+    const more = <T>(items: T[], empty: T): T[] => Array.from({ length: 2 * n }, (_, k) => (k < n ? items[(head + k) % n] : empty));
+    this.resolves = more(this.resolves, null);
+    this.rejects = more(this.rejects, null);
+    this.kinds = more(this.kinds, COPY);
+    this.timers = more(this.timers, null);
+    this.head = 0;
+  }
+}
+
+/** One asend(): its promise, and how many of its frames are still to go out or to be reported. */
+interface Send {
+  resolve: (delivered: boolean) => void;
+  reject: Reject;
+  data: Uint8Array;
+  /** data is AIOESPNow's copy, not the caller's buffer */
+  copied: boolean;
+  sync: boolean;
+  unsent: number;
+  unreported: number;
+  delivered: boolean;
+  over: boolean;
+}
+
+interface Frame {
+  send: Send;
+  mac: Uint8Array;
+}
+
+/** The frames for one peer: the one in flight, then those waiting for it. */
+interface Lane {
+  flying: Frame | null;
+  waiting: Frame[];
+}
+
+/** What ESPNow gives its subclasses, as closures, for the State to use. */
+interface Access {
+  radio(): Radio;
+  check(message: unknown, what: string): Uint8Array;
+  watchSends(watcher: ((mac: Uint8Array, delivered: boolean) => void) | null): void;
+  drainSends(): void;
+  offerToIrq(): void;
+}
+
+/** The singleton's state. Kept off the class's fields: each `new AIOESPNow()` runs field initialisers again on the one object. */
+class State {
+  readonly readers = new Readers();
+  /** irecv()'s array has been handed to a reader whose turn may not have come yet... */
+  lent = false;
+  /** ...that reader's Iteration (null: an airecv()). */
+  lentTo: Iteration | null = null;
+  /** A job will go on handing messages out after the last resumed reader's turn. */
+  handing = false;
+  readonly resume: () => void;
+  readonly lanes = new Map<number, Lane>();
+  flying = 0;
+  watching = false;
+  /** The resolving functions of the promise just made: `new Promise(capture)` needs no closure per call. */
+  resolve: Resolve = nothing;
+  reject: Reject = nothing;
+  readonly capture: (resolve: Resolve, reject: Reject) => void;
+  readonly watcher: (mac: Uint8Array, delivered: boolean) => void;
+
+  constructor(readonly self: AIOESPNow, readonly access: Access) {
+    this.capture = (resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    };
+    this.resume = () => {
+      this.handing = false;
+      this.lent = false;
+      this.hand(true);
+    };
+    this.watcher = (mac, delivered) => this.reported(mac, delivered);
+  }
+
+  /* ---- receiving ---- */
+
+  /** A new reader of this kind; it waits behind the others. */
+  wait(kind: Kind, timeout_ms: unknown, what: string): Promise<unknown> {
+    const promise = new Promise(this.capture);
+    const resolve = this.resolve, reject = this.reject;
+    try {
+      const timeout = timeoutOf(timeout_ms, what);
+      if (!this.self.active()) throw notActive(what);
+      this.readers.add(resolve, reject, kind, timeout > 0 ? this.timer(resolve, timeout) : null);
+      if (!this.handing) this.hand(false);
+      if (timeout === 0) this.expire(resolve);
+    } catch (error) {
+      reject(error);
+    }
+    return promise;
+  }
+
+  /* Its own function: a closure in wait() would make every call allocate the variables it captures. */
+  timer(resolve: Resolve, timeout: number): Timer {
+    return Timer.set(() => this.expire(resolve), timeout);
+  }
+
+  expire(resolve: Resolve): void {
+    if (this.readers.remove(resolve)) resolve([null, null]);
+  }
+
+  /**
+   * Hand waiting messages to waiting readers, oldest first. After a wake-up,
+   * what no reader takes goes to the irq callback (not from an API call: the
+   * callback would run inside it).
+   */
+  hand(offer: boolean): void {
+    const self = this.self, readers = this.readers;
+    if (!self.active()) return;
+    while (self.any()) {
+      const kind = readers.count ? readers.first() : null;
+      if (kind === COPY) {
+        readers.take()(self.recv(0));
+        continue;
+      }
+      if (kind === null && !offer) return;
+      if (this.lent) {
+        /* irecv(), the next reader's or irq's, would refill the array a resumed reader has not read yet. */
+        this.later();
+        return;
+      }
+      if (kind === null) {
+        this.access.offerToIrq();
+        return;
+      }
+      const pair = self.irecv(0) as Message;
+      this.lent = true;
+      if (kind === REUSE) {
+        this.lentTo = null;
+        readers.take()(pair);
+      } else {
+        this.lentTo = kind;
+        kind.step.value = pair;
+        readers.take()(kind.step);
+      }
+    }
+  }
+
+  /** Go on handing after the jobs queued so far, the resumed readers' among them. */
+  later(): void {
+    if (this.handing) return;
+    this.handing = true;
+    settled.then(this.resume);
+  }
+
+  /** The native wake-up. Returns true if readers were waiting: their messages are not offered to irq now. */
+  wake(reasons: number): boolean {
+    this.lent = false;	/* every job has run since the last hand-over */
+    if ((reasons & WAKE_SEND) && this.flying) this.settleLost();
+    if (!(reasons & WAKE_RECEIVE) || !this.readers.count) return false;
+    if (!this.handing) this.hand(true);
+    return true;
+  }
+
+  /* ---- sending ---- */
+
+  asend(first: unknown, second: unknown, sync: unknown): Promise<boolean> {
+    const promise = new Promise<boolean>(this.capture);
+    const resolve = this.resolve, reject = this.reject;
+    try {
+      this.access.radio();
+      const one = second === undefined;
+      const mac = one ? null : first;
+      const targets = mac === null || mac === undefined ? this.unicastPeers() : [macOf(mac)];
+      const data = this.access.check(one ? first : second, "asend");
+      if (!this.watching) {
+        this.access.watchSends(this.watcher);
+        this.watching = true;
+      }
+      const send: Send = { resolve, reject, data, copied: false, sync: one || !!sync, unsent: targets.length, unreported: targets.length, delivered: true, over: false };
+      if (!targets.length) this.finish(send, true);
+      for (const target of targets) this.queue(send, target);
+    } catch (error) {
+      reject(error);
+    }
+    return promise;
+  }
+
+  unicastPeers(): Uint8Array[] {
+    return this.self.get_peers().map((peer) => peer[0]).filter((mac) => !(mac[0] & 1));
+  }
+
+  queue(send: Send, mac: Uint8Array): void {
+    const key = keyOf(mac);
+    let lane = this.lanes.get(key);
+    if (!lane) this.lanes.set(key, (lane = { flying: null, waiting: [] }));
+    if (lane.flying || lane.waiting.length) {
+      /* it goes out later: keep the message as it is now */
+      if (!send.copied) {
+        send.data = send.data.slice();
+        send.copied = true;
+      }
+      lane.waiting.push({ send, mac });
+    } else this.transmit(lane, { send, mac });
+  }
+
+  transmit(lane: Lane, frame: Frame): void {
+    const send = frame.send;
+    if (send.over) return;
+    this.access.drainSends();
+    const result = this.access.radio().send(frame.mac, send.data, false);
+    if (result > 1) {
+      this.fail(send, new ESPNowError(result, `asend to ${macText(frame.mac)}`));
+      return;
+    }
+    lane.flying = frame;
+    this.flying++;
+    if (--send.unsent === 0 && !send.sync) this.finish(send, true);
+  }
+
+  /** Send more on a lane whose frame has been reported (or failed to go). */
+  advance(lane: Lane): void {
+    while (!lane.flying && lane.waiting.length) this.transmit(lane, lane.waiting.shift()!);
+  }
+
+  /** A send status from the log: the outcome of the frame in flight to that peer, if any. */
+  reported(mac: Uint8Array, delivered: boolean): void {
+    const lane = this.lanes.get(keyOf(mac));
+    if (!lane?.flying) return;
+    this.land(lane, delivered);
+    this.advance(lane);
+  }
+
+  land(lane: Lane, delivered: boolean): void {
+    const send = lane.flying!.send;
+    lane.flying = null;
+    this.flying--;
+    if (!delivered) send.delivered = false;
+    if (--send.unreported === 0 && send.sync) this.finish(send, send.delivered);
+  }
+
+  /** Every frame has completed and every status has been read, yet frames wait: their statuses were lost (the log was full). */
+  settleLost(): void {
+    if (!sendsSettled(this.access.radio())) return;
+    for (const lane of this.lanes.values()) {
+      if (lane.flying) this.land(lane, false);
+    }
+    for (const lane of this.lanes.values()) this.advance(lane);
+  }
+
+  finish(send: Send, delivered: boolean): void {
+    if (send.over) return;
+    send.over = true;
+    send.resolve(delivered);
+  }
+
+  fail(send: Send, error: unknown): void {
+    if (send.over) return;
+    send.over = true;
+    send.reject(error);
+  }
+
+  /** ESP-NOW was turned off: nothing waiting will ever come. */
+  stop(): void {
+    const error = notActive("AIOESPNow");
+    this.readers.rejectAll(error);
+    for (const lane of this.lanes.values()) {
+      if (lane.flying) this.fail(lane.flying.send, error);
+      for (const frame of lane.waiting) this.fail(frame.send, error);
+    }
+    this.lanes.clear();
+    this.flying = 0;
+    this.lent = false;
+  }
+}
+
+/** One for await...of loop: airecv() until break. */
+class Iteration implements AsyncIterableIterator<Message> {
+  readonly step: IteratorYieldResult<Message> = { done: false, value: null as unknown as Message };
+  constructor(private readonly state: State) {}
+
+  next(): Promise<IteratorResult<Message>> {
+    const state = this.state;
+    /* for await asks for the next message once its body is done with the last one: the array is free */
+    if (state.lentTo === this) state.lent = false;
+    return state.wait(this, undefined, ITERATION) as Promise<IteratorResult<Message>>;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<Message> {
+    return this;
+  }
+}
+
+const STATE = Symbol("AIOESPNow state");
+const settled = Promise.resolve();
+
+function nothing(): void {}
+
+function notActive(what: string): ESPNowError {
+  return new ESPNowError(ERR_NOT_INIT, `${what}: ESP-NOW is not active (call active(true) first)`);
+}
+
+/** The optional timeout of arecv() and airecv(): -1 (wait for ever), 0 (only what is ready), or milliseconds. */
+function timeoutOf(value: unknown, what: string): number {
+  if (value === undefined || value === null) return -1;
+  if (typeof value !== "number" || Number.isNaN(value)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(value)}`);
+  return value < 0 ? -1 : Math.min(Math.floor(value), 0x7fffffff);
+}
+
+function macOf(value: unknown): Uint8Array {
+  if (!(value instanceof Uint8Array) && !(value instanceof ArrayBuffer)) throw new TypeError(`asend: mac must be a Uint8Array or ArrayBuffer, got ${value === null ? "null" : typeof value}`);
+  const mac = value instanceof Uint8Array ? value : new Uint8Array(value);
+  if (mac.length !== 6) throw new RangeError(`asend: mac must be 6 bytes, got ${mac.length}`);
+  return mac;
+}
+
+/** A MAC as a number: a Map key that costs no allocation. */
+function keyOf(mac: Uint8Array): number {
+  let key = 0;
+  for (let i = 0; i < 6; i++) key = key * 256 + mac[i];
+  return key;
+}
+
+function macText(mac: Uint8Array): string {
+  return Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join(":");
+}
+
+/**
+ * ESPNow with async receive and send: a singleton like ESPNow (its own,
+ * sharing the one radio).
+ */
+export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> {
+  constructor() {
+    super();
+    if (Object.hasOwn(this, STATE)) return;
+    const state = new State(this, {
+      radio: () => this.radio,
+      check: (message, what) => this.check(message, what),
+      watchSends: (watcher) => this.watchSends(watcher),
+      drainSends: () => this.drainSends(),
+      offerToIrq: () => this.offerToIrq(),
+    });
+    Object.defineProperty(this, STATE, { value: state });
+    this.listen((reasons) => state.wake(reasons), true);
+  }
+
+  /** Start (true) or stop (false) ESP-NOW. Stopping rejects every waiting reader and asend with ESPNowError ESP_ERR_ESPNOW_NOT_INIT. */
+  active(flag?: unknown): boolean {
+    if (flag === undefined) return super.active();
+    const was = super.active();
+    const now = super.active(flag);
+    if (was && !now) stateOf(this).stop();
+    return now;
+  }
+
+  /**
+   * Wait for a message: [mac, msg] in new buffers, as recv() returns. Beyond
+   * MicroPython: timeout_ms (absent, null or negative: for ever; 0: only a
+   * message that can be handed over at once) resolves [null, null] when it
+   * passes.
+   */
+  arecv(): Promise<Message>;
+  arecv(timeout_ms: number | null): Promise<Message | [null, null]>;
+  arecv(timeout_ms?: number | null): Promise<Message | [null, null]> {
+    return stateOf(this).wait(COPY, timeout_ms, ARECV) as Promise<Message | [null, null]>;
+  }
+
+  /**
+   * As arecv(), but resolves irecv()'s array and message buffer, reused: no
+   * allocation beyond the promise. They hold the message until the next
+   * irecv() or airecv() (see the module's notes on several readers).
+   */
+  airecv(): Promise<Message>;
+  airecv(timeout_ms: number | null): Promise<Message | [null, null]>;
+  airecv(timeout_ms?: number | null): Promise<Message | [null, null]> {
+    return stateOf(this).wait(REUSE, timeout_ms, AIRECV) as Promise<Message | [null, null]>;
+  }
+
+  /**
+   * asend(mac, msg, sync = true) sends to one registered peer; asend(msg), or
+   * asend(null, msg, sync), to every registered peer except broadcast and
+   * multicast ones. With sync it resolves once every peer's outcome is known:
+   * true if all acknowledged (broadcast: always). Without, it resolves true
+   * once the radio has taken every frame. Errors (ESP_ERR_ESPNOW_NOT_FOUND
+   * for a peer not registered, ...) reject it with ESPNowError.
+   */
+  asend(msg: Bytes | string): Promise<boolean>;
+  asend(mac: Bytes | null, msg: Bytes | string, sync?: boolean): Promise<boolean>;
+  asend(first: unknown, second?: unknown, sync: unknown = true): Promise<boolean> {
+    return stateOf(this).asend(first, second, sync);
+  }
+
+  /** for await (const [mac, msg] of e): airecv() for ever; ends only with break (or an error). */
+  [Symbol.asyncIterator](): AsyncIterableIterator<Message> {
+    return new Iteration(stateOf(this));
+  }
+}
+
+function stateOf(e: AIOESPNow): State {
+  return (e as unknown as { [STATE]: State })[STATE];
+}

@@ -1,0 +1,189 @@
+/*
+ * AIOESPNow's readers: arecv(), airecv(), async iteration, timeouts, the order
+ * readers are served in, and who gets a message when irq is also set.
+ * Node 1 sends; node 0 reads. Node 0 tells node 1 when it is ready for each
+ * batch ("go"), so that what a test checks does not depend on timing, and
+ * first takes node 1's reach() greeting.
+ */
+
+import test from "ava";
+import { aioNode, macOf, node, prebuild, runNodes, succeeded } from "./helpers.ts";
+
+test.before(prebuild);
+
+/** Node 1: reach node 0, then for each batch wait for "go" and send it ("pause N": wait N ms instead). */
+function sender(batches: string[][]): string {
+  return node([0], `reach(peer0);
+    for (const batch of ${JSON.stringify(batches)}) {
+      expect("go");
+      for (const m of batch) if (m.startsWith("pause ")) Timer.delay(Number(m.slice(6))); else e.send(peer0, m);
+    }`);
+}
+
+test("arecv returns new buffers and airecv the same array and buffer each time, both with the sender and the peers_table", async (t) => {
+  const results = await runNodes([
+    { source: aioNode([1], `expect("hi");e.send(peer0, "go");
+      const a = await e.arecv(), b = await e.arecv();
+      say("arecv", text(a[1]), text(b[1]), hex(a[0]), a !== b, a[1] !== b[1], a[0] === b[0], e.peers_table.has(a[0]));
+      const c = await e.airecv(), cMsg = c[1], cText = text(c[1]);
+      const d = await e.airecv();
+      say("airecv", cText, text(d[1]), c === d, cMsg === d[1], d[0] === a[0]);
+      done();`) },
+    { source: sender([["one", "two", "three", "four"]]) },
+  ]);
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, [`arecv one two ${macOf(1)} true true true true`, "airecv three four true true true"]);
+});
+
+test("async iteration yields [mac, msg] in order until break", async (t) => {
+  const results = await runNodes([
+    { source: aioNode([1], `expect("hi");e.send(peer0, "go");
+      /* in functions: XS 13.3 crashes on a module whose only top-level await is a for await */
+      async function collect() {
+        const got = [];
+        for await (const [mac, msg] of e) { got.push(text(msg)); if (text(msg) === "stop") break; }
+        say(got.join(" "));
+      }
+      async function first() {
+        for await (const [mac, msg] of e) { say("again", text(msg), hex(mac)); break; }
+      }
+      await collect();
+      e.send(peer0, "go");
+      await first();
+      done();`) },
+    { source: sender([["a", "b", "c", "stop"], ["d"]]) },
+  ]);
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, ["a b c stop", `again d ${macOf(1)}`]);
+});
+
+test("timeout_ms: [null, null] once it passes, 0 for only what is ready, a message that comes in time is returned", async (t) => {
+  const results = await runNodes([
+    { source: aioNode([1], `expect("hi");
+      let start = Date.now();
+      const none = await e.arecv(300);
+      const waited = Date.now() - start;
+      say("arecv(300)", JSON.stringify(none), waited >= 290 && waited < 1500);
+      start = Date.now();
+      say("airecv(0)", JSON.stringify(await e.airecv(0)), Date.now() - start < 100);
+      e.send(peer0, "go");
+      say("in time", text((await e.airecv(5000))[1]), text((await e.arecv(null))[1]));
+      await sleep(200);
+      say("ready", text((await e.arecv(0))[1]));
+      const [early, late] = await Promise.all([e.arecv(100), e.arecv(-1), e.send(peer0, "go")]);
+      say("expired first in line", JSON.stringify(early), text(late[1]));
+      try { await e.arecv("soon"); } catch (error) { say(error.name, error.message); }
+      done();`) },
+    { source: sender([["now", "then", "waiting"], ["pause 300", "later"]]) },
+  ]);
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, [
+    "arecv(300) [null,null] true",
+    "airecv(0) [null,null] true",
+    "in time now then",
+    "ready waiting",
+    "expired first in line [null,null] later",
+    "TypeError arecv: timeout_ms must be a number or null, got soon",
+  ]);
+});
+
+test("readers are served in the order they started waiting, whatever their kind", async (t) => {
+  const results = await runNodes([
+    { source: aioNode([1], `expect("hi");
+      const order = [];
+      const readers = [e.airecv(), e.arecv(), e.airecv(), e.arecv(), e.airecv()].map((p, i) => p.then(([, msg]) => order.push(i + "=" + text(msg))));
+      e.send(peer0, "go");
+      await Promise.all(readers);
+      say(order.join(" "));
+      done();`) },
+    { source: sender([["m0", "m1", "m2", "m3", "m4"]]) },
+  ]);
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, ["0=m0 1=m1 2=m2 3=m3 4=m4"]);
+});
+
+test("1000 messages consumed by 10 concurrent readers: none lost, none duplicated", async (t) => {
+  const results = await runNodes([
+    { source: aioNode([1], `expect("hi");
+      const seen = new Uint16Array(1000);
+      const perReader = new Array(10).fill(0);
+      let total = 0;
+      async function reader(index) {
+        while (total < 1000) {
+          const [mac, msg] = index % 2 ? await e.airecv() : await e.arecv();
+          if (!mac) continue;
+          seen[msg[0] * 256 + msg[1]]++;
+          perReader[index]++;
+          total++;
+        }
+      }
+      const readers = Array.from({ length: 10 }, (_, i) => reader(i));
+      e.send(peer0, "go");
+      await Promise.race(readers);
+      say("total", total, "each seen once", seen.every((n) => n === 1), "every reader served", perReader.every((n) => n > 0));
+      say("dropped", e.stats()[4]);
+      e.send(peer0, "done");
+      done();`, { watchdogMs: 30000 }) },
+    { source: aioNode([0], `reach(peer0); expect("go");
+      let acked = 0;
+      for (let i = 0; i < 1000; i++) if (await e.asend(peer0, Uint8Array.of(i >> 8, i & 255, 1, 2, 3))) acked++;
+      say("acked", acked);
+      expect("done");
+      done();`, { watchdogMs: 30000 }) },
+  ], { timeoutMs: 60000 });
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, ["total 1000 each seen once true every reader served true", "dropped 0"]);
+  t.deepEqual(results[1].lines, ["acked 1000"]);
+});
+
+test("with irq set, a message goes to the oldest waiting reader; irq gets only those no reader waits for", async (t) => {
+  const results = await runNodes([
+    { source: aioNode([1], `expect("hi");
+      const irqGot = [];
+      e.irq((self) => { for (;;) { const [mac, msg] = self.irecv(0); if (!mac) return; irqGot.push(text(msg)); } });
+      e.send(peer0, "go");
+      await sleep(300);
+      const readerGot = [];
+      const reading = (async () => { for await (const [mac, msg] of e) { readerGot.push(text(msg)); if (readerGot.length === 5) break; } })();
+      e.send(peer0, "go");
+      await reading;
+      say("arecv", text((await Promise.all([e.arecv(), e.send(peer0, "go")]))[0][1]));
+      await sleep(300);
+      say("irq", irqGot.join(" "));
+      say("reader", readerGot.join(" "));
+      done();`) },
+    { source: sender([["a1", "a2", "a3"], ["b1", "b2", "b3", "b4", "b5"], ["c1", "c2", "c3"]]) },
+  ]);
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, ["arecv c1", "irq a1 a2 a3 c2 c3", "reader b1 b2 b3 b4 b5"]);
+});
+
+test("active(false) rejects waiting readers with ESP_ERR_ESPNOW_NOT_INIT; reading while inactive rejects", async (t) => {
+  const results = await runNodes([
+    { source: aioNode([], `
+      const waiting = [e.arecv(), e.airecv(), e[Symbol.asyncIterator]().next()].map((p) => p.then(() => "resolved", (error) => error.code));
+      e.active(false);
+      say("waiting", (await Promise.all(waiting)).join(" "));
+      try { await e.airecv(); } catch (error) { say("inactive", error.name, error.code); }
+      say("active again", e.active(true));
+      done();`) },
+  ]);
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, [
+    "waiting ESP_ERR_ESPNOW_NOT_INIT ESP_ERR_ESPNOW_NOT_INIT ESP_ERR_ESPNOW_NOT_INIT",
+    "inactive ESPNowError ESP_ERR_ESPNOW_NOT_INIT",
+    "active again true",
+  ]);
+});
+
+test("aioespnow exports espnow's constants and ESPNowError", async (t) => {
+  const results = await runNodes([
+    { source: aioNode([], `
+      import * as aio from "aioespnow";
+      say(aio.MAX_DATA_LEN === espnow.MAX_DATA_LEN, aio.KEY_LEN, aio.ADDR_LEN, aio.MAX_TOTAL_PEER_NUM, aio.MAX_ENCRYPT_PEER_NUM, aio.ESPNowError === espnow.ESPNowError, aio.default === AIOESPNow);
+      say("singleton", new AIOESPNow() === e, new AIOESPNow() instanceof espnow.default);
+      done();`) },
+  ]);
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, ["true 16 6 20 6 true true", "singleton true true"]);
+});
