@@ -17,8 +17,17 @@
 
 import Radio from "espnow/native";
 
-/** Largest message: 250 bytes (ESP-NOW v1), 1470 where the radio speaks ESP-NOW v2. */
-export const MAX_DATA_LEN: number = Radio.maxDataLength();
+/*
+ * Preloading. On a device Moddable runs preloaded modules at build time, where
+ * no native function can be called, and freezes what they created: a Map or
+ * ArrayBuffer made at module level could never change. So the radio's limits
+ * are asked for once the module runs on the device (boot(), at the first
+ * new ESPNow(); at once where the module is not preloaded, as in the
+ * simulator), and every Map and buffer is made then.
+ */
+
+/** Largest message: 250 bytes (ESP-NOW v1), 1470 where the radio speaks ESP-NOW v2 (known by the first new ESPNow() on a device). */
+export let MAX_DATA_LEN = 250;
 export const KEY_LEN = 16;
 export const ADDR_LEN = 6;
 export const MAX_TOTAL_PEER_NUM = 20;
@@ -30,7 +39,7 @@ export const MAX_ENCRYPT_PEER_NUM = 6;
  * 526 is for its 7-byte header and v1 only; a ring that cannot hold one v2
  * frame would drop every large message.
  */
-export const DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
+export let DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
 const RXBUF_MIN = 17;
 const RXBUF_MAX = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 300000;
@@ -132,17 +141,18 @@ function optionalInteger(value: unknown, what: string, low: number, high: number
 /** The peer device table: {mac: [rssi, time_ms]}. Keys are the mac objects recv() returns; get() and has() also accept any equal bytes. */
 export class PeersTable extends Map<Uint8Array, [number, number]> {
   get(mac: Uint8Array): [number, number] | undefined {
-    return super.get(macs.get(keyOf(mac)) ?? mac);
+    return super.get(macs?.get(keyOf(mac)) ?? mac);
   }
   has(mac: Uint8Array): boolean {
-    return super.has(macs.get(keyOf(mac)) ?? mac);
+    return super.has(macs?.get(keyOf(mac)) ?? mac);
   }
 }
 
 /** One Uint8Array per MAC ever seen: recv() returns these, peers_table is keyed by them. */
-const macs = new Map<number, Uint8Array>();
+let macs: Map<number, Uint8Array> | null = null;
 
 function intern(key: number): Uint8Array {
+  macs ??= new Map();
   let mac = macs.get(key);
   if (!mac) {
     mac = new Uint8Array(ADDR_LEN);
@@ -158,7 +168,8 @@ type Wake = (reasons: number) => boolean | void;
 /** What every ESPNow object (ESPNow, AIOESPNow) shares: there is one radio. */
 const shared = {
   radio: null as Radio | null,
-  rxbuf: DEFAULT_RXBUF,
+  /** 0: DEFAULT_RXBUF */
+  rxbuf: 0,
   timeout: DEFAULT_TIMEOUT_MS,
   rate: -1,
   irq: null as ((e: ESPNow) => void) | null,
@@ -168,14 +179,33 @@ const shared = {
   sendWatcher: null as ((mac: Uint8Array, delivered: boolean) => void) | null,
   /** An array, not a Set: iterating a Set allocates. */
   listeners: [] as Wake[],
-  peersTable: new PeersTable(),
-  meta: new Float64Array(3),
+  /* made by boot() */
+  peersTable: null as unknown as PeersTable,
+  meta: null as unknown as Float64Array,
   /** meta's bytes, which the native layer fills (it takes byte buffers only). */
   metaBytes: null as unknown as ArrayBuffer,
-  scratch: new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN }),
+  scratch: null as unknown as ArrayBuffer,
+  singletons: null as unknown as Map<Function, ESPNow>,
 };
 
-shared.metaBytes = shared.meta.buffer as ArrayBuffer;
+/** Once, where the module runs: the radio's limits, and the objects that change. */
+function boot(): void {
+  if (shared.meta) return;
+  MAX_DATA_LEN = Radio.maxDataLength();
+  DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
+  shared.peersTable = new PeersTable();
+  shared.meta = new Float64Array(3);
+  shared.metaBytes = shared.meta.buffer as ArrayBuffer;
+  shared.scratch = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
+  shared.singletons = new Map();
+}
+
+/* Not preloaded (the simulator): boot now, so that MAX_DATA_LEN is right from the start. Preloading: no native calls yet. */
+try {
+  boot();
+} catch {
+  /* at preload time; the first new ESPNow() boots */
+}
 
 function onWake(reasons: number): void {
   if (reasons & WAKE_SEND) drainSends();
@@ -203,8 +233,6 @@ function logSends(): void {
   shared.radio?.logSends(shared.onSend !== null || shared.sendWatcher !== null);
 }
 
-const singletons = new Map<Function, ESPNow>();
-
 /**
  * The ESP-NOW interface: a singleton, as every `new ESPNow()` returns the
  * same object (each subclass has its own, sharing the one radio).
@@ -217,9 +245,10 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   #step: IteratorResult<[Uint8Array | null, Uint8Array | null]> = { done: false, value: this.#pair };
 
   constructor() {
-    const existing = singletons.get(new.target);
+    boot();
+    const existing = shared.singletons.get(new.target);
     if (existing) return existing;
-    singletons.set(new.target, this);
+    shared.singletons.set(new.target, this);
   }
 
   /** The peer device table, {mac: [rssi, time_ms]}, updated when a message is read. */
@@ -233,7 +262,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   active(flag?: unknown): boolean {
     if (flag === undefined) return shared.radio !== null;
     if (flag && !shared.radio) {
-      const radio = new Radio(shared.rxbuf, onWake);
+      const radio = new Radio(shared.rxbuf || DEFAULT_RXBUF, onWake);
       let error = radio.start();
       if (!error && shared.rate >= 0) error = radio.setRate(shared.rate);
       if (error) {
@@ -255,7 +284,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   config(what: string | ConfigOptions): number | void {
     if (typeof what === "string") {
       switch (what) {
-        case "rxbuf": return shared.rxbuf;
+        case "rxbuf": return shared.rxbuf || DEFAULT_RXBUF;
         case "timeout_ms": return shared.timeout;
         case "rate": return shared.rate < 0 ? 0 : shared.rate;
       }

@@ -26,7 +26,7 @@ enum { ACK_OK = 0, ACK_NOT_REGISTERED = 1 };
 
 #define HEADER (8)
 #define DATAGRAM (2048)
-#define REQUEST_TIMEOUT_MS (1000)
+#define REQUEST_TIMEOUT_MS (2000)	/* generous: a loaded CI machine may starve the air */
 #define REQUEST_TRIES (3)
 
 typedef struct {
