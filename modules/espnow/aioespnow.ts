@@ -20,7 +20,10 @@
  * next irecv() or airecv() refills, as in MicroPython. When several readers
  * wait, each resumed reader has its turn (runs up to its next await) before
  * the next message is written into that array; a reader that does not await
- * its promise at once should use arecv(), which returns new buffers.
+ * its promise at once should use arecv(), which returns new buffers. Waiting
+ * allocates nothing beyond the promise, except that when messages queue up a
+ * promise job gives the last reader its turn; a for await loop needs none, as
+ * asking for its next message says it is done with the last.
  *
  * asend() sends one frame per peer. ESP-NOW reports a frame's outcome by peer
  * MAC only, and a radio may report two frames to one peer out of order (the
@@ -30,7 +33,11 @@
  * fly together. Statuses logged before a frame goes out are delivered first,
  * so a sync send() just made cannot be taken for an asend's frame. A send()
  * with sync false to a peer while an asend to it is in flight can swap the
- * two outcomes.
+ * two outcomes. If the native log was full (32 statuses unread) and dropped a
+ * frame's status, its asend resolves false once every frame has completed.
+ *
+ * Beyond MicroPython: arecv() and airecv() take an optional timeout_ms;
+ * active(false) rejects waiting readers and asends (ESP_ERR_ESPNOW_NOT_INIT).
  */
 
 import ESPNow, { ESPNowError, WAKE_RECEIVE, WAKE_SEND, type Bytes } from "espnow";
@@ -123,7 +130,8 @@ class Readers {
   }
 
   private clear(i: number): void {
-    Timer.clear(this.timers[i]);
+    const timer = this.timers[i];
+    if (timer) Timer.clear(timer);
     this.resolves[i] = this.rejects[i] = this.timers[i] = null;
   }
 
@@ -183,6 +191,8 @@ class State {
   /** A job will go on handing messages out after the last resumed reader's turn. */
   handing = false;
   readonly resume: () => void;
+  /* made here, not at module level: a preloaded module's objects are frozen on a device */
+  readonly settled = Promise.resolve();
   readonly lanes = new Map<number, Lane>();
   flying = 0;
   watching = false;
@@ -273,7 +283,7 @@ class State {
   later(): void {
     if (this.handing) return;
     this.handing = true;
-    settled.then(this.resume);
+    this.settled.then(this.resume);
   }
 
   /** The native wake-up. Returns true if readers were waiting: their messages are not offered to irq now. */
@@ -415,7 +425,6 @@ class Iteration implements AsyncIterableIterator<Message> {
 }
 
 const STATE = Symbol("AIOESPNow state");
-const settled = Promise.resolve();
 
 function nothing(): void {}
 

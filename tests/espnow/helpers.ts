@@ -63,7 +63,8 @@ export function runNodes(nodes: NodeSpec[], options: RunOptions = {}): Promise<N
 
 async function network(nodes: NodeSpec[], options: RunOptions): Promise<NodeResult[]> {
   const air = new Air();
-  const port = await air.start({ ...options.air });
+  /* a long node timeout: on a loaded machine a build elsewhere in this process can stall the air for seconds */
+  const port = await air.start({ nodeTimeoutMs: 20000, ...options.air });
   const folder = mkdtempSync(join(tmpdir(), "espnow-nodes-"));
   try {
     const apps = nodes.map((node, index) => {
