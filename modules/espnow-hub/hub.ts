@@ -19,7 +19,7 @@
  * peers), the peer used least recently is removed.
  */
 
-import AIOESPNow, { ESPNowError, MAX_DATA_LEN, MAX_TOTAL_PEER_NUM } from "aioespnow";
+import AIOESPNow, { ESPNowError, keyOf, macText, MAX_DATA_LEN, MAX_TOTAL_PEER_NUM } from "aioespnow";
 import Timer from "timer";
 
 const MAGIC = 0xe5;
@@ -106,7 +106,7 @@ export default class Hub {
 		return new Promise((resolve, reject) => {
 			const pending: Pending = { resolve, reject, frame, mac: mac.slice(), retry: null, deadline: null };
 			this.#pending.set(id, pending);
-			pending.deadline = Timer.set(() => this.#settle(id, pending, new TimeoutError(`hub: no response from ${hex(mac)} to request ${id} within ${timeout_ms} ms`)), timeout_ms);
+			pending.deadline = Timer.set(() => this.#settle(id, pending, new TimeoutError(`hub: no response from ${macText(mac)} to request ${id} within ${timeout_ms} ms`)), timeout_ms);
 			pending.retry = Timer.repeat(() => this.#transmit(pending.mac, pending.frame), this.#retry);
 			this.#transmit(pending.mac, frame);
 		});
@@ -193,7 +193,7 @@ export default class Hub {
 			return this.#transmit(mac, frame);
 		}, (error: unknown) => {
 			this.#answers.delete(key); // a later repeat tries again
-			trace(`hub: handler failed for request ${id} from ${hex(mac)}: ${String(error)}\n`);
+			trace(`hub: handler failed for request ${id} from ${macText(mac)}: ${String(error)}\n`);
 		});
 	}
 
@@ -218,12 +218,3 @@ function encode(kind: number, id: number, body: Uint8Array | string): Uint8Array
 	return frame;
 }
 
-function keyOf(mac: Uint8Array): number {
-	let key = 0;
-	for (let i = 0; i < 6; i++) key = key * 256 + mac[i];
-	return key;
-}
-
-function hex(mac: Uint8Array): string {
-	return Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join(":");
-}

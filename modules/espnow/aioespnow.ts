@@ -40,7 +40,7 @@
  * active(false) rejects waiting readers and asends (ESP_ERR_ESPNOW_NOT_INIT).
  */
 
-import ESPNow, { ESPNowError, WAKE_RECEIVE, WAKE_SEND, type Bytes } from "espnow";
+import ESPNow, { ESPNowError, keyOf, macText, WAKE_RECEIVE, WAKE_SEND, type Bytes } from "espnow";
 import type Radio from "espnow/native";
 import { sendsSettled } from "espnow/native";
 import Timer from "timer";
@@ -444,17 +444,6 @@ function macOf(value: unknown): Uint8Array {
   const mac = value instanceof Uint8Array ? value : new Uint8Array(value);
   if (mac.length !== 6) throw new RangeError(`asend: mac must be 6 bytes, got ${mac.length}`);
   return mac;
-}
-
-/** A MAC as a number: a Map key that costs no allocation. */
-function keyOf(mac: Uint8Array): number {
-  let key = 0;
-  for (let i = 0; i < 6; i++) key = key * 256 + mac[i];
-  return key;
-}
-
-function macText(mac: Uint8Array): string {
-  return Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join(":");
 }
 
 /**

@@ -96,11 +96,12 @@ const RECV = "recv", IRECV = "irecv", RECVINTO = "recvinto", SEND = "send", ANY 
 const MAC = ": mac", MSG = ": msg", NUMBER = "number";
 
 /** A 6-byte MAC as a number (big-endian), a Map key that costs no allocation. */
-function keyOf(mac: Uint8Array): number {
+export function keyOf(mac: Uint8Array): number {
   return ((((mac[0] * 256 + mac[1]) * 256 + mac[2]) * 256 + mac[3]) * 256 + mac[4]) * 256 + mac[5];
 }
 
-function macText(mac: Uint8Array): string {
+/** A MAC as text, aa:bb:cc:dd:ee:ff, for messages. */
+export function macText(mac: Uint8Array): string {
   let text = "";
   for (let i = 0; i < mac.length; i++) text += (i ? ":" : "") + (mac[i] < 16 ? "0" : "") + mac[i].toString(16);
   return text;
