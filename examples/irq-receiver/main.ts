@@ -8,12 +8,14 @@ import ESPNow from "espnow";
 import WLAN from "wlan";
 import Timer from "timer";
 
+// ESP-NOW first: once the interface is up its radio acknowledges frames, and
+// a frame acknowledged before ESP-NOW listens is lost to the app.
+const e = new ESPNow();
+e.active(true);
+
 const sta = new WLAN(WLAN.IF_STA);
 sta.active(true);
 sta.disconnect();
-
-const e = new ESPNow();
-e.active(true);
 
 let messages = 0, calls = 0;
 // The simulator ends a node with nothing left to do; a device would simply run on.

@@ -6,13 +6,14 @@
 import ESPNow from "espnow";
 import WLAN from "wlan";
 
-// A WLAN interface must be active to send() and recv().
+// A WLAN interface must be active to send() and recv(). ESP-NOW first: once the interface is up its radio acknowledges frames, and
+// a frame acknowledged before ESP-NOW listens is lost to the app.
+const e = new ESPNow();
+e.active(true);
+
 const sta = new WLAN(WLAN.IF_STA);
 sta.active(true);
 sta.disconnect(); // ESP8266 reconnects to its last access point otherwise
-
-const e = new ESPNow();
-e.active(true);
 
 trace(`receiver: listening on ${hex(sta.config("mac"))}\n`);
 for (;;) {
