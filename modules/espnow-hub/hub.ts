@@ -1,56 +1,135 @@
 /*
- * espnow-hub: what every hub-and-nodes network on ESP-NOW needs, done once.
+ * espnow-hub: what every hub-and-nodes network on ESP-NOW needs, done once,
+ * on AIOESPNow. See README.md beside this file for the protocol in full.
  *
- * A request carries a 16-bit id chosen by its sender; its response carries
- * the same id, so a response is matched to its request however other traffic
- * (pings, other requests) interleaves, and several requests can be pending at
- * once. ESP-NOW's own acknowledgement only says a radio heard a frame, and a
- * lost acknowledgement looks like a lost frame; so, as the ESP-IDF guide
- * recommends, reliability is end to end: the requester sends the request
- * again until its response arrives (or the time is up), and the responder
- * remembers the responses it gave, answering a repeated request from memory
- * without calling its handler again. Every request is so handled at most
- * once and answered (if the air allows) exactly once.
- *
- * Frame: magic (0xE5), kind (REQUEST 1, RESPONSE 2, MESSAGE 3), id (2 bytes,
- * big-endian), then the body.
- *
- * Peers are registered when first needed; when the table is full (20
- * peers), the peer used least recently is removed.
+ * - Requests and responses: a request carries a 16-bit id chosen by its
+ *   sender and its response the same id, so a response is matched to its
+ *   request however pings and other traffic interleave, and many requests can
+ *   be pending at once.
+ * - Reliability end to end, as the ESP-IDF guide recommends (ESP-NOW's own
+ *   acknowledgement only says a radio heard a frame): the requester sends
+ *   again until the response comes or its time is up; the responder remembers
+ *   the responses it gave and answers a repeat from memory, so a handler runs
+ *   at most once per request.
+ * - Fragmentation: a request or response longer than one frame goes as up to
+ *   255 fragments; the receiver acknowledges the fragments it holds with a
+ *   bitmap and only the missing ones are sent again.
+ * - Relay: a request names the path beyond its first hop; a hub created with
+ *   relay: true forwards it (as a request of its own) and returns the answer.
+ *   A path is at most max_hops long.
+ * - Liveness and channel following: follow(hub) pings the hub whenever it has
+ *   been silent for silence_ms; when no pong comes it scans the channels
+ *   until the hub answers, so a node finds its hub again after the hub's
+ *   router moved it to another channel.
+ * - Devices with two MACs: a pong carries both MACs of the device that sent
+ *   it, and a response from the other MAC of the device asked is accepted, so
+ *   a reply sent from the STA interface answers a request sent to the AP.
+ * - Peers are registered when first sent to; when the table is full, the one
+ *   used least recently is removed.
  */
 
 import AIOESPNow, { ESPNowError, keyOf, macText, MAX_DATA_LEN, MAX_TOTAL_PEER_NUM } from "aioespnow";
+import WLAN from "wlan";
 import Timer from "timer";
 
+/* Frame: magic, kind | FRAGMENT, id (big-endian), [index, count], message bytes. */
 const MAGIC = 0xe5;
-export const REQUEST = 1, RESPONSE = 2, MESSAGE = 3;
+export const REQUEST = 1, RESPONSE = 2, MESSAGE = 3, PING = 4, PONG = 5, ACK = 6;
+const FRAGMENT = 0x80;
 export const HEADER_LEN = 4;
-/** The largest body a frame carries. */
-export const MAX_BODY_LEN = MAX_DATA_LEN - HEADER_LEN;
+export const FRAGMENT_HEADER_LEN = 6;
+export const MAX_FRAGMENTS = 255;
+/* A response's first byte */
+const OK = 0, FAILED = 1;
+/* Fragmented requests being reassembled at once, at most */
+const ASSEMBLIES = 4;
+/* MACs whose device is remembered, at most */
+const ALIASES = 64;
 
 export interface HubOptions {
 	/** Time between sends of a request that has no response yet (ms). Default 50. */
 	retry_ms?: number;
-	/** How long request() waits for a response (ms). Default 2000. */
+	/** How long request() waits for a response (ms), per hop. Default 2000. */
 	timeout_ms?: number;
-	/** How many responses are remembered for duplicate requests. Default 256. */
+	/** How many responses are remembered to answer repeated requests. Default 64. */
 	remembered?: number;
+	/** Forward requests addressed beyond this node. Default false. */
+	relay?: boolean;
+	/** The longest path a request may name (hops beyond its first). Default 4. */
+	max_hops?: number;
+	/** The largest request or response body sent or accepted (bytes). Default 16384. */
+	max_message?: number;
+	/** Frame length used when fragmenting; 250 in a network that mixes ESP-NOW v1 and v2 nodes. Default MAX_DATA_LEN. */
+	frame_len?: number;
 }
 
-/** Answers a request: the response body (or null for an empty one). */
+export interface FollowOptions {
+	/** Ping the hub when nothing has been heard from it for this long (ms). Default 1000. */
+	silence_ms?: number;
+	/** How long to wait for a pong on each channel when scanning (ms). Default 150. */
+	ping_ms?: number;
+	/** The channels to scan, in order from the one after the current. Default 1..13. */
+	channels?: number[];
+}
+
+/** What follow() reports: "lost" when the hub stops answering, "found" when a scan finds it (ms: how long it was lost). */
+export type FollowListener = (event: "lost" | "found", channel: number, ms: number) => void;
+
+/** Answers a request: the response body (or null for an empty one). A throw answers with an error. */
 export type Handler = (mac: Uint8Array, body: Uint8Array) => Uint8Array | string | null | Promise<Uint8Array | string | null>;
 
-interface Pending {
-	resolve: (body: Uint8Array) => void;
-	reject: (error: Error) => void;
-	frame: Uint8Array;
-	mac: Uint8Array;
+/** A request's time ran out. */
+export class TimeoutError extends Error {
+	override name = "TimeoutError";
+}
+
+/** The far side answered with an error: its handler threw, it has no handler, it refused to relay... */
+export class HubError extends Error {
+	override name = "HubError";
+}
+
+/** Fragments being put together. */
+interface Assembly {
+	count: number;
+	have: number;
+	bitmap: Uint8Array;
+	parts: Array<Uint8Array | undefined>;
+}
+
+/** A request (or ping) this node sent and waits on. */
+interface Outgoing {
+	kind: number;
+	id: number;
+	to: Uint8Array;
+	frames: Uint8Array[];
+	/** fragmented requests: the fragments the responder holds */
+	acked: Uint8Array | null;
+	/** a fragmented response being received */
+	reply: Assembly | null;
+	inFlight: number;
+	resolve: (message: Uint8Array | null) => void;
 	retry: Timer | null;
 	deadline: Timer | null;
 }
 
-export class TimeoutError extends Error {
-	override name = "TimeoutError";
+/** A request this node received: being reassembled, handled or answered. */
+interface Incoming {
+	mac: Uint8Array;
+	id: number;
+	assembly: Assembly | null;
+	answer: Uint8Array[] | null;
+	sending: number;
+	ack: Timer | null;
+}
+
+interface Following {
+	mac: Uint8Array;
+	heard: number;
+	silence: number;
+	ping: number;
+	channels: number[];
+	listener: FollowListener | null;
+	wake: Timer | null;
 }
 
 export default class Hub {
@@ -58,20 +137,40 @@ export default class Hub {
 	readonly #retry: number;
 	readonly #timeout: number;
 	readonly #remembered: number;
+	readonly #relay: boolean;
+	readonly #maxHops: number;
+	readonly #maxMessage: number;
+	readonly #frameLen: number;
 	#nextId = 1;
-	readonly #pending = new Map<number, Pending>();
-	/** (mac, id) -> the response given, or null while the handler runs */
-	readonly #answers = new Map<string, Uint8Array | null>();
+	readonly #outgoing = new Map<number, Outgoing>();
+	/** "device/id" -> a request received, oldest first */
+	readonly #incoming = new Map<string, Incoming>();
+	/** a MAC's key -> its device's key, for MACs known to share a device */
+	readonly #devices = new Map<number, number>();
 	/** registered peers, least recently used first */
 	readonly #peers = new Map<number, Uint8Array>();
 	#handler: Handler | null = null;
 	#onMessage: ((mac: Uint8Array, body: Uint8Array) => void) | null = null;
+	#following: Following | null = null;
 	#running = false;
+	#sta: WLAN | null = null;
 
 	constructor(options: HubOptions = {}) {
-		this.#retry = options.retry_ms ?? 50;
-		this.#timeout = options.timeout_ms ?? 2000;
-		this.#remembered = options.remembered ?? 256;
+		this.#retry = positive(options.retry_ms, 50, "retry_ms");
+		this.#timeout = positive(options.timeout_ms, 2000, "timeout_ms");
+		this.#remembered = positive(options.remembered, 64, "remembered");
+		this.#relay = options.relay ?? false;
+		this.#maxHops = positive(options.max_hops, 4, "max_hops");
+		this.#maxMessage = positive(options.max_message, 16384, "max_message");
+		this.#frameLen = positive(options.frame_len, MAX_DATA_LEN, "frame_len");
+		if (this.#frameLen < 16 || this.#frameLen > MAX_DATA_LEN) throw new RangeError(`hub: frame_len must be 16..${MAX_DATA_LEN}, got ${this.#frameLen}`);
+		/* room for 8 frames, so fragments arriving while JS is busy are not dropped (rxbuf takes effect at the next active(true)) */
+		this.e.config({ rxbuf: Math.max(this.e.config("rxbuf"), 8 * (16 + this.#frameLen)) });
+	}
+
+	/** The largest body a single frame carries (send()'s limit). */
+	get max_body(): number {
+		return this.#frameLen - HEADER_LEN;
 	}
 
 	/** Answer requests with handler. */
@@ -91,43 +190,188 @@ export default class Hub {
 		this.#receive();
 	}
 
-	/** Stop receiving: pending requests fail. */
+	/** Stop: pending requests fail, following ends, ESP-NOW is turned off. */
 	stop(): void {
 		this.#running = false;
-		for (const [id, pending] of this.#pending) this.#settle(id, pending, new Error("hub: stopped"));
+		this.unfollow();
+		for (const out of [...this.#outgoing.values()]) this.#finish(out, null);
+		for (const incoming of this.#incoming.values()) Timer.clear(incoming.ack);
+		this.#incoming.clear();
 		this.e.active(false);
 	}
 
-	/** Send body to mac and resolve its response; TimeoutError when none comes within timeout_ms. */
-	request(mac: Uint8Array, body: Uint8Array | string, timeout_ms: number = this.#timeout): Promise<Uint8Array> {
-		const id = this.#nextId;
-		this.#nextId = this.#nextId === 0xffff ? 1 : this.#nextId + 1;
-		const frame = encode(REQUEST, id, body);
-		return new Promise((resolve, reject) => {
-			const pending: Pending = { resolve, reject, frame, mac: mac.slice(), retry: null, deadline: null };
-			this.#pending.set(id, pending);
-			pending.deadline = Timer.set(() => this.#settle(id, pending, new TimeoutError(`hub: no response from ${macText(mac)} to request ${id} within ${timeout_ms} ms`)), timeout_ms);
-			pending.retry = Timer.repeat(() => this.#transmit(pending.mac, pending.frame), this.#retry);
-			this.#transmit(pending.mac, frame);
+	/**
+	 * Send body and resolve the response's body. `to` is the peer, or a path:
+	 * [first hop, ..., destination], each hop a hub with relay: true. Rejects
+	 * with TimeoutError when no response comes within timeout_ms (default:
+	 * timeout_ms per hop), with HubError when the far side answers an error.
+	 */
+	request(to: Uint8Array | Uint8Array[], body: Uint8Array | string, timeout_ms?: number): Promise<Uint8Array> {
+		const path = Array.isArray(to) ? to : [to];
+		if (path.length < 1) throw new RangeError("hub: request needs a peer or a path of peers");
+		for (const mac of path) checkMac(mac, "request");
+		if (path.length - 1 > this.#maxHops) throw new RangeError(`hub: a path may go ${this.#maxHops} hops beyond the first, got ${path.length - 1}`);
+		const data = bytesOf(body);
+		if (data.length > this.#maxMessage) throw new RangeError(`hub: a request body must be at most ${this.#maxMessage} bytes (max_message), got ${data.length}`);
+		const message = new Uint8Array(1 + 6 * (path.length - 1) + data.length);
+		message[0] = path.length - 1;
+		for (let i = 1; i < path.length; i++) message.set(path[i], 1 + 6 * (i - 1));
+		message.set(data, message.length - data.length);
+		const timeout = timeout_ms ?? this.#timeout * path.length;
+		return this.#ask(REQUEST, path[0], message, timeout).then((reply) => {
+			if (!reply) throw new TimeoutError(`hub: no response from ${macText(path[0])} within ${timeout} ms`);
+			if (reply.length < 1) throw new HubError(`hub: empty response from ${macText(path[0])}`);
+			if (reply[0] !== OK) throw new HubError(textOf(reply.subarray(1)));
+			return reply.subarray(1);
 		});
 	}
 
-	/** Send body once, with no response or retransmission. Resolves whether the peer's radio acknowledged. */
+	/** Send body in one frame, with no response or retransmission. Resolves whether the peer's radio acknowledged. */
 	send(mac: Uint8Array, body: Uint8Array | string): Promise<boolean> {
-		return this.#transmit(mac, encode(MESSAGE, 0, body));
+		checkMac(mac, "send");
+		const data = bytesOf(body);
+		if (data.length > this.max_body) throw new RangeError(`hub: send() carries at most ${this.max_body} bytes in its one frame, got ${data.length}; request() fragments larger bodies`);
+		return this.#transmit(mac, frame(MESSAGE, 0, 0, 0, data, 0, data.length));
 	}
 
-	async #transmit(mac: Uint8Array, frame: Uint8Array): Promise<boolean> {
-		this.#peer(mac);
-		try {
-			return await this.e.asend(mac, frame, true);
-		} catch (error) {
-			if (!this.#running) return false;
-			throw error;
+	/** Ask mac whether it is there: true when its pong comes within timeout_ms. The pong teaches both MACs of its device. */
+	ping(mac: Uint8Array, timeout_ms: number = 4 * this.#retry): Promise<boolean> {
+		checkMac(mac, "ping");
+		return this.#ask(PING, mac, new Uint8Array(0), timeout_ms).then((reply) => reply !== null);
+	}
+
+	/** Whether two MACs are known to be the same device's (its STA and AP). */
+	same(a: Uint8Array, b: Uint8Array): boolean {
+		return this.#device(a) === this.#device(b);
+	}
+
+	/**
+	 * Keep in contact with a hub: when it has been silent for silence_ms, ping
+	 * it; when no pong comes, scan the channels until it answers on one (and
+	 * stay there). One hub is followed at a time.
+	 */
+	follow(mac: Uint8Array, options: FollowOptions = {}, listener: FollowListener | null = null): void {
+		checkMac(mac, "follow");
+		const channels = options.channels ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+		if (!Array.isArray(channels) || channels.length === 0 || !channels.every((c) => Number.isInteger(c) && c >= 1 && c <= 14)) throw new RangeError("hub: follow: channels must be a list of channels 1..14");
+		this.unfollow();
+		this.#sta ??= new WLAN(WLAN.IF_STA);
+		const following: Following = {
+			mac: mac.slice(),
+			heard: Date.now(),
+			silence: positive(options.silence_ms, 1000, "silence_ms"),
+			ping: positive(options.ping_ms, 150, "ping_ms"),
+			channels,
+			listener,
+			wake: null,
+		};
+		this.#following = following;
+		this.#keepContact(following);
+	}
+
+	/** Stop following. */
+	unfollow(): void {
+		const following = this.#following;
+		if (!following) return;
+		this.#following = null;
+		Timer.clear(following.wake);
+		following.wake = null;
+	}
+
+	async #keepContact(following: Following): Promise<void> {
+		while (this.#following === following) {
+			const quiet = Date.now() - following.heard;
+			if (quiet < following.silence) {
+				await new Promise<void>((resolve) => (following.wake = Timer.set(() => resolve(), following.silence - quiet)));
+				following.wake = null;
+				continue;
+			}
+			if (await this.ping(following.mac, 2 * following.ping)) continue;
+			if (this.#following !== following) return;
+			const lost = Date.now();
+			const sta = this.#sta!;
+			following.listener?.("lost", sta.config("channel") as number, 0);
+			for (let found = false; !found;) {
+				const from = following.channels.indexOf(sta.config("channel") as number);
+				for (let i = 1; i <= following.channels.length && !found; i++) {
+					if (this.#following !== following) return;
+					const channel = following.channels[(from + i) % following.channels.length];
+					sta.config({ channel });
+					found = await this.ping(following.mac, following.ping);
+					if (found) following.listener?.("found", channel, Date.now() - lost);
+				}
+			}
 		}
 	}
 
-	/** Register mac if need be, evicting the peer used least recently when the table is full. */
+	/* Send a request or ping, resend until answered; resolves the answer's message, or null when time is up. */
+	#ask(kind: number, to: Uint8Array, message: Uint8Array, timeout: number): Promise<Uint8Array | null> {
+		const id = this.#nextId;
+		do this.#nextId = this.#nextId === 0xffff ? 1 : this.#nextId + 1;
+		while (this.#outgoing.has(this.#nextId));
+		const frames = this.#frames(kind, id, message);
+		if (!this.#running) return Promise.reject(new Error("hub: not started (call start() first)"));
+		return new Promise((resolve) => {
+			const out: Outgoing = {
+				kind, id, to: to.slice(), frames,
+				acked: frames.length > 1 ? new Uint8Array((frames.length + 7) >> 3) : null,
+				reply: null, inFlight: 0, resolve, retry: null, deadline: null,
+			};
+			this.#outgoing.set(id, out);
+			out.deadline = Timer.set(() => this.#finish(out, null), timeout);
+			out.retry = Timer.repeat(() => this.#resend(out), this.#retry);
+			this.#resend(out);
+		});
+	}
+
+	/* The requester drives every retransmission: what the far side lacks goes again. */
+	#resend(out: Outgoing): void {
+		if (out.inFlight) return;
+		if (out.reply) return this.#sendAll(out, [ackFrame(RESPONSE, out.id, out.reply.count, out.reply.bitmap)]);
+		if (!out.acked) return this.#sendAll(out, out.frames);
+		const missing = out.frames.filter((_, i) => !has(out.acked!, i));
+		this.#sendAll(out, missing.length ? missing : [ackFrame(RESPONSE, out.id, 0, null)]); // all there: ask for the response
+	}
+
+	#sendAll(out: Outgoing, frames: Uint8Array[]): void {
+		out.inFlight += frames.length;
+		for (const f of frames) this.#transmit(out.to, f).then(() => out.inFlight--);
+	}
+
+	#finish(out: Outgoing, message: Uint8Array | null): void {
+		if (this.#outgoing.get(out.id) !== out) return;
+		this.#outgoing.delete(out.id);
+		Timer.clear(out.retry);
+		Timer.clear(out.deadline);
+		out.resolve(message);
+	}
+
+	/* Frames for a message: one, or fragments of frame_len bytes. */
+	#frames(kind: number, id: number, message: Uint8Array): Uint8Array[] {
+		if (message.length <= this.#frameLen - HEADER_LEN) return [frame(kind, id, 0, 0, message, 0, message.length)];
+		const share = this.#frameLen - FRAGMENT_HEADER_LEN;
+		const count = Math.ceil(message.length / share);
+		if (count > MAX_FRAGMENTS) throw new RangeError(`hub: a message of ${message.length} bytes needs ${count} fragments of ${share}; at most ${MAX_FRAGMENTS}`);
+		const frames: Uint8Array[] = [];
+		for (let i = 0; i < count; i++) frames.push(frame(kind, id, i, count, message, i * share, Math.min(message.length, (i + 1) * share)));
+		return frames;
+	}
+
+	/* Send one frame; resolves whether it was acknowledged, never rejects. */
+	async #transmit(mac: Uint8Array, data: Uint8Array): Promise<boolean> {
+		if (!this.#running) return false;
+		try {
+			this.#peer(mac);
+			return await this.e.asend(mac, data, true);
+		} catch (error) {
+			/* stopped, or the peer was evicted while the frame waited its turn: the requester sends again */
+			if (!this.#running || (error instanceof ESPNowError && error.code === "ESP_ERR_ESPNOW_NOT_FOUND")) return false;
+			trace(`hub: send to ${macText(mac)} failed: ${String(error)}\n`);
+			return false;
+		}
+	}
+
+	/* Register mac if need be, evicting the peer used least recently when the table is full. */
 	#peer(mac: Uint8Array): void {
 		const key = keyOf(mac);
 		const known = this.#peers.get(key);
@@ -136,23 +380,39 @@ export default class Hub {
 			this.#peers.set(key, known);
 			return;
 		}
-		if (mac[0] & 1) return this.#register(key, mac); // broadcast: never evicted first, but counted
-		while (this.#peers.size >= MAX_TOTAL_PEER_NUM) {
-			const [oldest, address] = this.#peers.entries().next().value as [number, Uint8Array];
-			this.#peers.delete(oldest);
-			try { this.e.del_peer(address); } catch { /* already gone */ }
-		}
-		this.#register(key, mac);
-	}
-
-	#register(key: number, mac: Uint8Array): void {
 		const address = mac.slice();
-		try {
-			this.e.add_peer(address);
-		} catch (error) {
-			if (!(error instanceof ESPNowError && error.code === "ESP_ERR_ESPNOW_EXIST")) throw error;
+		for (;;) {
+			if (this.#peers.size >= MAX_TOTAL_PEER_NUM) this.#evict();
+			try {
+				this.e.add_peer(address);
+				break;
+			} catch (error) {
+				if (!(error instanceof ESPNowError)) throw error;
+				if (error.code === "ESP_ERR_ESPNOW_EXIST") break;
+				if (error.code !== "ESP_ERR_ESPNOW_FULL" || this.#peers.size === 0) throw error; // full of the app's own peers
+				this.#evict();
+			}
 		}
 		this.#peers.set(key, address);
+	}
+
+	#evict(): void {
+		const [oldest, address] = this.#peers.entries().next().value as [number, Uint8Array];
+		this.#peers.delete(oldest);
+		try { this.e.del_peer(address); } catch { /* already gone */ }
+	}
+
+	/* A MAC's device: the key of the device's STA MAC when known, else its own key. */
+	#device(mac: Uint8Array): number {
+		const key = keyOf(mac);
+		return this.#devices.get(key) ?? key;
+	}
+
+	#learn(mac: Uint8Array, device: number): void {
+		const key = keyOf(mac);
+		this.#devices.delete(key);
+		this.#devices.set(key, device);
+		while (this.#devices.size > ALIASES) this.#devices.delete(this.#devices.keys().next().value as number);
 	}
 
 	async #receive(): Promise<void> {
@@ -165,56 +425,265 @@ export default class Hub {
 				throw error;
 			}
 			if (msg.length < HEADER_LEN || msg[0] !== MAGIC) continue;
-			const kind = msg[1], id = (msg[2] << 8) | msg[3], body = msg.subarray(HEADER_LEN);
-			if (kind === RESPONSE) {
-				const pending = this.#pending.get(id);
-				if (pending && keyOf(pending.mac) === keyOf(mac)) this.#settle(id, pending, null, body);
-			} else if (kind === REQUEST) {
-				this.#answer(mac, id, body);
-			} else if (kind === MESSAGE) {
-				this.#onMessage?.(mac, body);
+			let index = 0, count = 1, at = HEADER_LEN;
+			if (msg[1] & FRAGMENT) {
+				if (msg.length <= FRAGMENT_HEADER_LEN) continue;
+				index = msg[4];
+				count = msg[5];
+				at = FRAGMENT_HEADER_LEN;
+				if (count < 2 || index >= count) continue;
+			}
+			const id = (msg[2] << 8) | msg[3], data = msg.subarray(at);
+			const following = this.#following;
+			if (following && this.#device(mac) === this.#device(following.mac)) following.heard = Date.now();
+			switch (msg[1] & 0x0f) {
+				case REQUEST: this.#onRequest(mac, id, index, count, data); break;
+				case RESPONSE: this.#onResponse(mac, id, index, count, data); break;
+				case MESSAGE: if (count === 1) this.#onMessage?.(mac, data); break;
+				case PING: if (count === 1) this.#transmit(mac, this.#pong(id)); break;
+				case PONG: this.#onPong(mac, id, data); break;
+				case ACK: this.#onAck(mac, id, data); break;
 			}
 		}
 	}
 
-	#answer(mac: Uint8Array, id: number, body: Uint8Array): void {
-		const key = `${keyOf(mac)}/${id}`;
-		if (this.#answers.has(key)) {
-			const given = this.#answers.get(key);
-			if (given) this.#transmit(mac, given); // a repeat: the response was lost
-			return; // null: the handler is still at work
+	#pong(id: number): Uint8Array {
+		this.#sta ??= new WLAN(WLAN.IF_STA);
+		const macs = new Uint8Array(12);
+		macs.set(this.#sta.config("mac") as Uint8Array, 0);
+		macs.set(new WLAN(WLAN.IF_AP).config("mac") as Uint8Array, 6);
+		return frame(PONG, id, 0, 0, macs, 0, 12);
+	}
+
+	#onPong(mac: Uint8Array, id: number, data: Uint8Array): void {
+		const out = this.#outgoing.get(id);
+		if (!out || out.kind !== PING) return;
+		if (data.length === 12) {
+			const sta = data.subarray(0, 6), ap = data.subarray(6, 12);
+			const device = keyOf(sta);
+			if (keyOf(mac) !== device && keyOf(mac) !== keyOf(ap)) return; // not the device that says it answers
+			this.#learn(sta, device);
+			this.#learn(ap, device);
 		}
-		if (!this.#handler) return;
-		this.#answers.set(key, null);
-		while (this.#answers.size > this.#remembered) this.#answers.delete(this.#answers.keys().next().value as string);
-		Promise.resolve(this.#handler(mac, body)).then((result) => {
-			const frame = encode(RESPONSE, id, result ?? new Uint8Array(0));
-			this.#answers.set(key, frame);
-			return this.#transmit(mac, frame);
-		}, (error: unknown) => {
-			this.#answers.delete(key); // a later repeat tries again
-			trace(`hub: handler failed for request ${id} from ${macText(mac)}: ${String(error)}\n`);
-		});
+		if (this.#device(mac) !== this.#device(out.to)) return;
+		this.#finish(out, data);
 	}
 
-	#settle(id: number, pending: Pending, error: Error | null, body?: Uint8Array): void {
-		this.#pending.delete(id);
-		Timer.clear(pending.retry);
-		Timer.clear(pending.deadline);
-		if (error) pending.reject(error);
-		else pending.resolve(body!);
+	#onResponse(mac: Uint8Array, id: number, index: number, count: number, data: Uint8Array): void {
+		const out = this.#outgoing.get(id);
+		if (!out || out.kind !== REQUEST) return;
+		if (this.#device(mac) !== this.#device(out.to)) {
+			/* the other interface of the device asked, which no pong has named yet: learn it, unless it is known as another device's */
+			if (this.#devices.has(keyOf(mac))) return;
+			this.#learn(mac, this.#device(out.to));
+		}
+		if (count === 1) return this.#finish(out, data);
+		out.reply ??= assembly(count);
+		if (out.reply.count !== count) return;
+		add(out.reply, index, data);
+		if (out.reply.have !== count) return;
+		this.#transmit(out.to, ackFrame(RESPONSE, id, count, out.reply.bitmap)); // all here: the responder may forget the fragments
+		this.#finish(out, joined(out.reply));
+	}
+
+	#onAck(mac: Uint8Array, id: number, data: Uint8Array): void {
+		if (data.length < 2) return;
+		const kind = data[0], count = data[1], bitmap = data.subarray(2);
+		if (kind === REQUEST) { // the responder holds these fragments of our request
+			const out = this.#outgoing.get(id);
+			if (!out?.acked || count !== out.frames.length || bitmap.length !== out.acked.length || this.#device(mac) !== this.#device(out.to)) return;
+			for (let i = 0; i < bitmap.length; i++) out.acked[i] |= bitmap[i];
+		} else if (kind === RESPONSE) { // the requester holds these fragments of our response (count 0: none)
+			const incoming = this.#incoming.get(`${this.#device(mac)}/${id}`);
+			if (!incoming?.answer) return;
+			if (count !== 0 && (count !== incoming.answer.length || bitmap.length !== (count + 7) >> 3)) return;
+			const all = full(count);
+			if (count !== 0 && bitmap.every((byte, i) => byte === all[i])) incoming.answer = []; // delivered: keep only that it was answered
+			else this.#sendAnswer(incoming, count ? bitmap : null);
+		}
+	}
+
+	#onRequest(mac: Uint8Array, id: number, index: number, count: number, data: Uint8Array): void {
+		const key = `${this.#device(mac)}/${id}`;
+		let incoming = this.#incoming.get(key);
+		if (incoming?.answer) { // a repeat: our response, or our acknowledgement, was lost
+			if (count === 1) this.#sendAnswer(incoming, null);
+			else this.#transmit(mac, ackFrame(REQUEST, id, count, full(count)));
+			return;
+		}
+		if (incoming && !incoming.assembly) return; // being handled
+		if (!incoming) {
+			incoming = { mac: mac.slice(), id, assembly: null, answer: null, sending: 0, ack: null };
+			this.#remember(key, incoming);
+			if (count === 1) return this.#handle(incoming, data);
+			if ((count - 1) * (this.#frameLen - FRAGMENT_HEADER_LEN) > this.#maxMessage + 6 * this.#maxHops) { // body, path and hop count
+				return this.#answer(incoming, FAILED, bytesOf(`hub: a request of ${count} fragments is larger than max_message (${this.#maxMessage} bytes) at ${this.#self()}`));
+			}
+			incoming.assembly = assembly(count);
+			this.#limitAssemblies(key);
+		}
+		const parts = incoming.assembly!;
+		if (parts.count !== count) return;
+		add(parts, index, data);
+		if (parts.have === count) {
+			Timer.clear(incoming.ack);
+			incoming.ack = null;
+			incoming.assembly = null;
+			this.#transmit(mac, ackFrame(REQUEST, id, count, parts.bitmap));
+			return this.#handle(incoming, joined(parts));
+		}
+		incoming.ack ??= Timer.set(() => {
+			incoming.ack = null;
+			if (incoming.assembly) this.#transmit(incoming.mac, ackFrame(REQUEST, id, count, incoming.assembly.bitmap));
+		}, Math.max(1, this.#retry >> 1));
+	}
+
+	/* Forget the oldest requests answered (or still being put together) beyond remembered; never one being handled, which would run twice. */
+	#remember(key: string, incoming: Incoming): void {
+		this.#incoming.set(key, incoming);
+		let excess = this.#incoming.size - this.#remembered;
+		for (const [old, entry] of this.#incoming) {
+			if (excess <= 0) return;
+			if (!entry.answer && !entry.assembly) continue;
+			Timer.clear(entry.ack);
+			this.#incoming.delete(old);
+			excess--;
+		}
+	}
+
+	/* At most ASSEMBLIES fragmented requests are put together at once: a new one drops the oldest. */
+	#limitAssemblies(newest: string): void {
+		let n = 0;
+		for (const entry of this.#incoming.values()) if (entry.assembly) n++;
+		for (const [key, entry] of this.#incoming) {
+			if (n <= ASSEMBLIES) return;
+			if (!entry.assembly || key === newest) continue;
+			Timer.clear(entry.ack);
+			this.#incoming.delete(key);
+			n--;
+		}
+	}
+
+	/* A whole request: relay it, or give it to the handler; answer either way. */
+	#handle(incoming: Incoming, message: Uint8Array): void {
+		const hops = message[0] ?? 0;
+		const at = 1 + 6 * hops;
+		if (message.length < at) return this.#answer(incoming, FAILED, bytesOf("hub: malformed request (its path is cut short)"));
+		const payload = message.subarray(at);
+		if (hops > 0) {
+			if (!this.#relay) return this.#answer(incoming, FAILED, bytesOf(`hub: ${this.#self()} does not relay (create its Hub with relay: true)`));
+			if (hops > this.#maxHops) return this.#answer(incoming, FAILED, bytesOf(`hub: hop limit: the path goes ${hops} hops beyond ${this.#self()}, at most ${this.#maxHops}`));
+			const path: Uint8Array[] = [];
+			for (let i = 0; i < hops; i++) path.push(message.subarray(1 + 6 * i, 7 + 6 * i));
+			this.request(path, payload).then(
+				(body) => this.#answer(incoming, OK, body),
+				(error: Error) => this.#answer(incoming, FAILED, bytesOf(error instanceof HubError ? error.message : `hub: relay by ${this.#self()}: ${error.message}`)),
+			);
+			return;
+		}
+		const handler = this.#handler;
+		if (!handler) return this.#answer(incoming, FAILED, bytesOf(`hub: ${this.#self()} serves no requests`));
+		new Promise<Uint8Array | string | null>((resolve) => resolve(handler(incoming.mac, payload))).then(
+			(result) => this.#answer(incoming, OK, result === null || result === undefined ? new Uint8Array(0) : bytesOf(result)),
+			(error: unknown) => this.#answer(incoming, FAILED, bytesOf(`hub: the handler at ${this.#self()} failed: ${String(error)}`)),
+		);
+	}
+
+	#answer(incoming: Incoming, status: number, body: Uint8Array): void {
+		if (!this.#running) return;
+		if (body.length > this.#maxMessage) {
+			status = FAILED;
+			body = bytesOf(`hub: a response must be at most ${this.#maxMessage} bytes (max_message), the handler gave ${body.length}`);
+		}
+		const message = new Uint8Array(1 + body.length);
+		message[0] = status;
+		message.set(body, 1);
+		incoming.answer = this.#frames(RESPONSE, incoming.id, message);
+		this.#sendAnswer(incoming, null);
+	}
+
+	/* Send the response's fragments the requester lacks (bitmap null: all), unless some are still going out. */
+	#sendAnswer(incoming: Incoming, bitmap: Uint8Array | null): void {
+		if (incoming.sending) return;
+		const frames = incoming.answer!.filter((_, i) => !bitmap || !has(bitmap, i));
+		incoming.sending = frames.length;
+		for (const f of frames) this.#transmit(incoming.mac, f).then(() => incoming.sending--);
+	}
+
+	#self(): string {
+		this.#sta ??= new WLAN(WLAN.IF_STA);
+		return macText(this.#sta.config("mac") as Uint8Array);
 	}
 }
 
-function encode(kind: number, id: number, body: Uint8Array | string): Uint8Array {
-	const data = typeof body === "string" ? new Uint8Array(ArrayBuffer.fromString(body)) : body;
-	if (data.length > MAX_BODY_LEN) throw new RangeError(`hub: a body must be 0..${MAX_BODY_LEN} bytes, got ${data.length}`);
-	const frame = new Uint8Array(HEADER_LEN + data.length);
-	frame[0] = MAGIC;
-	frame[1] = kind;
-	frame[2] = id >> 8;
-	frame[3] = id & 0xff;
-	frame.set(data, HEADER_LEN);
-	return frame;
+function frame(kind: number, id: number, index: number, count: number, message: Uint8Array, from: number, to: number): Uint8Array {
+	const at = count ? FRAGMENT_HEADER_LEN : HEADER_LEN;
+	const f = new Uint8Array(at + to - from);
+	f[0] = MAGIC;
+	f[1] = count ? kind | FRAGMENT : kind;
+	f[2] = id >> 8;
+	f[3] = id & 0xff;
+	if (count) {
+		f[4] = index;
+		f[5] = count;
+	}
+	f.set(message.subarray(from, to), at);
+	return f;
 }
 
+function ackFrame(kind: number, id: number, count: number, bitmap: Uint8Array | null): Uint8Array {
+	const body = new Uint8Array(2 + (bitmap ? bitmap.length : 0));
+	body[0] = kind;
+	body[1] = count;
+	if (bitmap) body.set(bitmap, 2);
+	return frame(ACK, id, 0, 0, body, 0, body.length);
+}
+
+function assembly(count: number): Assembly {
+	return { count, have: 0, bitmap: new Uint8Array((count + 7) >> 3), parts: new Array(count) };
+}
+
+function add(parts: Assembly, index: number, data: Uint8Array): void {
+	if (has(parts.bitmap, index)) return;
+	parts.bitmap[index >> 3] |= 1 << (index & 7);
+	parts.parts[index] = data;
+	parts.have++;
+}
+
+function joined(parts: Assembly): Uint8Array {
+	let length = 0;
+	for (const part of parts.parts) length += part!.length;
+	const message = new Uint8Array(length);
+	for (let i = 0, at = 0; i < parts.count; at += parts.parts[i]!.length, i++) message.set(parts.parts[i]!, at);
+	return message;
+}
+
+function has(bitmap: Uint8Array, index: number): boolean {
+	return (bitmap[index >> 3] & (1 << (index & 7))) !== 0;
+}
+
+function full(count: number): Uint8Array {
+	const bitmap = new Uint8Array((count + 7) >> 3);
+	for (let i = 0; i < count; i++) bitmap[i >> 3] |= 1 << (i & 7);
+	return bitmap;
+}
+
+function bytesOf(body: Uint8Array | string): Uint8Array {
+	if (typeof body === "string") return new Uint8Array(ArrayBuffer.fromString(body));
+	if (body instanceof Uint8Array) return body;
+	throw new TypeError(`hub: a body must be a Uint8Array or a string, got ${body === null ? "null" : typeof body}`);
+}
+
+function textOf(bytes: Uint8Array): string {
+	return String.fromArrayBuffer(bytes.slice().buffer);
+}
+
+function checkMac(mac: unknown, what: string): void {
+	if (!(mac instanceof Uint8Array) || mac.length !== 6) throw new TypeError(`hub: ${what}: a MAC must be a Uint8Array of 6 bytes`);
+}
+
+function positive(value: number | undefined, fallback: number, what: string): number {
+	if (value === undefined) return fallback;
+	if (!Number.isInteger(value) || value < 1) throw new RangeError(`hub: ${what} must be a positive integer, got ${String(value)}`);
+	return value;
+}

@@ -15,6 +15,20 @@ test('link loss applies to one direction of one link', async (t) => {
   t.like(await a.send(b.sta, 'x'), { ok: true });
 });
 
+test('links given when the air starts apply, by node index, from the first frame', async (t) => {
+  const { port } = await startAir(t, { clock: 'virtual', links: [{ src: 0, dst: 1, p: 1 }] });
+  const a = await connect(t, port, { name: 'a', index: 0 });
+  const b = await connect(t, port, { name: 'b', index: 1 });
+  t.like(await a.send(b.sta, 'x'), { ok: false, reason: 'loss' });
+  t.like(await b.send(a.sta, 'x'), { ok: true });
+});
+
+test('links with a bad probability or index are refused when the air starts', async (t) => {
+  const { Air } = await import('../../tools/air/air.ts');
+  await t.throwsAsync(new Air().start({ links: [{ src: 0, dst: 1, p: 2 }] }), { message: 'links: loss: probability must be between 0 and 1, got 2' });
+  await t.throwsAsync(new Air().start({ links: [{ src: -1, dst: 1, p: 1 }] }), { message: 'air: links: src and dst must be node indexes, got -1 and 1' });
+});
+
 test('a link loss of 0.5 loses about half the frames', async (t) => {
   const { air, port } = await startAir(t, { clock: 'virtual' });
   const a = await connect(t, port, { name: 'a', rate: 54 });

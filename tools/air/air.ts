@@ -60,6 +60,8 @@ export interface AirOptions {
   retries?: number;
   /** Global loss probability, 0..1. Default 0. */
   loss?: number;
+  /** Per-link loss set before any node joins, by node index (ESPNOW_NODE_INDEX), as setLoss({src, dst, p}) sets it later. */
+  links?: Array<{ src: number; dst: number; p: number }>;
   /** Radio constants; see MODEL.md. */
   radio?: Partial<RadioModel>;
 }
@@ -214,7 +216,14 @@ export class Air extends EventEmitter {
     }
     if (!(o.nodeTimeoutMs > 0)) throw new RangeError(`air: nodeTimeoutMs must be positive, got ${o.nodeTimeoutMs}`);
     if (!(o.jitterUs >= 0)) throw new RangeError(`air: jitterUs must be >= 0, got ${o.jitterUs}`);
+    for (const link of o.links ?? []) {
+      checkProbability('links: loss', link.p);
+      if (!Number.isInteger(link.src) || !Number.isInteger(link.dst) || link.src < 0 || link.dst < 0) {
+        throw new RangeError(`air: links: src and dst must be node indexes, got ${link.src} and ${link.dst}`);
+      }
+    }
     this.options = o;
+    for (const link of o.links ?? []) this.linkLoss.set(`${link.src}>${link.dst}`, link.p);
     this.clock = o.clock === 'virtual' ? new VirtualClock() : new RealClock();
     this.lossRng = new Prng(o.seed);
     this.frameRng = new Prng(o.seed ^ 0x5eed0001);
