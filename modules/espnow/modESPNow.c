@@ -391,6 +391,7 @@ void xs_espnow_del_peer(xsMachine *the)
 static void setPeer(xsMachine *the, xsSlot *out, const espnowPeerRecord *peer)
 {
 	xsmcVars(1);
+	/* The casts: fxArrayBuffer takes a void * but only copies from it. */
 	xsmcSetArrayBuffer(xsVar(0), (void *)peer->mac, ESPNOW_MAC_LEN);
 	xsmcSetIndex(*out, 0, xsVar(0));
 	xsmcSetArrayBuffer(xsVar(0), (void *)peer->lmk, peer->encrypt ? ESPNOW_KEY_LEN : 0);

@@ -190,6 +190,7 @@ export class Air extends EventEmitter {
     jitterUs: 0,
     retries: 0,
     loss: 0,
+    links: [],
     radio: DEFAULT_RADIO,
   };
   private readonly byAddress = new Map<string, NodeState>();
