@@ -17,12 +17,14 @@ const TIMEOUT_MS = 5000; // the server stops after this; MicroPython's example: 
 const PERIOD_MS = 1000; // between heartbeats; MicroPython's example: 10 s
 const ECHOES = 5;
 
-// A WLAN interface must be active to send and receive.
-const sta = new WLAN(WLAN.IF_STA);
-sta.active(true);
-
+// A WLAN interface must be active to send and receive. ESP-NOW first: once the
+// interface is up its radio acknowledges frames, and a frame acknowledged
+// before ESP-NOW listens is lost to the app.
 const e = new AIOESPNow();
 e.active(true);
+
+const sta = new WLAN(WLAN.IF_STA);
+sta.active(true);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => Timer.set(() => resolve(), ms));
 const me = sta.config("mac");
@@ -30,7 +32,10 @@ let running = true;
 
 if (same(me, SERVER)) await server(CLIENT);
 else if (same(me, CLIENT)) await client(SERVER);
-else trace(`${hex(me)} is neither SERVER nor CLIENT: set them to your boards' MACs\n`);
+else {
+	trace(`${hex(me)} is neither SERVER nor CLIENT: set them to your boards' MACs\n`);
+	e.active(false);
+}
 
 /* The spec's program: heartbeat and echo server side by side, until the timeout. */
 async function server(peer: Uint8Array): Promise<void> {
@@ -72,8 +77,6 @@ async function echoServer(): Promise<void> {
 
 /* Send ECHOES messages, one at a time, and check that each comes back. */
 async function client(peer: Uint8Array): Promise<void> {
-	// The simulator ends a node with no timer left, even one awaiting a message; a device would wait.
-	const alive = Timer.repeat(() => {}, 1000);
 	e.add_peer(peer);
 	while (!(await e.asend(peer, "hello"))) await sleep(100); // until the server is up
 	await echo();
@@ -85,7 +88,7 @@ async function client(peer: Uint8Array): Promise<void> {
 		await sleep(500);
 	}
 	trace("client: done\n");
-	Timer.clear(alive);
+	e.active(false); // with ESP-NOW on, the node would wait for frames for ever, as a device does
 }
 
 /* The next message that is not a heartbeat. */

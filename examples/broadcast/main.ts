@@ -11,12 +11,14 @@ import Timer from "timer";
 const ROUNDS = 8; // then print who was heard and stop; on a device, loop for ever
 const PERIOD_MS = 300;
 
+// ESP-NOW first: once the interface is up its radio receives frames, and a
+// frame that arrives before ESP-NOW listens is lost to the app.
+const e = new ESPNow();
+e.active(true);
+
 const sta = new WLAN(WLAN.IF_STA);
 sta.active(true);
 sta.disconnect();
-
-const e = new ESPNow();
-e.active(true);
 
 const BROADCAST = new Uint8Array(6).fill(0xff);
 e.add_peer(BROADCAST); // broadcast, too, must be a registered peer
@@ -40,6 +42,7 @@ for (let round = 1; round <= ROUNDS; round++) {
 	}
 }
 trace(`${name}: heard ${heard.size} other node(s): ${[...heard].map(([who, count]) => `${who} x${count}`).join(", ")}\n`);
+e.active(false); // done: with ESP-NOW on, the node would wait for frames for ever, as a device does
 
 function hex(bytes: Uint8Array, separator: string): string {
 	return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join(separator);

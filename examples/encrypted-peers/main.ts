@@ -20,18 +20,26 @@ const PEER_1_LMK = "0123456789123456";
 const MESSAGES = 10;
 const PERIOD_MS = 100; // Pycom's tutorial sends once a second
 
-const sta = new WLAN(WLAN.IF_STA);
-sta.active(true);
-sta.disconnect();
-
+// ESP-NOW, its keys, peers and callback first, the interface last: once the
+// interface is up its radio acknowledges frames, and a frame acknowledged
+// before ESP-NOW (or the key that decrypts it) is ready is lost to the app.
 const e = new ESPNow();
 e.active(true);
+const sta = new WLAN(WLAN.IF_STA);
 
 const me = sta.config("mac");
 if (same(me, HUB)) hub();
 else if (same(me, PEER_1)) peer("peer 1", PMK, PEER_1_LMK);
 else if (same(me, PEER_2)) peer("peer 2", null, null);
-else trace(`${hex(me)} is none of the three devices: set HUB, PEER_1 and PEER_2\n`);
+else {
+	trace(`${hex(me)} is none of the three devices: set HUB, PEER_1 and PEER_2\n`);
+	e.active(false);
+}
+
+function up(): void {
+	sta.active(true);
+	sta.disconnect();
+}
 
 function hub(): void {
 	e.on_send((mac, delivered) => {
@@ -50,6 +58,7 @@ function hub(): void {
 	e.add_peer(PEER_2); // no lmk: traffic with peer 2 is not
 	const [peers, encrypted] = e.peer_count();
 	trace(`hub: ${peers} peers, ${encrypted} encrypted\n`);
+	up();
 
 	// wait until both peers are up: their radios acknowledge
 	for (const peer of [PEER_1, PEER_2]) while (!e.send(peer, "hello")) Timer.delay(100);
@@ -75,7 +84,6 @@ function hub(): void {
 function peer(name: string, pmk: string | null, lmk: string | null): void {
 	if (pmk) e.set_pmk(pmk);
 	e.add_peer(HUB, lmk); // lmk null: not encrypted
-	const alive = Timer.repeat(() => {}, 1000); // keeps the simulator's node running; a device runs for ever
 	e.irq(() => {
 		for (;;) {
 			const [mac, msg] = e.irecv(0);
@@ -85,11 +93,14 @@ function peer(name: string, pmk: string | null, lmk: string | null): void {
 			trace(`${name}: received ${words}\n`);
 			e.send(mac, `Message received: ${words}`);
 			if (words === "Hello all Peers!") {
+				// the last message: done (with ESP-NOW on, the node would wait for frames for ever, as a device does)
 				e.irq(null);
-				Timer.clear(alive);
+				e.active(false);
+				return;
 			}
 		}
 	});
+	up();
 }
 
 function same(a: Uint8Array, b: Uint8Array): boolean {

@@ -6,7 +6,6 @@
 
 import ESPNow from "espnow";
 import WLAN from "wlan";
-import Timer from "timer";
 
 // ESP-NOW first: once the interface is up its radio acknowledges frames, and
 // a frame acknowledged before ESP-NOW listens is lost to the app.
@@ -18,9 +17,6 @@ sta.active(true);
 sta.disconnect();
 
 let messages = 0, calls = 0;
-// The simulator ends a node with nothing left to do; a device would simply run on.
-const alive = Timer.repeat(() => trace(`irq-receiver: ${messages} messages so far\n`), 1000);
-
 trace(`irq-receiver: listening on ${hex(sta.config("mac"))}\n`);
 e.irq((e) => {
 	calls++;
@@ -31,7 +27,7 @@ e.irq((e) => {
 		if (msg.length === 3 && msg[0] === 0x65 && msg[1] === 0x6e && msg[2] === 0x64) { // "end", compared without allocating
 			trace(`irq-receiver: "end" from ${hex(mac)} after ${messages} messages in ${calls} callbacks\n`);
 			e.irq(null);
-			Timer.clear(alive);
+			e.active(false); // done: with ESP-NOW on, the node would wait for frames for ever, as a device does
 			return;
 		}
 	}

@@ -10,14 +10,17 @@ import WLAN from "wlan";
 
 const ROUTER_CHANNEL = 6;
 
+// ESP-NOW first: once the interface is up its radio acknowledges frames, and
+// a frame acknowledged before ESP-NOW listens is lost to the app.
+const e = new ESPNow();
+e.active(true);
+
 const sta = new WLAN(WLAN.IF_STA);
 sta.active(true);
 sta.config({ channel: ROUTER_CHANNEL }); // on a device: sta.connect(ssid, password) does this
 sta.config({ pm: WLAN.PM_NONE }); // power saving would make the radio miss messages
 
 trace(`proxy: running on channel ${sta.config("channel")} as ${hex(sta.config("mac"))}\n`);
-const e = new ESPNow();
-e.active(true);
 for (const [peer, msg] of e) { // [null, null] when the default timeout (5 minutes) passes
 	if (!peer || !msg) continue;
 	trace(`proxy: forward from ${hex(peer)}: ${String.fromArrayBuffer(msg.slice().buffer as ArrayBuffer)}\n`);

@@ -24,6 +24,7 @@ for (;;) {
 	}
 }
 trace("receiver: done\n");
+e.active(false); // done: with ESP-NOW on, the node would wait for frames for ever, as a device does
 
 function hex(bytes: Uint8Array): string {
 	return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join(":");

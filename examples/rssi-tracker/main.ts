@@ -11,18 +11,20 @@ import WLAN from "wlan";
 const PERIOD_MS = 500;
 const FORGET_MS = 3000; // a peer not heard from for this long (while others were) has left
 
+// ESP-NOW first: once the interface is up its radio receives frames, and a
+// frame that arrives before ESP-NOW listens is lost to the app.
+const e = new ESPNow();
+e.active(true);
+
 const sta = new WLAN(WLAN.IF_STA);
 sta.active(true);
 sta.disconnect();
-
-const e = new ESPNow();
-e.active(true);
 
 const BROADCAST = new Uint8Array(6).fill(0xff);
 e.add_peer(BROADCAST);
 
 const me = hex(sta.config("mac"));
-let nearest = "";
+let nearest = "", heard = 0;
 for (;;) {
 	e.send(BROADCAST, "beacon");
 	// read every beacon until the next one is due: reading updates peers_table
@@ -37,8 +39,10 @@ for (;;) {
 		if (newest - time < FORGET_MS && (!best || rssi > best[1])) best = [mac, rssi];
 	}
 	const found = best ? `${hex(best[0])} at ${best[1]} dBm` : "nobody";
-	if (found.split(" ")[0] !== nearest.split(" ")[0]) trace(`${me}: nearest is ${found} (of ${e.peers_table.size} heard)\n`);
+	// say so when the nearest changes, or a neighbour is heard for the first time
+	if (found.split(" ")[0] !== nearest.split(" ")[0] || e.peers_table.size !== heard) trace(`${me}: nearest is ${found} (of ${e.peers_table.size} heard)\n`);
 	nearest = found;
+	heard = e.peers_table.size;
 }
 
 function hex(bytes: Uint8Array): string {

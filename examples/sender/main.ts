@@ -28,3 +28,4 @@ for (let i = 0; i < 100; i++) {
 }
 e.send(peer, ArrayBuffer.fromString("end"));
 trace(`sender: sent 100 messages, ${100 - lost} acknowledged\n`);
+e.active(false); // done: with ESP-NOW on, the node would wait for frames for ever, as a device does

@@ -6,6 +6,9 @@
  * Threads: everything here runs on the JavaScript thread, except
  * modMessagePostToMachine (sim_xs.h), simLoopRetain and simLoopRelease, which
  * any thread may call.
+ *
+ * A native module that is built for other hosts too includes this file only
+ * where it exists: #if __has_include("simHost.h").
  */
 
 #ifndef __SIM_HOST__
@@ -32,6 +35,13 @@ extern double simNow(void);
 /* Another thread will post (modMessagePostToMachine): keep the loop running. */
 extern void simLoopRetain(xsMachine* the);
 extern void simLoopRelease(xsMachine* the);
+
+/* Something a device would wait for is open (a radio that may receive at any
+   time): keep the loop running, as a device's main loop never ends, until the
+   matching simLoopUnref(). A count, for the whole process (xsim runs one
+   machine); JavaScript thread only. */
+extern void simLoopRef(void);
+extern void simLoopUnref(void);
 
 /* Timers: the caller owns the record; scheduling it again moves it. */
 extern void simTimerSchedule(xsMachine* the, simTimer timer, double delay, double interval);

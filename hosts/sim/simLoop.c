@@ -7,11 +7,14 @@
  * promise jobs run, so a resolved promise is seen before the next event.
  *
  * The loop ends when nothing can happen any more: no timer, no watched file,
- * no message, and no other thread that said (simLoopRetain) it will post.
+ * no message, no other thread that said (simLoopRetain) it will post, and no
+ * native module that holds the loop open (simLoopRef: ESP-NOW while the radio
+ * is on, as a device waits for frames for ever).
  *
  * Cross-thread state: only the message queue and the retain count, both under
- * host->mutex. The eventfd wakes poll(); a post is never lost because the
- * queue is read after poll() returns and before the next wait.
+ * host->mutex (the ref count is the JavaScript thread's). The eventfd wakes
+ * poll(); a post is never lost because the queue is read after poll() returns
+ * and before the next wait.
  */
 
 #include "simPlatform.h"
@@ -94,6 +97,20 @@ void simLoopRelease(txMachine* the)
 	host->retained--;
 	pthread_mutex_unlock(&host->mutex);
 	simWake(host);
+}
+
+/* one machine a process: the count is the process's */
+static int gLoopRefs = 0;
+
+void simLoopRef(void)
+{
+	gLoopRefs++;
+}
+
+void simLoopUnref(void)
+{
+	if (gLoopRefs > 0)
+		gLoopRefs--;
 }
 
 void simTimerSchedule(txMachine* the, simTimer timer, double delay, double interval)
@@ -268,7 +285,7 @@ void simLoopRun(txMachine* the)
 		pthread_mutex_lock(&host->mutex);
 		idle = !host->retained && !host->firstMessage;
 		pthread_mutex_unlock(&host->mutex);
-		if (idle && !host->timers && !host->watches)
+		if (idle && !host->timers && !host->watches && !gLoopRefs)
 			break;
 		timeout = -1;
 		if (host->timers) {

@@ -120,12 +120,14 @@ test("the spec's async example: heartbeat pings and an echo server that register
         }
       }
       async function main(e, peer, timeout, period) {
-        heartbeat(e, peer, period);
-        echo_server(e);
+        const beating = heartbeat(e, peer, period);
+        /* ESP-NOW off at the end (node()) ends its wait */
+        echo_server(e).catch((error) => { if (running) throw error; });
         await sleep(timeout);
+        running = false;
+        await beating;
       }
       await main(e, peer0, 2000, 200);
-      running = false;
       done();`) },
     { source: node([0], `
       reach(peer0);

@@ -1,19 +1,23 @@
 /*
  * Nodes for the AIOESPNow tests: tests/espnow/helpers.ts's node(), with `e`
- * an AIOESPNow, sleep(ms), and a watchdog. The simulator exits when no timer
- * is pending, and a reader waiting for the radio is not one: the watchdog
- * keeps the node running until done(), and fails it if done() never comes.
+ * an AIOESPNow, sleep(ms), and a watchdog that fails the node if done() does
+ * not come in time (watchdogMs 0: none). While ESP-NOW is on the node runs
+ * on, even with nothing but a reader waiting for the radio; node() turns
+ * ESP-NOW off after the body (unless open), and the node ends.
  */
 
 import { node } from "../espnow/helpers.ts";
 
 export { macLiteral, macOf, node, prebuild, runNodes, type NodeResult } from "../espnow/helpers.ts";
 
-export function aioNode(peers: number[], body: string, options: { register?: boolean; watchdogMs?: number } = {}): string {
+export function aioNode(peers: number[], body: string, options: { register?: boolean; open?: boolean; watchdogMs?: number } = {}): string {
   const watchdogMs = options.watchdogMs ?? 10000;
+  const watchdog = watchdogMs > 0
+    ? `const watchdog = Timer.set(() => { throw new Error("watchdog: not done after ${watchdogMs} ms"); }, ${watchdogMs});
+function done() { Timer.clear(watchdog); }`
+    : "function done() {}";
   const source = node(peers, `
-const watchdog = Timer.set(() => { throw new Error("watchdog: not done after ${watchdogMs} ms"); }, ${watchdogMs});
-function done() { Timer.clear(watchdog); }
+${watchdog}
 function sleep(ms) { return new Promise((resolve) => Timer.set(resolve, ms)); }
 ${body}`, options);
   const swapped = source.replace("const e = new ESPNow();", 'import AIOESPNow from "aioespnow";\nconst e = new AIOESPNow();');

@@ -187,3 +187,23 @@ test("aioespnow exports espnow's constants and ESPNowError", async (t) => {
   succeeded(t, results);
   t.deepEqual(results[0].lines, ["true 16 6 20 6 true true", "singleton true true"]);
 });
+
+test("a node whose only work left is an awaited arecv() or an irq callback runs on until a message comes, and ends once it turns ESP-NOW off", async (t) => {
+  /* Nodes 0 and 1 have no timer: they tell node 2 they are ready, then only wait. Node 2 sends half a second later. */
+  const results = await runNodes([
+    { source: aioNode([2], `reach(peer0); e.send(peer0, "ready");
+      const [mac, msg] = await e.arecv();
+      say("arecv", text(msg), "from", hex(mac));`, { watchdogMs: 0 }) },
+    { source: node([2], `
+      e.irq((self) => { const [mac, msg] = self.irecv(0); if (!mac) return; say("irq", text(msg), "from", hex(mac)); self.irq(null); self.active(false); });
+      reach(peer0); e.send(peer0, "ready");`, { open: true }) },
+    { source: node([0, 1], `let ready = 0;
+      while (ready < 2) { const [, msg] = e.recv(10000); if (!msg) throw new Error("nodes 0 and 1 not ready"); if (text(msg) === "ready") ready++; }
+      Timer.delay(500);
+      say("acked", e.send(peer0, "late"), e.send(peer1, "late"));`) },
+  ], { timeoutMs: 15000 });
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, [`arecv late from ${macOf(2)}`]);
+  t.deepEqual(results[1].lines, [`irq late from ${macOf(2)}`]);
+  t.deepEqual(results[2].lines, ["acked true true"]);
+});

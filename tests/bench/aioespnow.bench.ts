@@ -75,7 +75,6 @@ e.active(true);
 new WLAN(WLAN.IF_STA).active(true);
 const peer = ${macLiteral(1)};
 e.add_peer(peer);
-const keepAlive = Timer.repeat(() => {}, 1000);
 const sleep = (ms) => new Promise((resolve) => Timer.set(resolve, ms));
 const stampOf = (msg) => new Float64Array(msg.buffer, 0, 1)[0];
 function ask(name, count, interval) { while (!e.send(peer, name + " " + count + " " + interval)) Timer.delay(10); }
@@ -156,7 +155,7 @@ for (let i = 0; i < 40; i++) result.waitBacklogIteration.push(await delta(() => 
 result.probeCost = probeCost;
 result.dropped = e.stats()[4];
 e.send(peer, "end 0 0");
-Timer.clear(keepAlive);
+e.active(false);
 trace("RESULT " + JSON.stringify(result) + "\\n");
 `;
 

@@ -105,9 +105,13 @@ export function macLiteral(index: number, iface: "sta" | "ap" = "sta"): string {
 /**
  * A node's source: ESP-NOW on first, then the STA interface (so that a peer's
  * sync send succeeding means this node's ESP-NOW is listening), the other
- * nodes registered as peer0, peer1, ..., helpers say() and text(), then body.
+ * nodes registered as peer0, peer1, ..., helpers say() and text(), then body,
+ * then e.active(false): with ESP-NOW on, the simulator keeps a node running
+ * (waiting for frames, as a device does), so a node ends by turning it off.
+ * A body whose work goes on in callbacks (irq, timers) passes open: true and
+ * turns ESP-NOW off itself when it is done.
  */
-export function node(peers: number[], body: string, options: { register?: boolean } = {}): string {
+export function node(peers: number[], body: string, options: { register?: boolean; open?: boolean } = {}): string {
   const declarations = peers.map((index, i) => `const peer${i} = ${macLiteral(index)};`).join("\n");
   const registrations = options.register === false ? "" : peers.map((_, i) => `e.add_peer(peer${i});`).join("\n");
   return `
@@ -128,5 +132,6 @@ function reach(peer) { for (let i = 0; i < 500; i++) { if (e.send(peer, "hi", tr
 /* The first message whose text is word, skipping others. */
 function expect(word, timeout = 10000) { for (;;) { const [mac, msg] = e.recv(timeout); if (!msg) throw new Error("timed out waiting for " + word); if (text(msg) === word) return mac; } }
 ${body}
+${options.open ? "" : "e.active(false);"}
 `;
 }

@@ -28,6 +28,7 @@ while (Date.now() - started < 4000 && heard.size < 19) {
 const until = Date.now() + 1000;
 while (Date.now() < until) { e.send(everyone, "x"); e.irecv(100); }
 trace("heard " + heard.size + "\\n");
+e.active(false);
 `;
   const started = Date.now();
   const results = await runNodes(Array.from({ length: 20 }, () => ({ source })), { timeoutMs: 60000 });

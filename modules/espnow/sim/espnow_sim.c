@@ -7,10 +7,23 @@
  * Threads: espnow_radio_* run on the JS thread; the air's receive thread
  * (the simulated Wi-Fi task) calls received() and sent(), which feed the core.
  * The in-flight table, written by both, has its own mutex.
+ *
+ * In the simulator host, the node's event loop is held open while ESP-NOW is
+ * on (simLoopRef), as a device's main loop runs for ever: a program whose only
+ * work left is an irq callback or an awaited arecv() waits for frames rather
+ * than ending. It ends once ESP-NOW is off again (active(false)). Moddable's
+ * own Linux hosts have no simHost.h and do without.
  */
 
 #include "espnow_radio.h"
 #include "sim_air.h"
+
+#if defined(__has_include)
+#if __has_include("simHost.h")
+#include "simHost.h"
+#define ESPNOW_SIM_HOLD_LOOP (1)
+#endif
+#endif
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -125,6 +138,9 @@ int espnow_radio_init(espnowCore core)
 		return ESPNOW_ESP_ERR_ESPNOW_INTERNAL;
 	}
 	gRadio.on = true;
+#ifdef ESPNOW_SIM_HOLD_LOOP
+	simLoopRef();
+#endif
 	return ESPNOW_ESP_OK;
 }
 
@@ -135,6 +151,9 @@ int espnow_radio_deinit(void)
 	sim_air_set_flags(0, SIM_AIR_ESPNOW_ON);
 	sim_air_listen(NULL);
 	gRadio.on = false;
+#ifdef ESPNOW_SIM_HOLD_LOOP
+	simLoopUnref();
+#endif
 	gRadio.core = NULL;
 	gRadio.peerCount = 0;
 	pthread_mutex_lock(&gRadio.mutex);

@@ -5,9 +5,9 @@
  */
 
 #include "espnow_radio.h"
+#include "../../wlan/sim/sim_deadline.h"
 
 #include <pthread.h>
-#include <time.h>
 
 static pthread_mutex_t gWaitMutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t gWaitCondition = PTHREAD_COND_INITIALIZER;
@@ -15,15 +15,8 @@ static bool gSignalled = false;
 
 bool espnow_radio_wait(int32_t timeoutMs)
 {
-	struct timespec until;
+	struct timespec until = sim_deadline(timeoutMs >= 0 ? (uint32_t)timeoutMs : 0);
 	bool signalled;
-	clock_gettime(CLOCK_REALTIME, &until);
-	if (timeoutMs >= 0) {
-		until.tv_sec += timeoutMs / 1000;
-		until.tv_nsec += (long)(timeoutMs % 1000) * 1000000L;
-		until.tv_sec += until.tv_nsec / 1000000000L;
-		until.tv_nsec %= 1000000000L;
-	}
 	pthread_mutex_lock(&gWaitMutex);
 	while (!gSignalled) {
 		int error = timeoutMs < 0

@@ -4,6 +4,7 @@
  */
 
 #include "sim_air.h"
+#include "sim_deadline.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -133,11 +134,7 @@ static size_t exchange(uint8_t *message, size_t length)
 		gAir.pendingDone = false;
 		if (send(gAir.fd, message, length, 0) < 0)
 			return 0;
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += (long)REQUEST_TIMEOUT_MS % 1000 * 1000000L;
-		until.tv_sec += REQUEST_TIMEOUT_MS / 1000 + until.tv_nsec / 1000000000L;
-		until.tv_nsec %= 1000000000L;
+		struct timespec until = sim_deadline(REQUEST_TIMEOUT_MS);
 		while (!gAir.pendingDone) {
 			if (pthread_cond_timedwait(&gAir.replied, &gAir.mutex, &until) == ETIMEDOUT)
 				break;
