@@ -71,6 +71,8 @@ export interface ConfigOptions {
 
 /** MicroPython's OSError(errno, "ESP_ERR_ESPNOW_...") from the ESP-NOW stack. */
 export class ESPNowError extends Error {
+  /* a field, not an assignment: a preloaded build freezes Error.prototype, whose "name" an assignment cannot shadow */
+  override name = "ESPNowError";
   /** ESP-IDF's error number, e.g. 0x3069 for ESP_ERR_ESPNOW_NOT_FOUND. */
   readonly errno: number;
   /** ESP-IDF's error name, e.g. "ESP_ERR_ESPNOW_NOT_FOUND". */
@@ -78,7 +80,6 @@ export class ESPNowError extends Error {
   constructor(errno: number, context: string) {
     const code = Radio.errorName(errno);
     super(`${context}: ${code}`);
-    this.name = "ESPNowError";
     this.errno = errno;
     this.code = code;
   }
