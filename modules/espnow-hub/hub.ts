@@ -217,7 +217,7 @@ export default class Hub {
 		message[0] = path.length - 1;
 		for (let i = 1; i < path.length; i++) message.set(path[i], 1 + 6 * (i - 1));
 		message.set(data, message.length - data.length);
-		const timeout = timeout_ms ?? this.#timeout * path.length;
+		const timeout = positive(timeout_ms, this.#timeout * path.length, "request: timeout_ms");
 		return this.#ask(REQUEST, path[0], message, timeout).then((reply) => {
 			if (!reply) throw new TimeoutError(`hub: no response from ${macText(path[0])} within ${timeout} ms`);
 			if (reply.length < 1) throw new HubError(`hub: empty response from ${macText(path[0])}`);
@@ -235,9 +235,9 @@ export default class Hub {
 	}
 
 	/** Ask mac whether it is there: true when its pong comes within timeout_ms. The pong teaches both MACs of its device. */
-	ping(mac: Uint8Array, timeout_ms: number = 4 * this.#retry): Promise<boolean> {
+	ping(mac: Uint8Array, timeout_ms?: number): Promise<boolean> {
 		checkMac(mac, "ping");
-		return this.#ask(PING, mac, new Uint8Array(0), timeout_ms).then((reply) => reply !== null);
+		return this.#ask(PING, mac, new Uint8Array(0), positive(timeout_ms, 4 * this.#retry, "ping: timeout_ms")).then((reply) => reply !== null);
 	}
 
 	/** Whether two MACs are known to be the same device's (its STA and AP). */

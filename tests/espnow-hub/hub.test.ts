@@ -115,6 +115,8 @@ for (const bad of [
   () => hub.request(mac(9), new Uint8Array(16385)),
   () => hub.request([mac(1), mac(2), mac(3), mac(4), mac(5), mac(6)], "too far"),
   () => hub.send(mac(9), new Uint8Array(1467)), // the simulator's nodes speak ESP-NOW v2 unless told otherwise
+  () => hub.request(mac(9), "when?", -1),
+  () => hub.ping(mac(9), 1.5),
   () => new Hub({ retry_ms: 0 }),
   () => new Hub({ frame_len: 1471 }),
 ]) {
@@ -134,6 +136,8 @@ try { await hub.request(mac(9), "after stop"); } catch (error) { trace(error.mes
     "RangeError: hub: a request body must be at most 16384 bytes (max_message), got 16385",
     "RangeError: hub: a path may go 4 hops beyond the first, got 5",
     "RangeError: hub: send() carries at most 1466 bytes in its one frame, got 1467; request() fragments larger bodies",
+    "RangeError: hub: request: timeout_ms must be a positive integer, got -1",
+    "RangeError: hub: ping: timeout_ms must be a positive integer, got 1.5",
     "RangeError: hub: retry_ms must be a positive integer, got 0",
     "RangeError: hub: frame_len must be 16..1470, got 1471",
     "peers 1", // mac(9), registered by the request and the ping
