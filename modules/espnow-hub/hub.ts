@@ -154,6 +154,8 @@ export default class Hub {
 	#following: Following | null = null;
 	#running = false;
 	#sta: WLAN | null = null;
+	/** this device's STA MAC then AP MAC, as a pong carries them */
+	#macs: Uint8Array | null = null;
 
 	constructor(options: HubOptions = {}) {
 		this.#retry = positive(options.retry_ms, 50, "retry_ms");
@@ -255,7 +257,6 @@ export default class Hub {
 		const channels = options.channels ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
 		if (!Array.isArray(channels) || channels.length === 0 || !channels.every((c) => Number.isInteger(c) && c >= 1 && c <= 14)) throw new RangeError("hub: follow: channels must be a list of channels 1..14");
 		this.unfollow();
-		this.#sta ??= new WLAN(WLAN.IF_STA);
 		const following: Following = {
 			mac: mac.slice(),
 			heard: Date.now(),
@@ -289,7 +290,7 @@ export default class Hub {
 			if (await this.ping(following.mac, 2 * following.ping)) continue;
 			if (this.#following !== following) return;
 			const lost = Date.now();
-			const sta = this.#sta!;
+			const sta = this.#station();
 			following.listener?.("lost", sta.config("channel") as number, 0);
 			for (let found = false; !found;) {
 				const from = following.channels.indexOf(sta.config("channel") as number);
@@ -306,11 +307,11 @@ export default class Hub {
 
 	/* Send a request or ping, resend until answered; resolves the answer's message, or null when time is up. */
 	#ask(kind: number, to: Uint8Array, message: Uint8Array, timeout: number): Promise<Uint8Array | null> {
+		if (!this.#running) return Promise.reject(new Error("hub: not started (call start() first)"));
 		const id = this.#nextId;
 		do this.#nextId = this.#nextId === 0xffff ? 1 : this.#nextId + 1;
 		while (this.#outgoing.has(this.#nextId));
 		const frames = this.#frames(kind, id, message);
-		if (!this.#running) return Promise.reject(new Error("hub: not started (call start() first)"));
 		return new Promise((resolve) => {
 			const out: Outgoing = {
 				kind, id, to: to.slice(), frames,
@@ -448,11 +449,12 @@ export default class Hub {
 	}
 
 	#pong(id: number): Uint8Array {
-		this.#sta ??= new WLAN(WLAN.IF_STA);
-		const macs = new Uint8Array(12);
-		macs.set(this.#sta.config("mac") as Uint8Array, 0);
-		macs.set(new WLAN(WLAN.IF_AP).config("mac") as Uint8Array, 6);
-		return frame(PONG, id, 0, 0, macs, 0, 12);
+		if (!this.#macs) {
+			this.#macs = new Uint8Array(12);
+			this.#macs.set(this.#station().config("mac") as Uint8Array, 0);
+			this.#macs.set(new WLAN(WLAN.IF_AP).config("mac") as Uint8Array, 6);
+		}
+		return frame(PONG, id, 0, 0, this.#macs, 0, 12);
 	}
 
 	#onPong(mac: Uint8Array, id: number, data: Uint8Array): void {
@@ -611,8 +613,12 @@ export default class Hub {
 	}
 
 	#self(): string {
-		this.#sta ??= new WLAN(WLAN.IF_STA);
-		return macText(this.#sta.config("mac") as Uint8Array);
+		return macText(this.#station().config("mac") as Uint8Array);
+	}
+
+	/* The STA interface: its MAC names this device, and follow() moves its channel. */
+	#station(): WLAN {
+		return (this.#sta ??= new WLAN(WLAN.IF_STA));
 	}
 }
 
