@@ -1,10 +1,16 @@
 /*
  * xsim: runs an app under XS on Linux.
  *
- *   xsim [--stack SLOTS] MODULES MAIN
+ *   xsim [PROFILE OPTIONS] MODULES MAIN
  *
  * MODULES is the module map the launcher (tools/sim) writes from the app's
- * manifests; MAIN the name of the module to run, usually "main". The exit
+ * manifests; MAIN the name of the module to run, usually "main". The profile
+ * options describe the device to reproduce (tools/sim/profile.ts writes them):
+ *   --profile NAME  --queue RECORDS  --queue-wait block|debug  --static BYTES
+ *   --chunk INITIAL:INCREMENTAL  --heap INITIAL:INCREMENTAL  --stack SLOTS
+ *   --keys INITIAL:INCREMENTAL  --seed N
+ * and --verbose prints the device figures (queue, memory) at exit.
+ * The exit
  * status is 0 when the app ran out of work, 1 when it failed (an uncaught
  * exception, an unhandled rejection, a stack overflow), 2 for a usage error.
  */
@@ -31,6 +37,29 @@ static void simImportMain(txMachine* the, const char* name)
 	xsEndHost(the);
 }
 
+/* "N" or "N:M", each 0..limit; returns 0 if malformed. */
+static int simReadSizes(const char* text, long limit, txSize* first, txSize* second)
+{
+	char* end;
+	long a = strtol(text, &end, 10), b = 0;
+	if ((end == text) || (a < 0) || (a > limit))
+		return 0;
+	if (second) {
+		if (*end != ':')
+			return 0;
+		text = end + 1;
+		b = strtol(text, &end, 10);
+		if ((end == text) || (b < 0) || (b > limit))
+			return 0;
+	}
+	if (*end)
+		return 0;
+	*first = (txSize)a;
+	if (second)
+		*second = (txSize)b;
+	return 1;
+}
+
 int main(int argc, char* argv[])
 {
 	xsCreation creation = {
@@ -50,27 +79,74 @@ int main(int argc, char* argv[])
 	const char* volatile name = NULL;
 	txMachine* the;
 	simHostState host;
+	simProfileRecord profile = { "desktop", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	int i, code;
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--stack") && (i + 1 < argc)) {
-			long count = strtol(argv[++i], NULL, 10);
-			if ((count < 256) || (count > 1024 * 1024)) {
-				fprintf(stderr, "xsim: --stack takes 256 to 1048576 slots, got %s\n", argv[i]);
-				return 2;
-			}
-			creation.stackCount = (txSize)count;
+		const char* option = argv[i];
+		const char* value = (i + 1 < argc) ? argv[i + 1] : NULL;
+		int ok = 1;
+		if (!strcmp(option, "--verbose")) {
+			profile.verbose = 1;
+			continue;
 		}
-		else if (!modules)
+		if (!strncmp(option, "--", 2) && !value) {
+			fprintf(stderr, "xsim: %s needs a value\n", option);
+			return 2;
+		}
+		if (!strcmp(option, "--stack")) {
+			ok = simReadSizes(value, 1024 * 1024, &profile.stackCount, NULL) && (profile.stackCount >= 128);
+			if (ok)
+				creation.stackCount = profile.stackCount;
+		}
+		else if (!strcmp(option, "--profile"))
+			snprintf(profile.name, sizeof(profile.name), "%s", value);
+		else if (!strcmp(option, "--queue")) {
+			txSize length = 0;
+			ok = simReadSizes(value, 1024, &length, NULL);
+			profile.queueLength = (int)length;
+		}
+		else if (!strcmp(option, "--queue-wait")) {
+			ok = !strcmp(value, "block") || !strcmp(value, "debug");
+			profile.queueDebug = !strcmp(value, "debug");
+		}
+		else if (!strcmp(option, "--static"))
+			ok = simReadSizes(value, 64 * 1024 * 1024, &profile.staticSize, NULL);
+		else if (!strcmp(option, "--chunk"))
+			ok = simReadSizes(value, 64 * 1024 * 1024, &profile.chunkInitial, &profile.chunkIncremental);
+		else if (!strcmp(option, "--heap"))
+			ok = simReadSizes(value, 4 * 1024 * 1024, &profile.heapInitial, &profile.heapIncremental);
+		else if (!strcmp(option, "--seed")) {
+			char* end;
+			unsigned long seed = strtoul(value, &end, 10);
+			ok = (end != value) && !*end && (seed <= 0xFFFFFFFFUL);
+			profile.seed = (uint32_t)seed;
+		}
+		else if (!strcmp(option, "--keys"))
+			ok = simReadSizes(value, 32767, &profile.keysInitial, &profile.keysIncremental);
+		else if (!strncmp(option, "--", 2)) {
+			fprintf(stderr, "xsim: unknown option %s\n", option);
+			return 2;
+		}
+		else if (!modules) {
 			modules = argv[i];
-		else if (!name)
+			continue;
+		}
+		else if (!name) {
 			name = argv[i];
+			continue;
+		}
 		else {
 			fprintf(stderr, "xsim: unexpected argument %s\n", argv[i]);
 			return 2;
 		}
+		if (!ok) {
+			fprintf(stderr, "xsim: %s: bad value %s\n", option, value);
+			return 2;
+		}
+		i++;
 	}
 	if (!modules || !name) {
-		fprintf(stderr, "usage: xsim [--stack SLOTS] MODULES MAIN\n");
+		fprintf(stderr, "usage: xsim [PROFILE OPTIONS] MODULES MAIN\n");
 		return 2;
 	}
 	the = (txMachine*)xsCreateMachine(&creation, "xsim", NULL);
@@ -79,6 +155,7 @@ int main(int argc, char* argv[])
 		return 2;
 	}
 	host = simGetHost(the);
+	host->profile = profile;
 	if (simModulesLoad(host, modules) != 0) {
 		fprintf(stderr, "xsim: cannot read the module map %s: %s\n", modules, strerror(errno));
 		xsDeleteMachine((xsMachine*)the);

@@ -14,8 +14,24 @@ typedef struct simMessageRecord simMessageRecord, *simMessage;
 typedef struct simWatchRecord simWatchRecord, *simWatch;
 typedef struct simModuleMapRecord simModuleMapRecord, *simModuleMap;
 
+/* The device the host reproduces (tools/sim/profile.ts chooses it; main.c
+   reads it from the command line). */
+typedef struct {
+	char name[16];           /* esp32c3, esp32, esp8266 */
+	int queueLength;         /* machine-message queue records; 0: unbounded */
+	int queueDebug;          /* a full queue: 0 blocks the poster for ever, 1 waits 20 ticks then fails */
+	txSize staticSize;       /* one block for chunks and slots (device bytes); 0: separate heaps */
+	txSize chunkInitial, chunkIncremental;
+	txSize heapInitial, heapIncremental;
+	txSize stackCount;
+	txSize keysInitial, keysIncremental;
+	uint32_t seed;           /* Math.random's seed for this node */
+	int verbose;             /* print the device figures (queue, memory) at exit */
+} simProfileRecord, *simProfile;
+
 typedef struct {
 	simModuleMap modules;
+	simProfileRecord profile;
 
 	/* event loop: posted messages and the retain count (guarded by mutex),
 	   timers and watched files (JavaScript thread only) */

@@ -16,6 +16,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { ManifestError, readManifests, type Resolved } from "./manifest.ts";
+import { defaultProfileName, isProfileName, PROFILES, profileArgs, resolveProfile, type Profile, type ProfileName } from "./profile.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const SIM_HOST = join(ROOT, "hosts/sim");
@@ -27,6 +28,8 @@ export interface BuildOptions {
   variant?: Variant;
   /** a file to run as the module "main", instead of the manifests' */
   main?: string;
+  /** the device to reproduce (default: the manifests', else SIM_PROFILE, else esp32c3) */
+  profile?: ProfileName;
 }
 
 export interface App {
@@ -34,6 +37,7 @@ export interface App {
   moduleMap: string;
   resolved: Resolved;
   variant: Variant;
+  profile: Profile;
 }
 
 export function defaultVariant(): Variant {
@@ -133,6 +137,10 @@ export function buildApp(manifests: string[], options: BuildOptions = {}): App {
   if (!resolved.modules.has("main")) {
     throw new ManifestError(`no module "main" in ${manifests.join(", ") || "the manifests"}: an app needs one`);
   }
+  if (resolved.profile !== undefined && !isProfileName(resolved.profile)) {
+    throw new ManifestError(`platforms.sim.profile: unknown profile ${resolved.profile}; expected ${PROFILES.join(", ")}`);
+  }
+  const profile = resolveProfile(options.profile ?? (resolved.profile as ProfileName | undefined) ?? defaultProfileName(), resolved.creation);
   const lines: string[] = [];
   for (const [name, source] of [...resolved.modules].sort(([a], [b]) => (a < b ? -1 : 1))) {
     lines.push(`${name}\t${source.endsWith(".ts") ? compileModule(source) : source}`);
@@ -156,7 +164,7 @@ export function buildApp(manifests: string[], options: BuildOptions = {}): App {
     if (make.error) throw new Error(`cannot run make: ${make.error.message}`);
     if (make.status !== 0) throw new Error(`building the simulator failed:\n${make.stdout}${make.stderr}`);
   });
-  return { binary: join(appFolder, "xsim"), moduleMap, resolved, variant };
+  return { binary: join(appFolder, "xsim"), moduleMap, resolved, variant, profile };
 }
 
 export interface RunResult {
@@ -180,7 +188,8 @@ export interface RunOptions {
 }
 
 export function runApp(app: App, options: RunOptions = {}): Promise<RunResult> {
-  const args = options.stackSlots ? ["--stack", String(options.stackSlots)] : [];
+  const args = profileArgs(app.profile);
+  if (options.stackSlots) args.push("--stack", String(options.stackSlots));
   args.push(app.moduleMap, "main");
   const env = { ...process.env, ...options.env };
   if (app.variant === "asan") {

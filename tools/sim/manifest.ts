@@ -2,7 +2,9 @@
  * Reads Moddable manifests the way mcconfig does, for one platform:
  * "include", "modules" (with "*" and folder wildcards), "platforms" (the
  * platform's own section, else "..."; an "error" there stops the build),
- * "defines" (flattened to MODDEF_ names) and "config".
+ * "defines" (flattened to MODDEF_ names), "preload", "creation" (merged,
+ * later manifests over earlier ones) and, in the simulator's own platform
+ * section, "profile" (the device the simulator reproduces: profile.ts).
  *
  * A module entry names a source without its extension; the .js or .ts file
  * is the module, and a .c file of the same name beside it is native code the
@@ -23,13 +25,19 @@ export interface Resolved {
   includes: string[];
   /** manifests read, in order */
   manifests: string[];
+  /** module names listed in "preload", in order */
+  preload: string[];
+  /** the "creation" sections merged */
+  creation: { [key: string]: Json };
+  /** the device profile a "platforms" section of the platform names, if any */
+  profile?: string;
 }
 
 export class ManifestError extends Error {
   override name = "ManifestError";
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Section = { [key: string]: Json };
 
 const SCRIPT_EXTENSIONS = [".ts", ".js"];
@@ -66,6 +74,14 @@ function flattenDefines(prefix: string, value: Json, into: Map<string, string>):
   }
 }
 
+function mergeSection(into: Section, from: Section): void {
+  for (const [key, value] of Object.entries(from)) {
+    const current = into[key];
+    if (isSection(value) && isSection(current)) mergeSection(current, value);
+    else into[key] = isSection(value) ? structuredClone(value) : value;
+  }
+}
+
 export class ManifestReader {
   readonly platform: string;
   readonly variables: Map<string, string>;
@@ -75,6 +91,8 @@ export class ManifestReader {
     defines: new Map(),
     includes: [],
     manifests: [],
+    preload: [],
+    creation: {},
   };
 
   constructor(platform: string, variables: Record<string, string> = {}) {
@@ -114,6 +132,10 @@ export class ManifestReader {
       if (section !== undefined) {
         if (!isSection(section)) throw new ManifestError(`${path}: platforms.${this.platform} must be an object`);
         if (typeof section.error === "string") throw new ManifestError(`${path}: ${section.error}`);
+        if (section.profile !== undefined) {
+          if (typeof section.profile !== "string") throw new ManifestError(`${path}: platforms.${this.platform}.profile must be a profile name`);
+          this.result.profile = section.profile;
+        }
         this.readSection(section, path, variables);
       }
     }
@@ -135,6 +157,13 @@ export class ManifestReader {
       }
     }
     if (section.defines !== undefined) flattenDefines("MODDEF", section.defines, this.result.defines);
+    for (const name of strings(section.preload, `${path}: "preload"`)) {
+      if (!this.result.preload.includes(name)) this.result.preload.push(name);
+    }
+    if (section.creation !== undefined) {
+      if (!isSection(section.creation)) throw new ManifestError(`${path}: "creation" must be an object`);
+      mergeSection(this.result.creation, section.creation);
+    }
   }
 
   private addModule(name: string, source: string, manifest: string): void {
