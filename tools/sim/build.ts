@@ -10,7 +10,7 @@
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +30,8 @@ export interface BuildOptions {
   main?: string;
   /** the device to reproduce (default: the manifests', else SIM_PROFILE, else esp32c3) */
   profile?: ProfileName;
+  /** a full machine-message queue: the profile's wait, or "debug" (a debug build's 20 ticks, then -2) */
+  queueWait?: Profile["queueWait"];
 }
 
 export interface App {
@@ -96,38 +98,118 @@ function processExists(pid: number): boolean {
   }
 }
 
-/* The compiled module for a .ts source, written when older than its source. */
-function compileModule(source: string): string {
+/* Where the compiled module of a .ts source goes. */
+function compiledPath(source: string): string {
   const inside = !relative(ROOT, source).startsWith("..");
   const name = inside ? relative(ROOT, source) : join("external", hash(source), source.split("/").pop() ?? "module.ts");
-  const output = join(ROOT, "build/sim/js", name.replace(/\.ts$/, ".js"));
-  if (existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs) return output;
-  const result = ts.transpileModule(readFileSync(source, "utf8"), {
-    fileName: source,
-    reportDiagnostics: true,
-    compilerOptions: {
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ES2022,
-      sourceMap: true,
-      removeComments: false,
-    },
-  });
-  const errors = (result.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
-  if (errors.length) {
-    const text = errors.map((d) => {
-      const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-      return `${source}${where ? `:${where.line + 1}` : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
-    });
-    throw new ManifestError(text.join("\n"));
+  return join(ROOT, "build/sim/js", name.replace(/\.ts$/, ".js"));
+}
+
+/* Typings every app is checked with: XS's globals (trace, harden), as
+   mcconfig's "types" gives them (examples/manifest_base.json), and the
+   timer module's, which Moddable's typings folder has. */
+const TYPINGS = ["xs.d.ts", "timer.d.ts"].map((file) => join(ROOT, "node_modules/@moddable/typings", file));
+
+/* Parsed files kept across the programs of one process: most are the same
+   (TypeScript's libs, the typings, espnow.ts), and parsing them is most of
+   the cost of a program. */
+const parsed = new Map<string, { text: string; file: ts.SourceFile }>();
+
+function folderTypings(folder: string, into: Set<string>): void {
+  if (!existsSync(folder)) return;
+  for (const file of readdirSync(folder)) if (file.endsWith(".d.ts")) into.add(join(folder, file));
+}
+
+function located(diagnostic: ts.Diagnostic): string {
+  const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+  if (!diagnostic.file || diagnostic.start === undefined) return message;
+  const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
+  const file = relative(process.cwd(), diagnostic.file.fileName);
+  return `${file.startsWith("..") ? diagnostic.file.fileName : file}:${line + 1}: ${message}`;
+}
+
+/*
+ * The app's .ts modules, type-checked as one program and compiled, as
+ * mcconfig does before xsc (tools/mcmanifest.js, TSConfigFile): each module
+ * name resolves to the module's source ("paths"), with mcconfig's compiler
+ * options (module "preserve", target and lib es2025, which TypeScript 5.6
+ * calls esnext) and a manifest's "typescript.tsconfig.compilerOptions" over
+ * them; strict only when a manifest asks for it, as on a device. The typings
+ * are the ambient .d.ts files beside the app's manifests and modules (those
+ * of espnow, wlan, instrument, multitest) and TYPINGS. A type error stops the
+ * build, "file:line: message" for each. When every file the program read is
+ * as it was, the compiled modules are used as they are.
+ */
+function compileModules(resolved: Resolved): Map<string, string> {
+  const sources = [...resolved.modules.values()].filter((source) => source.endsWith(".ts"));
+  const outputs = new Map(sources.map((source) => [source, compiledPath(source)]));
+  if (sources.length === 0) return outputs;
+  const paths: Record<string, string[]> = {};
+  for (const [name, source] of resolved.modules) paths[name] = [source.replace(/\.(ts|js)$/, "")];
+  const typings = new Set(TYPINGS);
+  for (const manifest of resolved.manifests) folderTypings(dirname(manifest), typings);
+  for (const source of resolved.modules.values()) folderTypings(dirname(source), typings);
+  const roots = [...new Set([...sources, ...typings])].sort();
+  const asked = ts.convertCompilerOptionsFromJson(resolved.typescript?.compilerOptions ?? {}, ROOT);
+  if (asked.errors.length) throw new ManifestError(`typescript.tsconfig.compilerOptions: ${asked.errors.map(located).join("; ")}`);
+  const options: ts.CompilerOptions = {
+    forceConsistentCasingInFileNames: true,
+    module: ts.ModuleKind.Preserve,
+    resolveJsonModule: true,
+    lib: ["lib.esnext.d.ts"],
+    sourceMap: true,
+    target: ts.ScriptTarget.ESNext,
+    types: [],
+    skipDefaultLibCheck: true,
+    ...asked.options,
+    paths,
+    noEmit: false,
+    noEmitOnError: true,
+    outDir: join(ROOT, "build/sim/tsc"),
+    rootDir: "/",
+  };
+  const stamp = join(ROOT, "build/sim/tsc", `${hash(JSON.stringify({ roots, options, version: ts.version }))}.json`);
+  const digest = (file: string): string | undefined => (existsSync(file) ? hash(readFileSync(file, "utf8")) : undefined);
+  if (existsSync(stamp)) {
+    const read = JSON.parse(readFileSync(stamp, "utf8")) as Record<string, string>;
+    if (Object.entries(read).every(([file, sum]) => digest(file) === sum) && [...outputs.values()].every((output) => existsSync(output))) return outputs;
   }
-  const map = JSON.parse(result.sourceMapText ?? "{}") as { sources: string[]; sourceRoot?: string };
-  map.sources = [relative(dirname(output), source)];
-  delete map.sourceRoot;
-  const base = output.split("/").pop() as string;
-  const code = result.outputText.replace(/\/\/# sourceMappingURL=.*$/m, `//# sourceMappingURL=${base}.map`);
-  writeAtomically(`${output}.map`, JSON.stringify(map));
-  writeAtomically(output, code);
-  return output;
+  const host = ts.createCompilerHost(options);
+  const read = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, language, onError, fresh) => {
+    const text = ts.sys.readFile(fileName);
+    if (text === undefined) return read(fileName, language, onError, fresh);
+    const known = parsed.get(fileName);
+    if (known && known.text === text) return known.file;
+    const file = ts.createSourceFile(fileName, text, language);
+    parsed.set(fileName, { text, file });
+    return file;
+  };
+  const program = ts.createProgram(roots, options, host);
+  const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length) throw new ManifestError(`type errors (TypeScript, as mcconfig checks them):\n${errors.map(located).join("\n")}`);
+  const emitted = program.emit(undefined, (fileName, text, _bom, _onError, from) => {
+    const source = from?.[0]?.fileName;
+    if (!source || !source.endsWith(".ts")) return;
+    const output = compiledPath(source);
+    if (fileName.endsWith(".map")) {
+      const map = JSON.parse(text) as { sources: string[]; sourceRoot?: string; file?: string };
+      map.sources = [relative(dirname(output), source)];
+      map.file = output.split("/").pop();
+      delete map.sourceRoot;
+      writeAtomically(`${output}.map`, JSON.stringify(map));
+    } else {
+      writeAtomically(output, text.replace(/\/\/# sourceMappingURL=.*$/m, `//# sourceMappingURL=${output.split("/").pop() as string}.map`));
+    }
+  });
+  if (emitted.emitSkipped) throw new ManifestError(`compiling ${sources.join(", ")} failed:\n${emitted.diagnostics.map(located).join("\n")}`);
+  const files: Record<string, string> = {};
+  for (const file of program.getSourceFiles()) {
+    if (program.isSourceFileDefaultLibrary(file)) continue;
+    files[file.fileName] = digest(file.fileName) as string;
+  }
+  writeAtomically(stamp, JSON.stringify(files));
+  return outputs;
 }
 
 export function buildApp(manifests: string[], options: BuildOptions = {}): App {
@@ -141,9 +223,11 @@ export function buildApp(manifests: string[], options: BuildOptions = {}): App {
     throw new ManifestError(`platforms.sim.profile: unknown profile ${resolved.profile}; expected ${PROFILES.join(", ")}`);
   }
   const profile = resolveProfile(options.profile ?? (resolved.profile as ProfileName | undefined) ?? defaultProfileName(), resolved.creation);
+  if (options.queueWait) profile.queueWait = options.queueWait;
+  const compiled = compileModules(resolved);
   const lines: string[] = [];
   for (const [name, source] of [...resolved.modules].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    lines.push(`${name}\t${source.endsWith(".ts") ? compileModule(source) : source}`);
+    lines.push(`${name}\t${compiled.get(source) ?? source}`);
   }
   const natives = [...resolved.natives].sort();
   const defines = [...resolved.defines].sort().map(([name, value]) => `-D${name}=${value}`);
@@ -179,6 +263,8 @@ export interface RunOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   stackSlots?: number;
+  /** the host prints the device figures (queue, memory) on stderr at exit */
+  verbose?: boolean;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
   /** give the program a pipe as its standard input (the default is /dev/null) */
@@ -190,6 +276,7 @@ export interface RunOptions {
 export function runApp(app: App, options: RunOptions = {}): Promise<RunResult> {
   const args = profileArgs(app.profile);
   if (options.stackSlots) args.push("--stack", String(options.stackSlots));
+  if (options.verbose) args.push("--verbose");
   args.push(app.moduleMap, "main");
   const env = { ...process.env, ...options.env };
   if (app.variant === "asan") {

@@ -31,6 +31,8 @@ export interface Resolved {
   creation: { [key: string]: Json };
   /** the device profile a "platforms" section of the platform names, if any */
   profile?: string;
+  /** "typescript.tsconfig" sections merged (mcconfig's compiler options for .ts modules) */
+  typescript?: { compilerOptions?: { [key: string]: Json } };
 }
 
 export class ManifestError extends Error {
@@ -163,6 +165,14 @@ export class ManifestReader {
     if (section.creation !== undefined) {
       if (!isSection(section.creation)) throw new ManifestError(`${path}: "creation" must be an object`);
       mergeSection(this.result.creation, section.creation);
+    }
+    if (section.typescript !== undefined) {
+      const tsconfig = isSection(section.typescript) ? section.typescript.tsconfig : undefined;
+      if (!isSection(tsconfig) || (tsconfig.compilerOptions !== undefined && !isSection(tsconfig.compilerOptions))) {
+        throw new ManifestError(`${path}: "typescript" must be {"tsconfig": {"compilerOptions": {...}}}`);
+      }
+      this.result.typescript ??= {};
+      mergeSection(this.result.typescript, tsconfig);
     }
   }
 
