@@ -17,9 +17,20 @@
  * neopixel driver and XS's Atomics.wait wait on that notification, and a give
  * left pending by ESP-NOW would end their waits early.
  *
- * The callbacks are in IRAM, as MicroPython's are, so that the Wi-Fi task
- * enters them without a cache miss. They run in task context, never while the
- * flash cache is disabled, so the core code they call may stay in flash.
+ * The callbacks stay in flash (no IRAM_ATTR, unlike MicroPython's). They run
+ * in the Wi-Fi task, never while the flash cache is disabled, and call the
+ * core, which is in flash; Moddable's sdkconfig keeps the Wi-Fi driver itself
+ * in flash to save IRAM (build/devices/esp32/xsProj-esp32/sdkconfig.defaults:
+ * CONFIG_ESP_WIFI_IRAM_OPT and CONFIG_ESP_WIFI_RX_IRAM_OPT off). IRAM would
+ * buy nothing and cost the app internal RAM.
+ *
+ * Pointers from JS. A preloaded module's bytes are in flash, which the ESP32s
+ * map into the data address space through the cache: byte loads work there
+ * (Moddable's xsHost.h makes c_memcpy plain memcpy on every ESP32). Every
+ * esp_now_* call below reads its arguments on the XS task, during the call,
+ * with the cache on, and esp_now_send() copies the payload before it returns
+ * (esp_now.h: the buffer need not stay valid after the call). So, unlike on
+ * ESP8266, MACs, keys and payloads are passed as they come.
  */
 
 #include "espnow_radio.h"
@@ -28,7 +39,6 @@
 #include <stdatomic.h>
 #include <string.h>
 
-#include "esp_attr.h"
 #include "esp_heap_caps.h"
 #include "esp_idf_version.h"
 #include "esp_now.h"
@@ -99,7 +109,7 @@ static uint32_t millis(void)
 
 /* ---- the Wi-Fi task ---- */
 
-static void IRAM_ATTR received(const esp_now_recv_info_t *info, const uint8_t *data, int length)
+static void received(const esp_now_recv_info_t *info, const uint8_t *data, int length)
 {
 	atomic_store(&gRadio.inReceive, true);
 	espnowCore core = atomic_load(&gRadio.core);
@@ -108,7 +118,7 @@ static void IRAM_ATTR received(const esp_now_recv_info_t *info, const uint8_t *d
 	atomic_store_explicit(&gRadio.inReceive, false, memory_order_release);
 }
 
-static void IRAM_ATTR sentTo(const uint8_t *mac, esp_now_send_status_t status)
+static void sentTo(const uint8_t *mac, esp_now_send_status_t status)
 {
 	static const uint8_t unknown[ESPNOW_MAC_LEN];
 	atomic_store(&gRadio.inSend, true);
@@ -119,12 +129,12 @@ static void IRAM_ATTR sentTo(const uint8_t *mac, esp_now_send_status_t status)
 }
 
 #if SEND_CALLBACK_HAS_INFO
-static void IRAM_ATTR sent(const esp_now_send_info_t *info, esp_now_send_status_t status)
+static void sent(const esp_now_send_info_t *info, esp_now_send_status_t status)
 {
 	sentTo(info ? info->des_addr : NULL, status);
 }
 #else
-static void IRAM_ATTR sent(const uint8_t *mac, esp_now_send_status_t status)
+static void sent(const uint8_t *mac, esp_now_send_status_t status)
 {
 	sentTo(mac, status);
 }
@@ -258,22 +268,46 @@ int espnow_radio_peer_count(int *total, int *encrypted)
 	return err;
 }
 
-/* A wifi_phy_rate_t, sent with the PHY mode it belongs to. */
+/* The API's rate numbers are wifi_phy_rate_t as it is on chips without
+   802.11ax, which are also MicroPython's RATE_ constants. On 802.11ax chips
+   (ESP32-C5, C6: CONFIG_SOC_WIFI_HE_SUPPORT) ESP-IDF's esp_wifi_types.h
+   (esp_wifi_types_generic.h since 5.3) adds MCS8 and MCS9 after each guard
+   interval's MCS7, so the short-GI values there are two higher: MCS rates are
+   translated by name. 11b, 11g and LR rates have the same values everywhere. */
+#define API_RATE_MCS0_LGI (0x10)
+#define API_RATE_MCS0_SGI (0x18)
+#define API_RATE_MCS_COUNT (8)
+
+_Static_assert((WIFI_PHY_RATE_1M_L == 0x00) && (WIFI_PHY_RATE_11M_L == 0x03) && (WIFI_PHY_RATE_2M_S == 0x05) && (WIFI_PHY_RATE_11M_S == 0x07)
+	&& (WIFI_PHY_RATE_48M == 0x08) && (WIFI_PHY_RATE_9M == 0x0F) && (WIFI_PHY_RATE_MCS0_LGI == API_RATE_MCS0_LGI)
+	&& (WIFI_PHY_RATE_LORA_250K == 0x29) && (WIFI_PHY_RATE_LORA_500K == 0x2A), "wifi_phy_rate_t's 11b, 11g and LR values moved");
+
 int espnow_radio_set_rate(int rate)
 {
 	esp_now_rate_config_t config;
 	if (!atomic_load(&gRadio.core))
 		return ESP_ERR_ESPNOW_NOT_INIT;
 	memset(&config, 0, sizeof(config));
-	config.rate = (wifi_phy_rate_t)rate;
-	if ((WIFI_PHY_RATE_1M_L <= rate) && (rate <= WIFI_PHY_RATE_11M_S))
+	if (((WIFI_PHY_RATE_1M_L <= rate) && (rate <= WIFI_PHY_RATE_11M_L)) || ((WIFI_PHY_RATE_2M_S <= rate) && (rate <= WIFI_PHY_RATE_11M_S))) {
 		config.phymode = WIFI_PHY_MODE_11B;
-	else if ((WIFI_PHY_RATE_48M <= rate) && (rate <= WIFI_PHY_RATE_9M))
+		config.rate = (wifi_phy_rate_t)rate;
+	}
+	else if ((WIFI_PHY_RATE_48M <= rate) && (rate <= WIFI_PHY_RATE_9M)) {
 		config.phymode = WIFI_PHY_MODE_11G;
-	else if ((WIFI_PHY_RATE_MCS0_LGI <= rate) && (rate < WIFI_PHY_RATE_LORA_250K))
+		config.rate = (wifi_phy_rate_t)rate;
+	}
+	else if ((API_RATE_MCS0_LGI <= rate) && (rate < API_RATE_MCS0_LGI + API_RATE_MCS_COUNT)) {
 		config.phymode = WIFI_PHY_MODE_HT20;
-	else if ((WIFI_PHY_RATE_LORA_250K == rate) || (WIFI_PHY_RATE_LORA_500K == rate))
+		config.rate = (wifi_phy_rate_t)(WIFI_PHY_RATE_MCS0_LGI + (rate - API_RATE_MCS0_LGI));
+	}
+	else if ((API_RATE_MCS0_SGI <= rate) && (rate < API_RATE_MCS0_SGI + API_RATE_MCS_COUNT)) {
+		config.phymode = WIFI_PHY_MODE_HT20;
+		config.rate = (wifi_phy_rate_t)(WIFI_PHY_RATE_MCS0_SGI + (rate - API_RATE_MCS0_SGI));
+	}
+	else if ((WIFI_PHY_RATE_LORA_250K == rate) || (WIFI_PHY_RATE_LORA_500K == rate)) {
 		config.phymode = WIFI_PHY_MODE_LR;
+		config.rate = (wifi_phy_rate_t)rate;
+	}
 	else
 		return ESP_ERR_INVALID_ARG;
 	gRadio.rate = config;
@@ -292,14 +326,18 @@ void espnow_radio_free(void *memory)
 	heap_caps_free(memory);
 }
 
+/* A fact of the ESP-NOW library this firmware is built with: ESP-IDF 5.4
+   brought ESP-NOW v2 and ESP_NOW_MAX_DATA_LEN_V2 in esp_now.h (1490 bytes in
+   5.4.0 and 5.4.1, 1470 from 5.4.2 on). Not esp_now_get_version(): new
+   ESPNow() asks before Wi-Fi is initialised, and that call then dereferences
+   the OS function table esp_wifi_init() has not yet registered. */
 size_t espnow_radio_max_data_len(void)
 {
 #ifdef ESP_NOW_MAX_DATA_LEN_V2
-	uint32_t version;
-	if ((ESP_OK == esp_now_get_version(&version)) && (version >= 2))
-		return ESP_NOW_MAX_DATA_LEN_V2;
-#endif
+	return ESP_NOW_MAX_DATA_LEN_V2;
+#else
 	return ESP_NOW_MAX_DATA_LEN;
+#endif
 }
 
 uint32_t espnow_radio_millis(void)

@@ -12,12 +12,22 @@
  * - The device's role picks the interface frames leave from when both are
  *   active: controller, the station. The "combo" role of later SDKs (3) makes
  *   every send fail, so this glue is a controller.
- * - Failures: -1 not initialised, -2 out of memory, -3 bad argument, -7 peer
- *   list full, -8 peer exists; anything else is reported as internal.
+ * - Failures: -1 not initialised, -2 out of memory, -3 bad argument, -6 no
+ *   such peer, -7 peer list full, -8 peer exists; anything else is reported
+ *   as internal.
+ * - esp_now_get_peer_key() takes the room for the key in *key_len (below 16
+ *   it answers -3) and answers -9 for a peer without a key.
+ * - Flash. The SDK reads MACs, keys and payloads byte by byte, and a byte
+ *   load from flash (0x40200000 on, where a preloaded module's bytes are)
+ *   raises a LoadStoreError, which resets the chip: only aligned words can be
+ *   read there. So every pointer that comes from JS is copied into RAM with
+ *   Moddable's flash-safe espMemCpy() (xs/platforms/esp/xsHost.c) before this
+ *   glue or the SDK reads it, as MicroPython's esp8266 espnow copies a
+ *   payload from outside its heap before esp_now_send().
  *
  * What the specification gives the ESP32 only answers
- * ESPNOW_ESP_ERR_NOT_SUPPORTED: mod_peer, get_peer, get_peers, peer_count,
- * the rate, and peers on the access point interface.
+ * ESPNOW_ESP_ERR_NOT_SUPPORTED: mod_peer, the rate, and peers on the access
+ * point interface.
  *
  * RSSI: the SDK measures none. Packets are recorded with ESPNOW_ESP8266_NO_RSSI
  * (-128), outside the -127..0 dBm of a measurement.
@@ -33,6 +43,7 @@
 #include "espnow_radio.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "Arduino.h"
 #include "c_types.h"
@@ -44,10 +55,12 @@
 #define WAIT_SLICE_MS (100)
 
 extern void esp_schedule(void);		/* Arduino core: resume the main loop, ending a delay() */
+extern void espMemCpy(void *dst, const void *src, size_t count);	/* Moddable: memcpy that may read flash */
 
 static struct {
 	espnowCore core;
 	volatile bool signalled;
+	u8 frame[MAX_SEND_LEN];		/* the payload, in RAM */
 } gRadio;
 
 /* ---- the SDK's callbacks ---- */
@@ -73,15 +86,44 @@ static int fromSDK(int result)
 	case -1: return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
 	case -2: return ESPNOW_ESP_ERR_ESPNOW_NO_MEM;
 	case -3: return ESPNOW_ESP_ERR_ESPNOW_ARG;
+	case -6: return ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND;
 	case -7: return ESPNOW_ESP_ERR_ESPNOW_FULL;
 	case -8: return ESPNOW_ESP_ERR_ESPNOW_EXIST;
 	default: return ESPNOW_ESP_ERR_ESPNOW_INTERNAL;
 	}
 }
 
-static bool isGroup(const uint8_t mac[ESPNOW_MAC_LEN])
+static bool isGroup(const u8 mac[ESPNOW_MAC_LEN])
 {
 	return mac[0] & 1;
+}
+
+/* `from` may be in flash: see above. */
+static u8 *inRAM(u8 *ram, const uint8_t *from, size_t length)
+{
+	espMemCpy(ram, from, length);
+	return ram;
+}
+
+/* Fill `peer` from the SDK's record of `mac` (in RAM), which must exist. */
+static int describePeer(u8 mac[ESPNOW_MAC_LEN], espnowPeer peer)
+{
+	u8 keyLength = ESPNOW_KEY_LEN;
+	int channel = esp_now_get_peer_channel(mac);
+	if (channel < 0)
+		return fromSDK(channel);
+	memset(peer, 0, sizeof(*peer));
+	memcpy(peer->mac, mac, ESPNOW_MAC_LEN);
+	peer->channel = (uint8_t)channel;
+	peer->ifidx = ESPNOW_IF_STA;
+	int result = esp_now_get_peer_key(mac, peer->lmk, &keyLength);
+	if ((0 == result) && (ESPNOW_KEY_LEN == keyLength))
+		peer->encrypt = true;
+	else if (-9 == result)
+		memset(peer->lmk, 0, ESPNOW_KEY_LEN);
+	else
+		return (0 == result) ? ESPNOW_ESP_ERR_ESPNOW_INTERNAL : fromSDK(result);
+	return ESPNOW_ESP_OK;
 }
 
 /* ---- espnow_radio.h ---- */
@@ -113,34 +155,37 @@ int espnow_radio_deinit(void)
 
 int espnow_radio_send(const uint8_t *mac, const uint8_t *data, size_t length)
 {
+	u8 to[ESPNOW_MAC_LEN];
 	if (!gRadio.core)
 		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
-	if (isGroup(mac))
+	if (isGroup(inRAM(to, mac, ESPNOW_MAC_LEN)))
 		return ESPNOW_ESP_ERR_NOT_SUPPORTED;
 	if ((length < 1) || (length > MAX_SEND_LEN))
 		return ESPNOW_ESP_ERR_INVALID_SIZE;
 	if (NULL_MODE == wifi_get_opmode())
 		return ESPNOW_ESP_ERR_ESPNOW_IF;
-	return fromSDK(esp_now_send((u8 *)mac, (u8 *)data, (int)length));
+	return fromSDK(esp_now_send(to, inRAM(gRadio.frame, data, length), (int)length));
 }
 
 int espnow_radio_set_pmk(const uint8_t pmk[ESPNOW_KEY_LEN])
 {
+	u8 key[ESPNOW_KEY_LEN];
 	if (!gRadio.core)
 		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
-	return fromSDK(esp_now_set_kok((u8 *)pmk, ESPNOW_KEY_LEN));
+	return fromSDK(esp_now_set_kok(inRAM(key, pmk, ESPNOW_KEY_LEN), ESPNOW_KEY_LEN));
 }
 
 int espnow_radio_add_peer(const espnowPeerRecord *peer)
 {
+	u8 mac[ESPNOW_MAC_LEN], key[ESPNOW_KEY_LEN];
 	if (!gRadio.core)
 		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
-	if (isGroup(peer->mac) || (ESPNOW_IF_STA != peer->ifidx))
+	if (isGroup(inRAM(mac, peer->mac, ESPNOW_MAC_LEN)) || (ESPNOW_IF_STA != peer->ifidx))
 		return ESPNOW_ESP_ERR_NOT_SUPPORTED;
-	if (esp_now_is_peer_exist((u8 *)peer->mac))
+	if (esp_now_is_peer_exist(mac) > 0)
 		return ESPNOW_ESP_ERR_ESPNOW_EXIST;
-	return fromSDK(esp_now_add_peer((u8 *)peer->mac, ESP_NOW_ROLE_SLAVE, peer->channel,
-		peer->encrypt ? (u8 *)peer->lmk : NULL, peer->encrypt ? ESPNOW_KEY_LEN : 0));
+	return fromSDK(esp_now_add_peer(mac, ESP_NOW_ROLE_SLAVE, peer->channel,
+		peer->encrypt ? inRAM(key, peer->lmk, ESPNOW_KEY_LEN) : NULL, peer->encrypt ? ESPNOW_KEY_LEN : 0));
 }
 
 int espnow_radio_mod_peer(const espnowPeerRecord *peer)
@@ -151,32 +196,49 @@ int espnow_radio_mod_peer(const espnowPeerRecord *peer)
 
 int espnow_radio_del_peer(const uint8_t mac[ESPNOW_MAC_LEN])
 {
+	u8 which[ESPNOW_MAC_LEN];
 	if (!gRadio.core)
 		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
-	if (!esp_now_is_peer_exist((u8 *)mac))
+	if (esp_now_is_peer_exist(inRAM(which, mac, ESPNOW_MAC_LEN)) <= 0)
 		return ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND;
-	return fromSDK(esp_now_del_peer((u8 *)mac));
+	return fromSDK(esp_now_del_peer(which));
 }
 
 int espnow_radio_get_peer(const uint8_t mac[ESPNOW_MAC_LEN], espnowPeer peer)
 {
-	(void)mac;
-	(void)peer;
-	return ESPNOW_ESP_ERR_NOT_SUPPORTED;
+	u8 which[ESPNOW_MAC_LEN];
+	if (!gRadio.core)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	if (esp_now_is_peer_exist(inRAM(which, mac, ESPNOW_MAC_LEN)) <= 0)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND;
+	return describePeer(which, peer);
 }
 
+/* esp_now_add_peer() refuses broadcast and multicast peers, so every peer
+   fetched is unicast, as on ESP32. */
 int espnow_radio_fetch_peer(bool fromHead, espnowPeer peer)
 {
-	(void)fromHead;
-	(void)peer;
-	return ESPNOW_ESP_ERR_NOT_SUPPORTED;
+	u8 mac[ESPNOW_MAC_LEN];
+	if (!gRadio.core)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	u8 *next = esp_now_fetch_peer(fromHead);
+	if (!next)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND;
+	memcpy(mac, next, ESPNOW_MAC_LEN);
+	return describePeer(mac, peer);
 }
 
 int espnow_radio_peer_count(int *total, int *encrypted)
 {
-	(void)total;
-	(void)encrypted;
-	return ESPNOW_ESP_ERR_NOT_SUPPORTED;
+	u8 all = 0, keyed = 0;
+	if (!gRadio.core)
+		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
+	int result = esp_now_get_cnt_info(&all, &keyed);
+	if (0 == result) {
+		*total = all;
+		*encrypted = keyed;
+	}
+	return fromSDK(result);
 }
 
 int espnow_radio_set_rate(int rate)
