@@ -8,6 +8,8 @@
  *   espnow-sim demo                                       run the README's demo (examples/receiver and examples/sender)
  *
  * Variants: release (default), asan, tsan, m32 (SIM_VARIANT sets the default).
+ * Profiles, the device a node reproduces: esp32c3, esp32, esp8266; the
+ * command line's, else the app manifest's, else SIM_PROFILE's, else esp32c3.
  */
 
 import { spawnSync } from "node:child_process";
@@ -16,6 +18,7 @@ import { join } from "node:path";
 import { AirControl } from "./air/client.ts";
 import type { Variant } from "./sim/build.ts";
 import { ManifestError } from "./sim/manifest.ts";
+import { isProfileName, ProfileError, PROFILES, type ProfileName } from "./sim/profile.ts";
 import type { RunNodesOptions } from "./sim/run.ts";
 
 /* The launcher loads TypeScript's compiler, which takes most of a second:
@@ -36,7 +39,9 @@ const USAGE = `usage: espnow-sim build [--variant release|asan|tsan|m32]
          --pcap FILE      capture every frame (radiotap pcap, for Wireshark or tshark)
          --log FILE       write the air's event log, one JSON object a line
          --port P         the air's UDP port, also its control port (default: a free one)
-         --seed N         the seed of the air's random decisions (default 1)
+         --seed N         the seed of the air's random decisions and of each node's Math.random (default 1)
+         --profile P      the device the nodes reproduce: esp32c3, esp32 or esp8266
+                          (default: the app manifest's platforms.sim.profile, else SIM_PROFILE, else esp32c3)
          --variant V      the simulator build: release, asan, tsan or m32
        espnow-sim control <port> <json | op [key=value]...>
            ops: list, node node=N, stats, move node=N x=X y=Y, loss [node=N | src=A dst=B] p=P,
@@ -45,6 +50,7 @@ const USAGE = `usage: espnow-sim build [--variant release|asan|tsan|m32]
          --timeout S      the time a test may take (default 30)
          --update         write each FILE.exp from the output when missing or different
          --include FILE   add a manifest to every test's app (repeatable)
+         --profile P      the device the instances reproduce: esp32c3, esp32 or esp8266 (default as for run)
          --variant V      the simulator build
        espnow-sim demo
 `;
@@ -77,6 +83,11 @@ const positive = (text: string, name: string): number => {
 const variant = (text: string, name: string): Variant => {
   if (!["release", "asan", "tsan", "m32"].includes(text)) usage(`${name}: expected release, asan, tsan or m32, got ${text}`);
   return text as Variant;
+};
+
+const profile = (text: string, name: string): ProfileName => {
+  if (!isProfileName(text)) usage(`${name}: expected ${PROFILES.join(", ")}, got ${text}`);
+  return text;
 };
 
 const path = (text: string, name: string): string => {
@@ -124,6 +135,7 @@ async function buildHost(args: string[]): Promise<void> {
 function runOptions(args: string[]): RunNodesOptions {
   const parsed = parse(args, {
     "--variant": variant,
+    "--profile": profile,
     "--seconds": positive,
     "--nodes": number(1, 1000, true),
     "--include": path,
@@ -148,6 +160,7 @@ function runOptions(args: string[]): RunNodesOptions {
     include: (parsed.values.get("--include") ?? []) as string[],
     nodes: option(parsed, "--nodes"),
     variant: option(parsed, "--variant"),
+    profile: option(parsed, "--profile"),
     seconds: option(parsed, "--seconds"),
     channel: option(parsed, "--channel"),
     version: option(parsed, "--version"),
@@ -196,6 +209,7 @@ async function control(args: string[]): Promise<number> {
 async function multitest(args: string[]): Promise<number> {
   const parsed = parse(args, {
     "--variant": variant,
+    "--profile": profile,
     "--timeout": positive,
     "--update": "flag",
     "--include": path,
@@ -204,6 +218,7 @@ async function multitest(args: string[]): Promise<number> {
   const { runMultitests } = await import("./sim/multitest.ts");
   const summary = await runMultitests(parsed.inputs, {
     variant: option(parsed, "--variant"),
+    profile: option(parsed, "--profile"),
     timeoutMs: (option<number>(parsed, "--timeout") ?? 30) * 1000,
     update: option(parsed, "--update") ?? false,
     include: (parsed.values.get("--include") ?? []) as string[],
@@ -234,7 +249,7 @@ async function main(): Promise<void> {
     }
   } catch (error) {
     /* mistakes in what was asked (manifests, sources, a port in use) get one line, not a stack */
-    if (error instanceof ManifestError || (error instanceof Error && error.message.startsWith("air: "))) {
+    if (error instanceof ManifestError || error instanceof ProfileError || (error instanceof Error && error.message.startsWith("air: "))) {
       process.stderr.write(`espnow-sim: ${error.message}\n`);
       process.exitCode = 1;
     } else {

@@ -149,6 +149,11 @@ int main(int argc, char* argv[])
 		fprintf(stderr, "usage: xsim [PROFILE OPTIONS] MODULES MAIN\n");
 		return 2;
 	}
+	/* XS's Math.random is c_rand(): rand() here, the hardware generator on a
+	   device (esp_random, or the ESP8266's RNG register: Moddable's
+	   xs/platforms/esp/xsHost.h), so it differs on every node. The launcher
+	   gives each node its own seed, so that nodes differ and a run repeats. */
+	srand(profile.seed);
 	the = (txMachine*)xsCreateMachine(&creation, "xsim", NULL);
 	if (!the) {
 		fprintf(stderr, "xsim: cannot create the machine\n");

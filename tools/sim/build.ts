@@ -261,6 +261,8 @@ export interface RunResult {
 
 export interface RunOptions {
   timeoutMs?: number;
+  /** Math.random's seed (default: nodeSeed(1, the index in env.ESPNOW_NODE_INDEX, else 0)) */
+  seed?: number;
   env?: NodeJS.ProcessEnv;
   stackSlots?: number;
   /** the host prints the device figures (queue, memory) on stderr at exit */
@@ -273,8 +275,18 @@ export interface RunOptions {
   onSpawn?: (child: ChildProcess) => void;
 }
 
+/** The seed of Math.random on one node of a run: distinct for each node of one seed (a bijection of index), the same for the same seed and index. */
+export function nodeSeed(seed: number, index: number): number {
+  let x = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x7feb352d);
+  x = Math.imul(x ^ (x >>> 15), 0x846ca68b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
 export function runApp(app: App, options: RunOptions = {}): Promise<RunResult> {
   const args = profileArgs(app.profile);
+  const index = Number(options.env?.ESPNOW_NODE_INDEX ?? 0);
+  args.push("--seed", String(options.seed ?? nodeSeed(1, Number.isInteger(index) ? index : 0)));
   if (options.stackSlots) args.push("--stack", String(options.stackSlots));
   if (options.verbose) args.push("--verbose");
   args.push(app.moduleMap, "main");

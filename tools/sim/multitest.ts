@@ -29,13 +29,16 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import ts from "typescript";
 import { Air } from "../air/air.ts";
-import { buildApp, ROOT, runApp, writeAtomically, type App, type RunResult, type Variant } from "./build.ts";
+import { buildApp, nodeSeed, ROOT, runApp, writeAtomically, type App, type RunResult, type Variant } from "./build.ts";
 import { ManifestError } from "./manifest.ts";
+import type { ProfileName } from "./profile.ts";
 import { describeExit, nodeEnv } from "./run.ts";
 
 export interface MultitestOptions {
   /** the simulator build (default: SIM_VARIANT, else release) */
   variant?: Variant;
+  /** the device every instance reproduces (default: the manifests', else SIM_PROFILE, else esp32c3) */
+  profile?: ProfileName;
   /** the time a test may take, all instances together */
   timeoutMs: number;
   /** write FILE.exp from the output when it is missing or differs (and no instance failed) */
@@ -94,10 +97,11 @@ function testApp(file: string, options: MultitestOptions): App {
     `await instance();`,
     ``,
   ].join("\n"));
-  writeAtomically(join(folder, "manifest.json"), JSON.stringify({ modules: { [name]: source.replace(/\.(js|ts)$/, "") } }));
+  /* the generated main awaits the test module's import and its instance: on a device that takes MODDEF_MAIN_ASYNC */
+  writeAtomically(join(folder, "manifest.json"), JSON.stringify({ modules: { [name]: source.replace(/\.(js|ts)$/, "") }, defines: { main: { async: 1 } } }));
   const project = join(ROOT, "manifest.json");
   const manifests = [...(existsSync(project) ? [project] : []), ...(options.include ?? []).map((path) => resolve(path)), join(folder, "manifest.json")];
-  return buildApp(manifests, { variant: options.variant, main: join(folder, "main.js") });
+  return buildApp(manifests, { variant: options.variant, main: join(folder, "main.js"), profile: options.profile });
 }
 
 /* One line of JSON for an instance's input; non-ASCII escaped, so any engine reads it as it was. */
@@ -223,6 +227,7 @@ function runInstances(app: App, count: number, airPort: number, timeoutMs: numbe
       active++;
       runApp(app, {
         timeoutMs: 2 ** 31 - 1,
+        seed: nodeSeed(1, instance.index),
         stdin: true,
         env: nodeEnv({ airPort, name: `instance${instance.index}`, index: instance.index }),
         onSpawn: (child) => {

@@ -16,8 +16,9 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { Air, type AirOptions } from "../air/air.ts";
-import { buildApp, runApp, type App, type RunResult, type Variant } from "./build.ts";
+import { buildApp, nodeSeed, runApp, type App, type RunResult, type Variant } from "./build.ts";
 import { ManifestError } from "./manifest.ts";
+import type { ProfileName } from "./profile.ts";
 
 /** What a node is told through its environment. */
 export interface NodeIdentity {
@@ -104,6 +105,8 @@ export interface RunNodesOptions {
   nodes?: number;
   /** the simulator build (default: SIM_VARIANT, else release) */
   variant?: Variant;
+  /** the device every node reproduces (default: each app's manifest, else SIM_PROFILE, else esp32c3) */
+  profile?: ProfileName;
   channel?: number;
   version?: 1 | 2;
   /** stop the nodes and succeed after this long */
@@ -145,7 +148,7 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
   }
   const inputs = options.inputs.map(appInput);
   const count = options.nodes ?? inputs.length;
-  const apps = inputs.map((input) => buildApp([...input.manifests, ...(options.include ?? []).map((path) => resolve(path))], { variant: options.variant, main: input.main }));
+  const apps = inputs.map((input) => buildApp([...input.manifests, ...(options.include ?? []).map((path) => resolve(path))], { variant: options.variant, main: input.main, profile: options.profile }));
   const names = nodeNames(inputs, count);
   const nodes: Node[] = names.map((name, i) => ({ name, app: apps[Math.min(i, apps.length - 1)] }));
 
@@ -181,6 +184,7 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
     };
     const result = await runApp(node.app, {
       timeoutMs: 2 ** 31 - 1,
+      seed: nodeSeed(options.air?.seed ?? 1, index),
       env: nodeEnv({ airPort: port, name: node.name, index, channel: options.channel, version: options.version }),
       onSpawn: (child) => {
         node.child = child;
