@@ -23,17 +23,52 @@ static void simImportRejected(txMachine* the)
 	simExit(the, 1);
 }
 
+/* main's default export, if a function, is called once main has run, as
+   modRunMachineSetup's setStepDone does (xs/platforms/mc/xsHosts.c). */
+static void simCallDefault(txMachine* the, xsSlot* exports, xsSlot* scratch)
+{
+	*scratch = xsGet(*exports, xsID("default"));
+	if (xsTest(*scratch) && xsIsInstanceOf(*scratch, xsFunctionPrototype))
+		xsCallFunction0(*scratch, xsGlobal);
+}
+
+static void simImportFulfilled(txMachine* the)
+{
+	xsVars(1);
+	simCallDefault(the, &xsArg(0), &xsVar(0));
+}
+
+/* With MODDEF_MAIN_ASYNC (the manifest's "defines": {"main": {"async": 1}})
+   the device imports main with xsImport, so main may await at its top level;
+   otherwise with xsImportNow, which throws TypeError "async module" for a
+   module that does. */
 static void simImportMain(txMachine* the, const char* name)
 {
-	txSlot* realm = mxModuleInstanceInternal(mxProgram.value.reference)->value.module.realm;
+	const char* async = simModulesDefine(simGetHost(the), "MODDEF_MAIN_ASYNC");
 	xsBeginHost(the);
-	xsVars(2);
-	mxPushStringC((txString)name);
-	fxRunImport(the, realm, XS_NO_ID);
-	xsVar(0) = *(xsSlot*)the->stack;
-	mxPop();
-	xsVar(1) = xsNewHostFunction(simImportRejected, 1);
-	xsCall2(xsVar(0), xsID("then"), xsUndefined, xsVar(1));
+	xsVars(3);
+	if (async && (strtol(async, NULL, 0) != 0)) {
+		txSlot* realm = mxModuleInstanceInternal(mxProgram.value.reference)->value.module.realm;
+		mxPushStringC((txString)name);
+		fxRunImport(the, realm, XS_NO_ID);
+		xsVar(0) = *(xsSlot*)the->stack;
+		mxPop();
+		xsVar(1) = xsNewHostFunction(simImportFulfilled, 1);
+		xsVar(2) = xsNewHostFunction(simImportRejected, 1);
+		xsCall2(xsVar(0), xsID("then"), xsVar(1), xsVar(2));
+	}
+	else {
+		xsTry {
+			xsVar(0) = xsAwaitImport(name, XS_IMPORT_NAMESPACE);
+			simCallDefault(the, &xsVar(0), &xsVar(1));
+		}
+		xsCatch {
+			simReportException(the, &mxException, "Uncaught exception");
+			if (simIsAsyncModuleError(the, &mxException))
+				fprintf(stderr, "(a module of the app awaits at its top level: on a device main is imported with xsImportNow unless the manifest has \"defines\": {\"main\": {\"async\": 1}}, MODDEF_MAIN_ASYNC)\n");
+			simExit(the, 1);
+		}
+	}
 	xsEndHost(the);
 }
 
@@ -168,6 +203,7 @@ int main(int argc, char* argv[])
 	}
 	mxTry(the) {
 		simInstallGlobals(the);
+		simPreload(the);
 		simImportMain(the, name);
 		simLoopRun(the);
 	}

@@ -3,8 +3,13 @@
  *
  * Module names are those of the manifests, as on a device: "timer",
  * "espnow", "main". The launcher (tools/sim) resolves the manifests and writes
- * a map file, one "name<TAB>path" a line; relative specifiers are resolved
- * against the importing module's name, as Moddable does.
+ * a map file, one line each:
+ *   NAME<TAB>PATH             a module and its compiled source
+ *   *preload<TAB>NAME         a module the manifests preload, in their order
+ *   *mod<TAB>NAME             a module of a mod, compiled as mcrun does
+ *   *define<TAB>NAME<TAB>VALUE  a MODDEF_ define of the manifests
+ * Relative specifiers are resolved against the importing module's name, as
+ * Moddable does.
  *
  * Host functions: a module is parsed with the C flag, so that
  * `function f() @ "xs_f";` and `class C @ "xs_c_destructor" {…}` declare host
@@ -12,16 +17,35 @@
  * resolved to a C function of this program when the module loads (an unknown
  * name fails the import, naming it), and the script's callback builds the host
  * functions when the module runs, which is what the code xsl generates does.
+ * A mod's modules are parsed without the C flag: mcrun runs xsc without -c,
+ * and a mod cannot bring native code (tools/mcrun.js).
+ *
+ * While preloading (simPreload.c) the host functions a module builds are
+ * stand-ins that throw, as xsl's are: the linker gives them fake addresses
+ * and its engine throws "link: unavailable function" when one is called
+ * (xs/tools/xslSlot.c fxLinkerScriptCallback, xs/sources/xsRun.c under
+ * mxLink). When preloading ends they get their C function, as the firmware's
+ * code does.
  */
 
 #include "simPlatform.h"
 
 #include <dlfcn.h>
 
+typedef struct {
+	char* name;
+	char* path;
+	int mod;
+} simModuleEntry;
+
 struct simModuleMapRecord {
 	int count;
-	char** names;
-	char** paths;
+	simModuleEntry* entries;
+	int preloadCount;
+	char** preloads;
+	int defineCount;
+	char** defineNames;
+	char** defineValues;
 	char* text;
 };
 
@@ -31,14 +55,61 @@ struct simBindingRecord {
 	txID moduleID;
 	txInteger count;
 	char** symbols;      /* the machine name of each function, or NULL */
+	char** hosts;        /* the C name of each function */
 	txHostFunctionBuilder builders[];
 };
 
-static simBinding gBindings = NULL;
+/* A host function built while preloading, and the C function it gets after. */
+typedef struct simStandInRecord simStandInRecord, *simStandIn;
+struct simStandInRecord {
+	simStandIn next;
+	txSlot* instance;
+	txCallback callback;
+	const char* host;
+	txID moduleID;
+};
 
-static int simCompareNames(const void* a, const void* b)
+static simBinding gBindings = NULL;
+static simStandIn gStandIns = NULL;
+static int gLinking = 0;
+
+static int simCompareEntries(const void* a, const void* b)
 {
-	return strcmp(*(char* const*)a, *(char* const*)b);
+	return strcmp(((const simModuleEntry*)a)->name, ((const simModuleEntry*)b)->name);
+}
+
+static simModuleEntry* simFindEntry(simModuleMap map, const char* name)
+{
+	simModuleEntry key;
+	if (!map || !map->count)
+		return NULL;
+	key.name = (char*)name;
+	return bsearch(&key, map->entries, map->count, sizeof(simModuleEntry), simCompareEntries);
+}
+
+/* Splits a line at its tabs, in place; returns the number of fields. */
+static int simSplitFields(char* line, char** fields, int most)
+{
+	int count = 0;
+	while (count < most) {
+		char* tab = strchr(line, '\t');
+		fields[count++] = line;
+		if (!tab)
+			break;
+		*tab = 0;
+		line = tab + 1;
+	}
+	return count;
+}
+
+static void simModulesDelete(simModuleMap map)
+{
+	free(map->entries);
+	free(map->preloads);
+	free(map->defineNames);
+	free(map->defineValues);
+	free(map->text);
+	free(map);
 }
 
 int simModulesLoad(simHostState host, const char* path)
@@ -46,7 +117,8 @@ int simModulesLoad(simHostState host, const char* path)
 	FILE* file = fopen(path, "rb");
 	long size;
 	char* line;
-	int count = 0, i;
+	int count = 0, number = 0, modCount = 0, i;
+	char** mods;
 	simModuleMap map;
 	if (!file)
 		return -1;
@@ -57,6 +129,7 @@ int simModulesLoad(simHostState host, const char* path)
 	map->text = malloc(size + 1);
 	if (fread(map->text, 1, size, file) != (size_t)size) {
 		fclose(file);
+		simModulesDelete(map);
 		return -1;
 	}
 	fclose(file);
@@ -64,41 +137,76 @@ int simModulesLoad(simHostState host, const char* path)
 	for (i = 0; i < size; i++)
 		if (map->text[i] == '\n')
 			count++;
-	map->names = calloc(count + 1, sizeof(char*));
-	map->paths = calloc(count + 1, sizeof(char*));
+	count++;
+	map->entries = calloc(count, sizeof(simModuleEntry));
+	map->preloads = calloc(count, sizeof(char*));
+	map->defineNames = calloc(count, sizeof(char*));
+	map->defineValues = calloc(count, sizeof(char*));
+	mods = calloc(count, sizeof(char*));
 	line = map->text;
 	while (*line) {
 		char* end = strchr(line, '\n');
-		char* tab = strchr(line, '\t');
-		if (!end)
-			end = line + strlen(line);
-		if (tab && (tab < end)) {
-			*tab = 0;
-			map->names[map->count] = line;
-			map->paths[map->count] = tab + 1;
-			map->count++;
+		char* fields[3];
+		int fieldCount;
+		number++;
+		if (end)
+			*end = 0;
+		fieldCount = simSplitFields(line, fields, 3);
+		if (!*line)
+			;
+		else if (!strcmp(fields[0], "*preload") && (fieldCount == 2))
+			map->preloads[map->preloadCount++] = fields[1];
+		else if (!strcmp(fields[0], "*define") && (fieldCount == 3)) {
+			map->defineNames[map->defineCount] = fields[1];
+			map->defineValues[map->defineCount++] = fields[2];
 		}
-		if (!*end)
+		else if (!strcmp(fields[0], "*mod") && (fieldCount == 2))
+			mods[modCount++] = fields[1];
+		else if ((fields[0][0] != '*') && (fieldCount == 2)) {
+			map->entries[map->count].name = fields[0];
+			map->entries[map->count++].path = fields[1];
+		}
+		else {
+			fprintf(stderr, "xsim: %s:%d: not a module map line (NAME<TAB>PATH, *preload<TAB>NAME, *mod<TAB>NAME or *define<TAB>NAME<TAB>VALUE)\n", path, number);
+			free(mods);
+			simModulesDelete(map);
+			errno = EINVAL;
+			return -1;
+		}
+		if (!end)
 			break;
-		*end = 0;
 		line = end + 1;
 	}
-	/* sort names and paths together: sort indices of pairs */
-	{
-		char** pairs = malloc(map->count * 2 * sizeof(char*));
-		for (i = 0; i < map->count; i++) {
-			pairs[2 * i] = map->names[i];
-			pairs[2 * i + 1] = map->paths[i];
+	qsort(map->entries, map->count, sizeof(simModuleEntry), simCompareEntries);
+	/* what the directives name must be modules of the map */
+	for (i = 0; i < map->preloadCount + modCount; i++) {
+		const char* name = (i < map->preloadCount) ? map->preloads[i] : mods[i - map->preloadCount];
+		simModuleEntry* entry = simFindEntry(map, name);
+		if (!entry) {
+			fprintf(stderr, "xsim: %s: %s \"%s\": no such module\n", path, (i < map->preloadCount) ? "preload" : "mod", name);
+			free(mods);
+			simModulesDelete(map);
+			errno = EINVAL;
+			return -1;
 		}
-		qsort(pairs, map->count, 2 * sizeof(char*), simCompareNames);
-		for (i = 0; i < map->count; i++) {
-			map->names[i] = pairs[2 * i];
-			map->paths[i] = pairs[2 * i + 1];
-		}
-		free(pairs);
+		if (i >= map->preloadCount)
+			entry->mod = 1;
 	}
+	free(mods);
 	host->modules = map;
 	return 0;
+}
+
+static void simForgetBinding(simBinding binding)
+{
+	txInteger i;
+	for (i = 0; i < binding->count; i++) {
+		free(binding->symbols[i]);
+		free(binding->hosts[i]);
+	}
+	free(binding->symbols);
+	free(binding->hosts);
+	free(binding);
 }
 
 void simModulesFree(simHostState host)
@@ -106,39 +214,43 @@ void simModulesFree(simHostState host)
 	simModuleMap map = host->modules;
 	while (gBindings) {
 		simBinding next = gBindings->next;
-		txInteger i;
-		for (i = 0; i < gBindings->count; i++)
-			free(gBindings->symbols[i]);
-		free(gBindings->symbols);
-		free(gBindings);
+		simForgetBinding(gBindings);
 		gBindings = next;
+	}
+	while (gStandIns) {
+		simStandIn next = gStandIns->next;
+		free(gStandIns);
+		gStandIns = next;
 	}
 	if (!map)
 		return;
-	free(map->names);
-	free(map->paths);
-	free(map->text);
-	free(map);
+	simModulesDelete(map);
 	host->modules = NULL;
 }
 
 const char* simModulesPath(simHostState host, const char* name)
 {
+	simModuleEntry* entry = simFindEntry(host->modules, name);
+	return entry ? entry->path : NULL;
+}
+
+int simModulesPreloadCount(simHostState host)
+{
+	return host->modules ? host->modules->preloadCount : 0;
+}
+
+const char* simModulesPreloadName(simHostState host, int index)
+{
+	return host->modules->preloads[index];
+}
+
+const char* simModulesDefine(simHostState host, const char* name)
+{
 	simModuleMap map = host->modules;
-	int low = 0, high;
-	if (!map)
-		return NULL;
-	high = map->count - 1;
-	while (low <= high) {
-		int middle = (low + high) / 2;
-		int order = strcmp(name, map->names[middle]);
-		if (order == 0)
-			return map->paths[middle];
-		if (order < 0)
-			high = middle - 1;
-		else
-			low = middle + 1;
-	}
+	int i;
+	for (i = 0; map && (i < map->defineCount); i++)
+		if (!strcmp(map->defineNames[i], name))
+			return map->defineValues[i];
 	return NULL;
 }
 
@@ -226,7 +338,7 @@ static void simReportParserError(void* console, txString path, txInteger line, t
 
 /* Parses a module's file; a source map beside it (as tsc writes) makes errors
    and stack traces name the original .ts file and line. */
-static txScript* simParseModule(txMachine* the, const char* path)
+static txScript* simParseModule(txMachine* the, const char* path, txUnsigned flags, int* errors)
 {
 	txParser parserRecord;
 	txParser* parser = &parserRecord;
@@ -244,7 +356,7 @@ static txScript* simParseModule(txMachine* the, const char* path)
 		file = fopen(path, "r");
 		mxParserThrowElse(file);
 		parser->path = fxNewParserSymbol(parser, (txString)path);
-		fxParserTree(parser, file, (txGetter)fgetc, mxCFlag | mxDebugFlag, &mapName);
+		fxParserTree(parser, file, (txGetter)fgetc, flags | mxDebugFlag, &mapName);
 		fclose(file);
 		file = NULL;
 		if (mapName) {
@@ -252,7 +364,7 @@ static txScript* simParseModule(txMachine* the, const char* path)
 			file = fopen(mapPath, "r");
 			if (file) {
 				txString source = NULL;
-				fxParserSourceMap(parser, file, (txGetter)fgetc, mxCFlag | mxDebugFlag, &source);
+				fxParserSourceMap(parser, file, (txGetter)fgetc, flags | mxDebugFlag, &source);
 				fclose(file);
 				file = NULL;
 				if ((parser->errorCount == 0) && source) {
@@ -265,6 +377,7 @@ static txScript* simParseModule(txMachine* the, const char* path)
 		fxParserHoist(parser);
 		fxParserBind(parser);
 		script = fxParserCode(parser);
+		*errors = parser->errorCount;
 	}
 	if (file)
 		fclose(file);
@@ -280,6 +393,19 @@ static simBinding simFindBinding(txID moduleID)
 	return binding;
 }
 
+/* What a host function built while preloading does when called: it throws,
+   as the linker's do (its fake callbacks, xs/sources/xsRun.c). */
+static void simUnavailable(txMachine* the)
+{
+	txSlot* instance = mxFunction->value.reference;
+	simStandIn standIn = gStandIns;
+	while (standIn && (standIn->instance != instance))
+		standIn = standIn->next;
+	if (standIn)
+		mxTypeError("link: unavailable function %s (module \"%s\"): preloaded modules run at build time, where host functions cannot be called", standIn->host, fxGetKeyName(the, standIn->moduleID));
+	mxTypeError("link: unavailable function");
+}
+
 /* The script callback: runs when the module's body starts, returns its host functions. */
 static void simBuildHosts(txMachine* the)
 {
@@ -292,8 +418,55 @@ static void simBuildHosts(txMachine* the)
 		mxReferenceError("no host functions bound for module \"%s\"", fxGetKeyName(the, moduleID));
 	for (i = 0; i < binding->count; i++)
 		binding->builders[i].id = binding->symbols[i] ? fxNewNameC(the, binding->symbols[i]) : XS_NO_ID;
-	fxBuildHosts(the, binding->count, binding->builders);
-	mxPullSlot(mxResult);
+	if (!gLinking) {
+		fxBuildHosts(the, binding->count, binding->builders);
+		mxPullSlot(mxResult);
+		return;
+	}
+	{
+		/* host classes keep their destructor: building one calls nothing */
+		txHostFunctionBuilder* builders = malloc((binding->count ? binding->count : 1) * sizeof(txHostFunctionBuilder));
+		txSlot* items;
+		memcpy(builders, binding->builders, binding->count * sizeof(txHostFunctionBuilder));
+		for (i = 0; i < binding->count; i++)
+			if (builders[i].length >= 0)
+				builders[i].callback = simUnavailable;
+		fxBuildHosts(the, binding->count, builders);
+		free(builders);
+		mxPullSlot(mxResult);
+		items = mxResult->value.reference->next->value.array.address;
+		for (i = 0; i < binding->count; i++) {
+			simStandIn standIn;
+			if (binding->builders[i].length < 0)
+				continue;
+			standIn = calloc(1, sizeof(simStandInRecord));
+			standIn->instance = items[i].value.reference;
+			standIn->callback = binding->builders[i].callback;
+			standIn->host = binding->hosts[i];
+			standIn->moduleID = moduleID;
+			standIn->next = gStandIns;
+			gStandIns = standIn;
+		}
+	}
+}
+
+void simModulesLink(txMachine* the, int linking)
+{
+	if (linking) {
+		gLinking = 1;
+		return;
+	}
+	gLinking = 0;
+	/* newest first: a slot the collector freed and reused belongs to the newest stand-in */
+	while (gStandIns) {
+		simStandIn next = gStandIns->next;
+		txSlot* instance = gStandIns->instance;
+		txSlot* code = (instance->kind == XS_INSTANCE_KIND) ? instance->next : NULL;
+		if (code && (code->kind == XS_CALLBACK_KIND) && (code->value.callback.address == simUnavailable))
+			code->value.callback.address = gStandIns->callback;
+		free(gStandIns);
+		gStandIns = next;
+	}
 }
 
 /* Resolves each `@ "name"` of the script to a C function of this program. */
@@ -315,6 +488,7 @@ static void simBindHosts(txMachine* the, txScript* script, txID moduleID, const 
 	}
 	binding = calloc(1, sizeof(simBindingRecord) + count * sizeof(txHostFunctionBuilder));
 	binding->symbols = calloc(count ? count : 1, sizeof(char*));
+	binding->hosts = calloc(count ? count : 1, sizeof(char*));
 	binding->moduleID = moduleID;
 	binding->count = count;
 	for (i = 0; i < count; i++) {
@@ -327,14 +501,14 @@ static void simBindHosts(txMachine* the, txScript* script, txID moduleID, const 
 			char host[256];
 			snprintf(host, sizeof(host), "%s", (char*)p);
 			free(symbolNames);
-			free(binding->symbols);
-			free(binding);
+			simForgetBinding(binding);
 			fxDeleteScript(script);
 			mxReferenceError("module \"%s\": host function \"%s\" is not in this program (no native source of the app defines it)", name, host);
 		}
 		binding->builders[i].callback = (txCallback)function;
 		binding->builders[i].length = length;
 		binding->builders[i].id = XS_NO_ID;
+		binding->hosts[i] = strdup((char*)p);
 		if ((symbol > 0) && (symbol < symbolCount) && symbolNames)
 			binding->symbols[i] = strdup(symbolNames[symbol]);
 		p += strlen((char*)p) + 1;
@@ -349,15 +523,18 @@ void fxLoadModule(txMachine* the, txSlot* module, txID moduleID)
 {
 	simHostState host = simGetHost(the);
 	const char* name = fxGetKeyName(the, moduleID);
-	const char* path = simModulesPath(host, name);
+	simModuleEntry* entry = simFindEntry(host->modules, name);
 	txScript* script;
-	if (!path)
+	int errors = 0;
+	if (!entry)
 		mxReferenceError("module \"%s\" not found", name);
-	if (access(path, R_OK) != 0)
-		mxReferenceError("module \"%s\": cannot read %s", name, path);
-	script = simParseModule(the, path);
+	if (access(entry->path, R_OK) != 0)
+		mxReferenceError("module \"%s\": cannot read %s", name, entry->path);
+	script = simParseModule(the, entry->path, entry->mod ? 0 : mxCFlag, &errors);
 	if (!script)
-		mxSyntaxError("module \"%s\": cannot parse %s", name, path);
+		mxSyntaxError("module \"%s\": cannot parse %s", name, entry->path);
+	if (errors && entry->mod)
+		fprintf(stderr, "module \"%s\" is a mod's: mcrun compiles it without host functions, so `@ \"name\"` is a syntax error there\n", name);
 	if (script->hostsBuffer)
 		simBindHosts(the, script, moduleID, name);
 	fxResolveModule(the, module, moduleID, script, C_NULL, C_NULL);

@@ -1,6 +1,7 @@
 /*
  * The simulator host's internals, shared by its C files that reach into the
- * engine (simHost.c, simLoop.c, simModules.c, simInstrument.c, main.c).
+ * engine (simHost.c, simLoop.c, simModules.c, simPreload.c, simInstrument.c,
+ * main.c).
  */
 
 #ifndef __SIM_PLATFORM__
@@ -65,5 +66,13 @@ extern void simInstallGlobals(txMachine* the);
 extern int simModulesLoad(simHostState host, const char* path);
 extern void simModulesFree(simHostState host);
 extern const char* simModulesPath(simHostState host, const char* name);
+extern int simModulesPreloadCount(simHostState host);
+extern const char* simModulesPreloadName(simHostState host, int index);
+extern const char* simModulesDefine(simHostState host, const char* name);
+extern void simModulesLink(txMachine* the, int linking);
+
+/* simPreload.c */
+extern void simPreload(txMachine* the);
+extern int simIsAsyncModuleError(txMachine* the, txSlot* exception);
 
 #endif /* __SIM_PLATFORM__ */

@@ -32,6 +32,8 @@ export interface BuildOptions {
   profile?: ProfileName;
   /** a full machine-message queue: the profile's wait, or "debug" (a debug build's 20 ticks, then -2) */
   queueWait?: Profile["queueWait"];
+  /** module names that are a mod's (mcrun): compiled without host functions, never preloaded */
+  mod?: Iterable<string>;
 }
 
 export interface App {
@@ -212,6 +214,35 @@ function compileModules(resolved: Resolved): Map<string, string> {
   return outputs;
 }
 
+/*
+ * The module map hosts/sim/simModules.c reads: "NAME\tPATH" a module;
+ * "*preload\tNAME" the manifests' preloads, in order (xsl runs them at build
+ * time, then the app runs against frozen primordials: hosts/sim/simPreload.c);
+ * "*mod\tNAME" a mod's module; "*define\tNAME\tVALUE" the MODDEF_ defines
+ * (the host reads MODDEF_MAIN_ASYNC).
+ */
+function moduleMapLines(resolved: Resolved, compiled: Map<string, string>, mod: Set<string>): string[] {
+  const lines: string[] = [];
+  for (const [name, source] of [...resolved.modules].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    lines.push(`${name}\t${compiled.get(source) ?? source}`);
+  }
+  for (const name of mod) {
+    if (!resolved.modules.has(name)) throw new ManifestError(`mod: no module "${name}" in the manifests`);
+    lines.push(`*mod\t${name}`);
+  }
+  for (const name of resolved.preload) {
+    /* xsl's words for a preload no manifest provides */
+    if (!resolved.modules.has(name)) throw new ManifestError(`"preload": '${name}': module not found (no manifest of this app lists a module "${name}")`);
+    /* mcrun warns "preload is unavailable in mods" and ignores it */
+    if (!mod.has(name)) lines.push(`*preload\t${name}`);
+  }
+  for (const [name, value] of [...resolved.defines].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (/[\t\n]/.test(name + value)) throw new ManifestError(`defines: ${name}: a tab or a newline cannot be passed to the simulator`);
+    lines.push(`*define\t${name}\t${value}`);
+  }
+  return lines;
+}
+
 export function buildApp(manifests: string[], options: BuildOptions = {}): App {
   const variant = options.variant ?? defaultVariant();
   const resolved = readManifests([join(SIM_HOST, "manifest.json"), ...manifests], "sim", { ESPNOW: ROOT, SIM: SIM_HOST });
@@ -225,10 +256,7 @@ export function buildApp(manifests: string[], options: BuildOptions = {}): App {
   const profile = resolveProfile(options.profile ?? (resolved.profile as ProfileName | undefined) ?? defaultProfileName(), resolved.creation);
   if (options.queueWait) profile.queueWait = options.queueWait;
   const compiled = compileModules(resolved);
-  const lines: string[] = [];
-  for (const [name, source] of [...resolved.modules].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    lines.push(`${name}\t${compiled.get(source) ?? source}`);
-  }
+  const lines = moduleMapLines(resolved, compiled, new Set(options.mod ?? []));
   const natives = [...resolved.natives].sort();
   const defines = [...resolved.defines].sort().map(([name, value]) => `-D${name}=${value}`);
   const includes = resolved.includes.map((folder) => `-I${folder}`);
