@@ -42,6 +42,8 @@ const USAGE = `usage: espnow-sim build [--variant release|asan|tsan|m32]
          --seed N         the seed of the air's random decisions and of each node's Math.random (default 1)
          --profile P      the device the nodes reproduce: esp32c3, esp32 or esp8266
                           (default: the app manifest's platforms.sim.profile, else SIM_PROFILE, else esp32c3)
+         --host DIR       run each app as a mod on a firmware host (hosts/esp32, hosts/esp8266): the host's
+                          modules preloaded, the app's built as mcrun builds a mod (no native code)
          --variant V      the simulator build: release, asan, tsan or m32
        espnow-sim control <port> <json | op [key=value]...>
            ops: list, node node=N, stats, move node=N x=X y=Y, loss [node=N | src=A dst=B] p=P,
@@ -136,6 +138,7 @@ function runOptions(args: string[]): RunNodesOptions {
   const parsed = parse(args, {
     "--variant": variant,
     "--profile": profile,
+    "--host": path,
     "--seconds": positive,
     "--nodes": number(1, 1000, true),
     "--include": path,
@@ -161,6 +164,7 @@ function runOptions(args: string[]): RunNodesOptions {
     nodes: option(parsed, "--nodes"),
     variant: option(parsed, "--variant"),
     profile: option(parsed, "--profile"),
+    host: option(parsed, "--host"),
     seconds: option(parsed, "--seconds"),
     channel: option(parsed, "--channel"),
     version: option(parsed, "--version"),

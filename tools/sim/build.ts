@@ -34,6 +34,8 @@ export interface BuildOptions {
   queueWait?: Profile["queueWait"];
   /** module names that are a mod's (mcrun): compiled without host functions, never preloaded */
   mod?: Iterable<string>;
+  /** manifest variables besides ESPNOW and SIM (MODDABLE for a firmware host's manifest: tools/sim/host.ts) */
+  variables?: Record<string, string>;
 }
 
 export interface App {
@@ -50,7 +52,7 @@ export function defaultVariant(): Variant {
   return variant as Variant;
 }
 
-function hash(text: string): string {
+export function hash(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
@@ -245,7 +247,7 @@ function moduleMapLines(resolved: Resolved, compiled: Map<string, string>, mod: 
 
 export function buildApp(manifests: string[], options: BuildOptions = {}): App {
   const variant = options.variant ?? defaultVariant();
-  const resolved = readManifests([join(SIM_HOST, "manifest.json"), ...manifests], "sim", { ESPNOW: ROOT, SIM: SIM_HOST });
+  const resolved = readManifests([join(SIM_HOST, "manifest.json"), ...manifests], "sim", { ESPNOW: ROOT, SIM: SIM_HOST, ...options.variables });
   if (options.main) resolved.modules.set("main", resolve(options.main));
   if (!resolved.modules.has("main")) {
     throw new ManifestError(`no module "main" in ${manifests.join(", ") || "the manifests"}: an app needs one`);
@@ -317,7 +319,9 @@ export function runApp(app: App, options: RunOptions = {}): Promise<RunResult> {
   args.push("--seed", String(options.seed ?? nodeSeed(1, Number.isInteger(index) ? index : 0)));
   if (options.stackSlots) args.push("--stack", String(options.stackSlots));
   if (options.verbose) args.push("--verbose");
-  args.push(app.moduleMap, "main");
+  /* the module the machine runs first: the manifests' creation.main (a firmware host's "host"), as on a device */
+  const entry = app.resolved.creation.main;
+  args.push(app.moduleMap, typeof entry === "string" ? entry : "main");
   const env = { ...process.env, ...options.env };
   if (app.variant === "asan") {
     env.ASAN_OPTIONS ??= "detect_leaks=1:abort_on_error=0:exitcode=86";

@@ -17,6 +17,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { Air, type AirOptions } from "../air/air.ts";
 import { buildApp, nodeSeed, runApp, type App, type RunResult, type Variant } from "./build.ts";
+import { buildModApp } from "./host.ts";
 import { ManifestError } from "./manifest.ts";
 import type { ProfileName } from "./profile.ts";
 
@@ -107,6 +108,8 @@ export interface RunNodesOptions {
   variant?: Variant;
   /** the device every node reproduces (default: each app's manifest, else SIM_PROFILE, else esp32c3) */
   profile?: ProfileName;
+  /** a firmware host (hosts/esp32, hosts/esp8266) each app runs on as a mod (tools/sim/host.ts) */
+  host?: string;
   channel?: number;
   version?: 1 | 2;
   /** stop the nodes and succeed after this long */
@@ -148,7 +151,14 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
   }
   const inputs = options.inputs.map(appInput);
   const count = options.nodes ?? inputs.length;
-  const apps = inputs.map((input) => buildApp([...input.manifests, ...(options.include ?? []).map((path) => resolve(path))], { variant: options.variant, main: input.main, profile: options.profile }));
+  const apps = inputs.map((input) => {
+    const manifests = [...input.manifests, ...(options.include ?? []).map((path) => resolve(path))];
+    const build = { variant: options.variant, main: input.main, profile: options.profile };
+    if (!options.host) return buildApp(manifests, build);
+    const { app, warnings } = buildModApp(options.host, manifests, build);
+    for (const warning of warnings) stderr(`espnow-sim: ${input.name}: ${warning}\n`);
+    return app;
+  });
   const names = nodeNames(inputs, count);
   const nodes: Node[] = names.map((name, i) => ({ name, app: apps[Math.min(i, apps.length - 1)] }));
 
