@@ -23,7 +23,10 @@ import Radio from "espnow/native";
  * ArrayBuffer made at module level could never change. So the radio's limits
  * are asked for once the module runs on the device (boot(), at the first
  * new ESPNow(); at once where the module is not preloaded, as in the
- * simulator), and every Map and buffer is made then.
+ * simulator), and every Map and buffer is made then. The limit is what the
+ * glue knows without the driver (espnow_radio_max_data_len in
+ * core/espnow_radio.h): new ESPNow() comes before active(true) and before
+ * Wi-Fi starts, when ESP-IDF's ESP-NOW calls must not be made.
  */
 
 /** Largest message: 250 bytes (ESP-NOW v1), 1470 where the radio speaks ESP-NOW v2 (known by the first new ESPNow() on a device). */
@@ -216,13 +219,22 @@ function onWake(reasons: number): void {
   if ((reasons & WAKE_RECEIVE) && !claimed) offerToIrq();
 }
 
+/** Whether statuses are being handed out: a callback that sends does not start a nested round (the loop below reaches its statuses). */
+let draining = false;
+
 /** Hand every logged send status to on_send's callback, then to the watcher. */
 function drainSends(): void {
-  const meta = shared.meta;
-  while (shared.radio?.nextSendStatus(shared.metaBytes)) {
-    const mac = intern(meta[0]), delivered = meta[1] === 1;
-    shared.onSend?.(mac, delivered);
-    shared.sendWatcher?.(mac, delivered);
+  if (draining) return;
+  draining = true;
+  try {
+    const meta = shared.meta;
+    while (shared.radio?.nextSendStatus(shared.metaBytes)) {
+      const mac = intern(meta[0]), delivered = meta[1] === 1;
+      shared.onSend?.(mac, delivered);
+      shared.sendWatcher?.(mac, delivered);
+    }
+  } finally {
+    draining = false;
   }
 }
 
@@ -376,6 +388,13 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
    * multicast ones. With sync it waits for every peer's acknowledgement and
    * returns false if any is missing; broadcast is always true. (A missing
    * msg means the one-argument form.) Allocates nothing.
+   *
+   * A frame the radio refuses for want of TX buffers (ESP_ERR_ESPNOW_NO_MEM)
+   * is offered again for up to 2 s, as MicroPython does, before ESPNowError.
+   * With on_send set, the statuses that arrived while send() waited are
+   * handed to the callback before it returns (a sync send's own included):
+   * a loop of sends that never returns to the event loop would otherwise
+   * fill the native log and lose them.
    */
   send(msg: Bytes | string): boolean;
   send(mac: Bytes | null, msg: Bytes | string, sync?: boolean): boolean;
@@ -386,6 +405,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     const destination = mac === null || mac === undefined ? null : macOf(mac, SEND);
     const data = this.check(one ? first : second, SEND);
     const result = radio.send(destination, data, one || !!sync);
+    if (shared.onSend !== null || shared.sendWatcher !== null) drainSends();
     if (result > 1) throw new ESPNowError(result, destination ? `send to ${macText(destination)}` : "send");
     return result === 0;
   }

@@ -7,10 +7,13 @@
  * Results: methods that talk to the radio return an ESP-IDF error number
  * (0 is ESP_OK) for espnow.ts to turn into an ESPNowError.
  *
- * Threads: host functions run on the JS thread. wake() runs on the radio task:
- * it signals a blocked recv()/send() and posts deliver() to the machine. One
- * record is open at a time (there is one radio); deliver() ignores posts that
- * outlive the record they were made for.
+ * Threads: host functions run on the JS thread. wake() runs on the radio task
+ * after every packet and completion: it signals a blocked recv()/send() and,
+ * when the core says no wake is pending, posts deliver() to the machine. Only
+ * deliver() acknowledges the core, so one message at most waits in the
+ * machine's queue however long JS blocks (espnow_core.h). One record is open
+ * at a time (there is one radio); deliver() ignores posts that outlive the
+ * record they were made for.
  */
 
 #include "xsmc.h"
@@ -25,6 +28,18 @@
 	/* How long a sync send waits for the radio's send-complete callbacks. */
 	#define MODDEF_ESPNOW_SEND_TIMEOUT_MS (2000)
 #endif
+
+#ifndef MODDEF_ESPNOW_NO_MEM_TIMEOUT_MS
+	/* How long a frame the radio refuses with ESP_ERR_ESPNOW_NO_MEM (its TX
+	   queue is full) is offered again before send raises it: MicroPython's
+	   espnow_send (ports/esp32/modespnow.c) retries for its default send
+	   timeout, 2 s. */
+	#define MODDEF_ESPNOW_NO_MEM_TIMEOUT_MS (2000)
+#endif
+
+/* Between offers, wait for a send-complete (which frees a slot and signals),
+   but no longer than this: the queue may be full of frames that are not ours. */
+#define NO_MEM_POLL_MS (10)
 
 #define RXBUF_MIN (ESPNOW_RING_MIN_SIZE)
 #define RXBUF_MAX (1024 * 1024)
@@ -70,7 +85,8 @@ static void deliver(void *the, void *refcon, uint8_t *message, uint16_t length)
 	if (espnow != gOpen)
 		return;
 	uint32_t reasons = espnow_core_acknowledge(&espnow->core);
-	/* A blocking recv() or send() may have taken the wake: look at the state. */
+	/* A blocking recv() or send() may have read what the wake announced, and
+	   one reason may ride on the other's wake: look at the state. */
 	if (espnow_ring_available(&espnow->core.ring) > 0)
 		reasons |= ESPNOW_WAKE_RECEIVE;
 	uint32_t completions = espnow_tx_stats_completions(&espnow->core.tx);
@@ -85,11 +101,12 @@ static void deliver(void *the, void *refcon, uint8_t *message, uint16_t length)
 	xsEndHost(the);
 }
 
-static void wake(void *refcon)
+static void wake(void *refcon, bool post)
 {
 	modESPNow espnow = refcon;
 	espnow_radio_signal();
-	modMessagePostToMachine(espnow->the, NULL, 0, deliver, espnow);
+	if (post)
+		modMessagePostToMachine(espnow->the, NULL, 0, deliver, espnow);
 }
 
 /* ---- lifecycle ---- */
@@ -169,7 +186,6 @@ void xs_espnow_read(xsMachine *the)
 	espnowRxInfoRecord info;
 
 	for (;;) {
-		espnow_core_acknowledge(&espnow->core);
 		int result = espnow_ring_peek(&espnow->core.ring, &info);
 		if (ESPNOW_RING_OK == result) {
 			void *data;
@@ -242,7 +258,6 @@ static bool settle(modESPNow espnow, uint32_t timeoutMs)
 {
 	uint32_t started = espnow_radio_millis();
 	for (;;) {
-		espnow_core_acknowledge(&espnow->core);
 		uint32_t sent = atomic_load_explicit(&espnow->core.tx.packets, memory_order_relaxed);
 		if (espnow_tx_stats_completions(&espnow->core.tx) == sent)
 			return true;
@@ -253,9 +268,27 @@ static bool settle(modESPNow espnow, uint32_t timeoutMs)
 	}
 }
 
+/* Queue one frame, offering it again while the radio's TX queue is full. */
+static int offer(const uint8_t *mac, const void *data, size_t length)
+{
+	uint32_t started = espnow_radio_millis();
+	for (;;) {
+		int result = espnow_radio_send(mac, data, length);
+		if (result != ESPNOW_ESP_ERR_ESPNOW_NO_MEM)
+			return result;
+		uint32_t elapsed = espnow_radio_millis() - started;
+		if (elapsed >= MODDEF_ESPNOW_NO_MEM_TIMEOUT_MS)
+			return result;
+		uint32_t remaining = MODDEF_ESPNOW_NO_MEM_TIMEOUT_MS - elapsed;
+		espnow_radio_wait((int32_t)(remaining < NO_MEM_POLL_MS ? remaining : NO_MEM_POLL_MS));
+	}
+}
+
 /* send(mac or null, message, sync): to one peer, or (null) to every
    registered unicast peer. Returns 0 (queued; for sync: every peer
-   acknowledged), 1 (sync: some peer did not) or an ESP-IDF error number. */
+   acknowledged), 1 (sync: some peer did not) or an ESP-IDF error number
+   (ESP_ERR_ESPNOW_NO_MEM once the TX queue stayed full for 2 s). JS is not
+   called while it waits: espnow.ts hands the send log to on_send after. */
 void xs_espnow_send(xsMachine *the)
 {
 	modESPNow espnow = getRecord(the);
@@ -285,7 +318,7 @@ void xs_espnow_send(xsMachine *the)
 		failures = atomic_load_explicit(&espnow->core.tx.failures, memory_order_acquire);
 	}
 	for (int i = 0; i < count; i++) {
-		int result = espnow_radio_send(destinations[i], data, length);
+		int result = offer(destinations[i], data, length);
 		if (result != ESPNOW_ESP_OK) {
 			xsmcSetInteger(xsResult, result);
 			return;

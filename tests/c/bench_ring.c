@@ -20,10 +20,10 @@ static uint8_t gOut[kLength];
 static const uint8_t kMAC[ESPNOW_MAC_LEN] = {0x24, 0x0A, 0xC4, 0x01, 0x02, 0x03};
 static int gWakes;
 
-static void wake(void *refcon)
+static void wake(void *refcon, bool post)
 {
 	(void)refcon;
-	gWakes++;
+	gWakes += post;
 }
 
 static void at(uint32_t index)

@@ -13,9 +13,11 @@
  * it offers until the ring takes it; the consumer stops when it reads it.
  *
  * Phase 1 uses the ring alone, with a consumer that polls.
- * Phase 2 uses the core, with a consumer that sleeps until woken: a lost wake
- * leaves it asleep with packets waiting, which fails the test after a
- * timeout. A third thread completes sends at the same time.
+ * Phase 2 uses the core, with a consumer that sleeps until a posted wake
+ * arrives, as the event loop does: a lost wake leaves it asleep with packets
+ * waiting, which fails the test after a timeout. A third thread completes
+ * sends at the same time. Phase 3 is a blocking recv() loop: it sleeps on the
+ * signal alone and never acknowledges, so the whole run posts once or twice.
  *
  * Usage: stress [packets per phase]
  */
@@ -251,42 +253,65 @@ static void ring_keeps_every_packet_intact_and_in_order_under_a_full_speed_produ
 	exchangeFree(&x);
 }
 
-/* ---- phase 2: the core, a consumer woken by the wake function ---- */
+/* ---- phases 2 and 3: the core, a consumer woken by the wake function ---- */
 
+/* The event loop's queue and the binary semaphore of espnow_radio_wait(), in
+   one. Posts wait in the queue until taken; `pending` is how many, `most` the
+   most there ever were: the core promises one per radio thread at most. */
 typedef struct {
 	pthread_mutex_t mutex;
 	pthread_cond_t condition;
 	uint32_t posted;			/* under mutex */
 	uint32_t taken;				/* under mutex */
+	uint32_t most;				/* under mutex */
+	bool signalled;				/* under mutex */
 } Waker;
 
-static void wakeJS(void *refcon)
+static void wakeJS(void *refcon, bool post)
 {
 	Waker *w = refcon;
 	pthread_mutex_lock(&w->mutex);
-	w->posted++;
+	if (post) {
+		w->posted++;
+		if ((w->posted - w->taken) > w->most)
+			w->most = w->posted - w->taken;
+	}
+	w->signalled = true;
 	pthread_cond_signal(&w->condition);
 	pthread_mutex_unlock(&w->mutex);
 }
 
-/* True if a wake arrived, false on timeout. */
-static bool waitForWake(Waker *w)
+static bool waitUntil(Waker *w, bool (*ready)(Waker *))
 {
 	struct timespec deadline;
 	bool woke = true;
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += kWakeTimeoutSeconds;
 	pthread_mutex_lock(&w->mutex);
-	while (w->taken == w->posted) {
+	while (!ready(w)) {
 		if (ETIMEDOUT == pthread_cond_timedwait(&w->condition, &w->mutex, &deadline)) {
 			woke = false;
 			break;
 		}
 	}
-	if (woke)
-		w->taken++;
 	pthread_mutex_unlock(&w->mutex);
 	return woke;
+}
+
+static bool postWaits(Waker *w)
+{
+	if (w->taken == w->posted)
+		return false;
+	w->taken++;
+	return true;
+}
+
+static bool signalWaits(Waker *w)
+{
+	if (!w->signalled)
+		return false;
+	w->signalled = false;
+	return true;
 }
 
 static void *completeSends(void *it)
@@ -301,11 +326,14 @@ static void *completeSends(void *it)
 	return NULL;
 }
 
-static void core_wakes_a_sleeping_consumer_for_every_kept_packet(void)
+/* Phase 2 consumes as the event loop does (one posted message, acknowledge,
+   read everything); phase 3 as a blocking recv() loop does (the semaphore
+   alone, never acknowledging), after which the event loop gets its turn. */
+static void runCore(bool blocking)
 {
 	static espnowCoreRecord core;
 	static uint8_t memory[kRingSize];
-	static Waker waker = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0 };
+	static Waker waker = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, false };
 	Exchange x;
 	Producer p;
 	pthread_t receiver, sender;
@@ -313,6 +341,8 @@ static void core_wakes_a_sleeping_consumer_for_every_kept_packet(void)
 	uint32_t wakes = 0, receiveWakes = 0, sendWakes = 0, lostWakes = 0, badSnapshots = 0;
 
 	exchangeInit(&x, gPackets);
+	waker.posted = waker.taken = waker.most = 0;
+	waker.signalled = false;
 	CHECK_EQ(espnow_core_init(&core, memory, sizeof(memory), wakeJS, &waker), ESPNOW_RING_OK);
 	for (uint32_t i = 0; i < kSends; i++)
 		espnow_tx_stats_sent(&core.tx);
@@ -321,14 +351,16 @@ static void core_wakes_a_sleeping_consumer_for_every_kept_packet(void)
 	CHECK_EQ(pthread_create(&sender, NULL, completeSends, &core), 0);
 	for (;;) {
 		uint32_t reasons;
-		if (!waitForWake(&waker)) {
+		if (!waitUntil(&waker, blocking ? signalWaits : postWaits)) {
 			lostWakes++;	/* neither thread ever pauses this long */
 			break;
 		}
 		wakes++;
-		reasons = espnow_core_acknowledge(&core);
-		receiveWakes += 0 != (reasons & ESPNOW_WAKE_RECEIVE);
-		sendWakes += 0 != (reasons & ESPNOW_WAKE_SEND);
+		if (!blocking) {
+			reasons = espnow_core_acknowledge(&core);
+			receiveWakes += 0 != (reasons & ESPNOW_WAKE_RECEIVE);
+			sendWakes += 0 != (reasons & ESPNOW_WAKE_SEND);
+		}
 		drain(&core.ring, &x);
 		espnow_stats_snapshot(&core.tx, &core.ring, &stats);
 		if ((uint64_t)stats.txResponses + stats.txFailures > stats.txPackets)
@@ -341,16 +373,38 @@ static void core_wakes_a_sleeping_consumer_for_every_kept_packet(void)
 	checkOutcome(&core.ring, &x);
 	CHECK_EQ(lostWakes, 0);
 	CHECK_EQ(badSnapshots, 0);
-	CHECK(receiveWakes > 0);
-	CHECK(sendWakes > 0);
-	CHECK(wakes <= x.receivedCount + kSends);
+	CHECK(waker.most <= 2);		/* a receive thread and a send thread */
+	if (blocking) {
+		/* The whole run announced by at most two posts, all still queued. */
+		CHECK(waker.posted >= 1);
+		CHECK(waker.posted <= 2);
+		CHECK_EQ(waker.taken, 0);
+		static const uint8_t mac[ESPNOW_MAC_LEN] = {1, 2, 3, 4, 5, 6};
+		uint32_t posted = waker.posted;
+		CHECK(espnow_core_acknowledge(&core) != 0);
+		espnow_tx_stats_sent(&core.tx);
+		espnow_core_on_send_complete(&core, mac, true);
+		CHECK_EQ(waker.posted, posted + 1);	/* acknowledged: the next completion posts again */
+	} else {
+		CHECK(receiveWakes > 0);
+		CHECK(sendWakes > 0);
+		CHECK(wakes <= x.receivedCount + kSends);
+	}
 	espnow_stats_snapshot(&core.tx, &core.ring, &stats);
-	CHECK_EQ(stats.txPackets, kSends);
-	CHECK_EQ(stats.txResponses, kSends - (kSends + 2) / 3);
-	CHECK_EQ(stats.txFailures, (kSends + 2) / 3);
-	printf("  %u wakes (%u with packets, %u with send completions) for %u packets and %u completions\n",
-		wakes, receiveWakes, sendWakes, x.receivedCount, kSends);
+	CHECK_EQ(stats.txPackets, kSends + blocking);
+	printf("  %u wakes (%u with packets, %u with send completions) for %u packets and %u completions; at most %u posts pending, %u posted\n",
+		wakes, receiveWakes, sendWakes, x.receivedCount, kSends, waker.most, waker.posted);
 	exchangeFree(&x);
+}
+
+static void core_wakes_a_sleeping_consumer_for_every_kept_packet(void)
+{
+	runCore(false);
+}
+
+static void a_blocking_consumer_is_signalled_for_every_packet_and_posts_stay_few(void)
+{
+	runCore(true);
 }
 
 int main(int argc, char **argv)
@@ -360,5 +414,6 @@ int main(int argc, char **argv)
 		gPackets = 1000;
 	RUN(ring_keeps_every_packet_intact_and_in_order_under_a_full_speed_producer);
 	RUN(core_wakes_a_sleeping_consumer_for_every_kept_packet);
+	RUN(a_blocking_consumer_is_signalled_for_every_packet_and_posts_stay_few);
 	return finish();
 }

@@ -491,11 +491,14 @@ static void unknown_errors_are_not_found(void)
 
 /* ---- core: callbacks and the JS wake ---- */
 
-static int gWakes;
-static void countWake(void *refcon)
+/* Every call of the wake function is a signal; those with post are messages
+   to the event loop, of which at most one may be pending. */
+static int gWakes, gSignals;
+static void countWake(void *refcon, bool post)
 {
 	CHECK(refcon == &gWakes);
-	gWakes++;
+	gSignals++;
+	gWakes += post;
 }
 
 static void first_packet_wakes_js_and_later_ones_coalesce(void)
@@ -503,13 +506,14 @@ static void first_packet_wakes_js_and_later_ones_coalesce(void)
 	espnowCoreRecord core;
 	uint8_t memory[ESPNOW_RING_DEFAULT_SIZE];
 	uint8_t payload[250];
-	gWakes = 0;
+	gWakes = gSignals = 0;
 	CHECK_EQ(espnow_core_init(&core, memory, sizeof(memory), countWake, &gWakes), ESPNOW_RING_OK);
 	CHECK_EQ(espnow_core_acknowledge(&core), 0);
 	espnow_core_on_receive(&core, kMAC, -50, 1, (const uint8_t *)"a", 1);
 	espnow_core_on_receive(&core, kMAC, -50, 2, (const uint8_t *)"b", 1);
 	espnow_core_on_receive(&core, kMAC, -50, 3, (const uint8_t *)"c", 1);
 	CHECK_EQ(gWakes, 1);
+	CHECK_EQ(gSignals, 3);
 	CHECK_EQ(espnow_core_acknowledge(&core), ESPNOW_WAKE_RECEIVE);
 	CHECK_EQ(espnow_core_acknowledge(&core), 0);
 	CHECK_EQ(espnow_ring_count(&core.ring), 3);
@@ -520,25 +524,53 @@ static void first_packet_wakes_js_and_later_ones_coalesce(void)
 	CHECK_EQ(espnow_core_acknowledge(&core), ESPNOW_WAKE_RECEIVE);
 }
 
+/* A blocking recv() or sync send() reads without acknowledging: however many
+   packets and completions it takes, one message stays pending, and every one
+   of them signals the waiter. */
+static void a_reader_that_never_acknowledges_keeps_one_wake_pending(void)
+{
+	espnowCoreRecord core;
+	uint8_t memory[64];
+	uint8_t payload[8];
+	gWakes = gSignals = 0;
+	espnow_core_init(&core, memory, sizeof(memory), countWake, &gWakes);
+	for (uint32_t i = 0; i < 1000; i++) {
+		espnow_core_on_receive(&core, kMAC, -50, i, (const uint8_t *)"x", 1);
+		CHECK_EQ(espnow_ring_read(&core.ring, NULL, payload, sizeof(payload)), 1);
+		espnow_tx_stats_sent(&core.tx);
+		espnow_core_on_send_complete(&core, kMAC, true);
+	}
+	CHECK_EQ(gWakes, 1);
+	CHECK_EQ(gSignals, 2000);
+	CHECK_EQ(espnow_tx_stats_completions(&core.tx), 1000);
+	CHECK_EQ(espnow_core_acknowledge(&core), ESPNOW_WAKE_RECEIVE);
+	CHECK_EQ(espnow_ring_available(&core.ring), 0);
+	espnow_core_on_send_complete(&core, kMAC, true);
+	CHECK_EQ(gWakes, 2);
+}
+
 static void dropped_packet_does_not_wake_js(void)
 {
 	espnowCoreRecord core;
 	uint8_t memory[64];
 	static uint8_t big[100];
-	gWakes = 0;
+	gWakes = gSignals = 0;
 	espnow_core_init(&core, memory, sizeof(memory), countWake, &gWakes);
 	espnow_core_on_receive(&core, kMAC, -50, 1, big, sizeof(big));
 	CHECK_EQ(gWakes, 0);
+	CHECK_EQ(gSignals, 0);
 	CHECK_EQ(espnow_ring_rx_dropped(&core.ring), 1);
 	CHECK_EQ(espnow_core_acknowledge(&core), 0);
 }
 
-static void send_completion_is_counted_and_wakes_js(void)
+/* One message for both reasons: a packet that finds a send wake pending rides
+   on it, and the delivery finds the packet by looking at the ring. */
+static void send_completion_is_counted_and_a_packet_rides_on_its_wake(void)
 {
 	espnowCoreRecord core;
 	uint8_t memory[64];
 	espnowStatsRecord stats;
-	gWakes = 0;
+	gWakes = gSignals = 0;
 	espnow_core_init(&core, memory, sizeof(memory), countWake, &gWakes);
 	espnow_tx_stats_sent(&core.tx);
 	espnow_tx_stats_sent(&core.tx);
@@ -546,13 +578,20 @@ static void send_completion_is_counted_and_wakes_js(void)
 	espnow_core_on_send_complete(&core, kMAC, false);
 	CHECK_EQ(gWakes, 1);
 	espnow_core_on_receive(&core, kMAC, -50, 1, (const uint8_t *)"x", 1);
-	CHECK_EQ(gWakes, 2);	/* each reason has its own pending wake */
-	CHECK_EQ(espnow_core_acknowledge(&core), ESPNOW_WAKE_RECEIVE | ESPNOW_WAKE_SEND);
+	CHECK_EQ(gWakes, 1);
+	CHECK_EQ(gSignals, 3);
+	CHECK_EQ(espnow_core_acknowledge(&core), ESPNOW_WAKE_SEND);
+	CHECK_EQ(espnow_ring_count(&core.ring), 1);
 	espnow_stats_snapshot(&core.tx, &core.ring, &stats);
 	CHECK_EQ(stats.txPackets, 2);
 	CHECK_EQ(stats.txResponses, 1);
 	CHECK_EQ(stats.txFailures, 1);
 	CHECK_EQ(stats.rxPackets, 1);
+	espnow_core_on_receive(&core, kMAC, -50, 2, (const uint8_t *)"y", 1);
+	CHECK_EQ(gWakes, 2);
+	espnow_core_on_send_complete(&core, kMAC, true);
+	CHECK_EQ(gWakes, 2);
+	CHECK_EQ(espnow_core_acknowledge(&core), ESPNOW_WAKE_RECEIVE);
 }
 
 static void core_without_a_wake_function_still_records(void)
@@ -565,7 +604,34 @@ static void core_without_a_wake_function_still_records(void)
 	espnow_core_on_send_complete(&core, kMAC, true);
 	CHECK_EQ(espnow_ring_count(&core.ring), 1);
 	CHECK_EQ(espnow_tx_stats_completions(&core.tx), 1);
-	CHECK_EQ(espnow_core_acknowledge(&core), ESPNOW_WAKE_RECEIVE | ESPNOW_WAKE_SEND);
+	CHECK_EQ(espnow_core_acknowledge(&core), ESPNOW_WAKE_RECEIVE);
+}
+
+/* A send log holds a Wi-Fi TX queue's worth of statuses and a send() to 20
+   peers before JS empties it; past that, statuses are counted as lost. */
+static void send_log_keeps_64_statuses_in_order_then_counts_losses(void)
+{
+	espnowCoreRecord core;
+	uint8_t memory[64];
+	uint8_t mac[ESPNOW_MAC_LEN] = {2, 0, 0, 0, 0, 0};
+	espnowSendStatusRecord status;
+	espnow_core_init(&core, memory, sizeof(memory), NULL, NULL);
+	espnow_core_on_send_complete(&core, mac, true);
+	CHECK_EQ(espnow_core_next_send_status(&core, &status), ESPNOW_RING_EMPTY);
+	espnow_core_log_sends(&core, true);
+	for (int i = 0; i < ESPNOW_SEND_LOG_LENGTH + 3; i++) {
+		mac[5] = (uint8_t)i;
+		espnow_core_on_send_complete(&core, mac, i & 1);
+	}
+	CHECK(ESPNOW_SEND_LOG_LENGTH >= 64);
+	CHECK_EQ(espnow_core_send_statuses_lost(&core), 3);
+	for (int i = 0; i < ESPNOW_SEND_LOG_LENGTH; i++) {
+		CHECK_EQ(espnow_core_next_send_status(&core, &status), ESPNOW_RING_OK);
+		CHECK_EQ(status.mac[5], i);
+		CHECK_EQ(status.delivered, i & 1);
+	}
+	CHECK_EQ(espnow_core_next_send_status(&core, &status), ESPNOW_RING_EMPTY);
+	CHECK_EQ(espnow_tx_stats_completions(&core.tx), ESPNOW_SEND_LOG_LENGTH + 4);
 }
 
 static void core_init_starts_afresh(void)
@@ -573,7 +639,7 @@ static void core_init_starts_afresh(void)
 	espnowCoreRecord core;
 	uint8_t memory[64];
 	espnowStatsRecord stats;
-	gWakes = 0;
+	gWakes = gSignals = 0;
 	espnow_core_init(&core, memory, sizeof(memory), countWake, &gWakes);
 	espnow_core_on_receive(&core, kMAC, -50, 1, (const uint8_t *)"x", 1);
 	espnow_core_on_send_complete(&core, kMAC, true);
@@ -583,7 +649,7 @@ static void core_init_starts_afresh(void)
 	CHECK_EQ(espnow_ring_available(&core.ring), 0);
 	CHECK_EQ(espnow_core_acknowledge(&core), 0);
 	espnow_core_on_receive(&core, kMAC, -50, 1, (const uint8_t *)"x", 1);
-	CHECK_EQ(gWakes, 3);
+	CHECK_EQ(gWakes, 2);
 }
 
 int main(void)
@@ -612,9 +678,11 @@ int main(void)
 	RUN(error_names_and_numbers_map_both_ways);
 	RUN(unknown_errors_are_not_found);
 	RUN(first_packet_wakes_js_and_later_ones_coalesce);
+	RUN(a_reader_that_never_acknowledges_keeps_one_wake_pending);
 	RUN(dropped_packet_does_not_wake_js);
-	RUN(send_completion_is_counted_and_wakes_js);
+	RUN(send_completion_is_counted_and_a_packet_rides_on_its_wake);
 	RUN(core_without_a_wake_function_still_records);
+	RUN(send_log_keeps_64_statuses_in_order_then_counts_losses);
 	RUN(core_init_starts_afresh);
 	return finish();
 }

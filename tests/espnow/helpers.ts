@@ -54,7 +54,8 @@ async function turn<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-type RunOptions = { air?: AirOptions; timeoutMs?: number; during?: (air: Air) => Promise<void> };
+/** verbose: each node prints the host's device figures (queue, memory) on stderr at exit (see queueFigures). */
+type RunOptions = { air?: AirOptions; timeoutMs?: number; verbose?: boolean; during?: (air: Air) => Promise<void> };
 
 /** Starts an air, runs the nodes together (node i has index i), stops the air. */
 export function runNodes(nodes: NodeSpec[], options: RunOptions = {}): Promise<NodeResult[]> {
@@ -74,6 +75,7 @@ async function network(nodes: NodeSpec[], options: RunOptions): Promise<NodeResu
     });
     const runs = apps.map((app, index) => runApp(app, {
       timeoutMs: options.timeoutMs ?? 30000,
+      verbose: options.verbose,
       env: {
         ESPNOW_AIR: `127.0.0.1:${port}`,
         ESPNOW_NODE_NAME: `node${index}`,
@@ -134,4 +136,30 @@ function expect(word, timeout = 10000) { for (;;) { const [mac, msg] = e.recv(ti
 ${body}
 ${options.open ? "" : "e.active(false);"}
 `;
+}
+
+/** The machine-message queue's figures a node printed with verbose ("xsim queue: ..."), and its stderr without them. */
+export interface QueueFigures {
+  posts: number;
+  /** posts that found the queue full and waited for a place: the radio task stalled */
+  blocked: number;
+  longestBlockMs: number;
+  failed: number;
+  /** the most records ever queued at once */
+  peak: number;
+  rest: string;
+}
+
+export function queueFigures(stderr: string): QueueFigures | null {
+  const line = /^xsim queue: .*$/m.exec(stderr);
+  if (!line) return null;
+  const figure = (name: string): number => Number(new RegExp(`\\b${name}=([0-9.]+)`).exec(line[0])?.[1] ?? NaN);
+  return {
+    posts: figure("posts"),
+    blocked: figure("blocked"),
+    longestBlockMs: figure("longest-block-ms"),
+    failed: figure("failed"),
+    peak: figure("peak"),
+    rest: stderr.replace(/^xsim:? (queue|memory)[^\n]*\n?/gm, ""),
+  };
 }

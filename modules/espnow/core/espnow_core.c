@@ -11,18 +11,28 @@ static void wakeReset(espnowWakeRecord *wake)
 	atomic_store_explicit(&wake->seen, 0, memory_order_relaxed);
 }
 
-/* Radio side, after its data is published. */
-static void wakeRequest(espnowCore core, espnowWakeRecord *wake)
+/* Radio side. The other reason's counters have other writers, and a stale
+   `posted` read after a fresh `seen` looks behind it: not pending, so the
+   caller posts itself, which is never wrong, only one message more. */
+static bool wakePending(espnowWakeRecord *wake)
 {
-	uint32_t posted;
+	uint32_t seen = atomic_load_explicit(&wake->seen, memory_order_relaxed);
+	return (int32_t)(atomic_load_explicit(&wake->posted, memory_order_relaxed) - seen) > 0;
+}
+
+/* Radio side, after its data is published: `wake` is this reason's record,
+   `other` the other reason's, whose pending wake this one may ride on. */
+static void wakeRequest(espnowCore core, espnowWakeRecord *wake, espnowWakeRecord *other)
+{
+	bool post = false;
 
 	atomic_thread_fence(memory_order_seq_cst);
-	posted = atomic_load_explicit(&wake->posted, memory_order_relaxed);
-	if (atomic_load_explicit(&wake->seen, memory_order_relaxed) != posted)
-		return;
-	atomic_store_explicit(&wake->posted, posted + 1, memory_order_relaxed);
+	if (!wakePending(wake) && !wakePending(other)) {
+		atomic_store_explicit(&wake->posted, atomic_load_explicit(&wake->posted, memory_order_relaxed) + 1, memory_order_relaxed);
+		post = true;
+	}
 	if (core->wake)
-		(core->wake)(core->refcon);
+		(core->wake)(core->refcon, post);
 }
 
 /* JS side: true if a wake of this kind was pending. */
@@ -66,7 +76,7 @@ uint32_t espnow_core_acknowledge(espnowCore core)
 void espnow_core_on_receive(espnowCore core, const uint8_t mac[ESPNOW_MAC_LEN], int8_t rssi, uint32_t timestamp, const uint8_t *data, size_t length)
 {
 	if (ESPNOW_RING_OK == espnow_ring_push(&core->ring, mac, rssi, timestamp, data, length))
-		wakeRequest(core, &core->receiveWake);
+		wakeRequest(core, &core->receiveWake, &core->sendWake);
 }
 
 void espnow_core_on_send_complete(espnowCore core, const uint8_t mac[ESPNOW_MAC_LEN], bool delivered)
@@ -86,7 +96,7 @@ void espnow_core_on_send_complete(espnowCore core, const uint8_t mac[ESPNOW_MAC_
 			atomic_store_explicit(&log->lost, atomic_load_explicit(&log->lost, memory_order_relaxed) + 1, memory_order_relaxed);
 	}
 	espnow_tx_stats_completed(&core->tx, delivered);
-	wakeRequest(core, &core->sendWake);
+	wakeRequest(core, &core->sendWake, &core->receiveWake);
 }
 
 void espnow_core_log_sends(espnowCore core, bool on)

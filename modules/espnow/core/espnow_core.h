@@ -6,23 +6,38 @@
  * - the wake of the JS thread.
  *
  * Waking the JS thread. The glue's callbacks (espnow_radio.h) run on the radio
- * task; after publishing a packet or counting a send completion they ask the
- * core to wake JS. The core calls the binding's wake function (which posts a
- * message to the XS machine, gives a semaphore a blocking recv() waits on, ...)
- * only if no wake of that reason is already pending: there is at most one
- * pending wake per reason, however many packets arrive. The JS thread calls
- * espnow_core_acknowledge() first thing when the wake reaches it, then reads
- * until the ring is empty. A packet published after the acknowledge either is
- * seen by those reads or causes a new wake: none is stranded. A wake may find
- * nothing new (its packets were read during an earlier delivery).
+ * task; after publishing a packet or counting a send completion they call the
+ * binding's wake function, every time, so that a blocking recv() or sync
+ * send() waiting on a semaphore sees it at once. The wake function's `post`
+ * says whether the event loop must be told too (the binding posts a message
+ * to the XS machine): only when no wake is pending, of either reason. So at
+ * most one message is in the machine's queue per radio, however many packets
+ * and completions arrive and however long JS stays away from its event loop
+ * (Moddable's ESP32 host has a queue of 10, and a post into a full queue
+ * blocks the radio task). Two, briefly, where receive and send-complete
+ * callbacks run on two threads: each reason posts only while neither is
+ * pending, and the two may look at once.
+ *
+ * Only the event loop's delivery calls espnow_core_acknowledge(): it marks the
+ * pending wake seen and then looks at the ring and the send counters, whatever
+ * reasons it returns (a packet that found a send wake pending rides on it).
+ * Blocking recv() and sync send() never acknowledge: they read the ring or
+ * the counters, and wait on the semaphore when there is nothing. A packet
+ * published after the acknowledge either is seen by that delivery or finds no
+ * wake pending and posts again: none is stranded. A delivery may find nothing
+ * new (a blocking recv() read its packets).
  *
  * How, without read-modify-write atomics: per reason, the radio side counts
  * wakes posted and the JS side records the last one it acknowledged; a wake
  * is pending while the two differ. Each counter has one writer. The radio
- * side publishes its data, then a seq_cst fence, then compares; the JS side
- * records, then a seq_cst fence, then reads the data. The fences forbid both
- * sides missing each other's store: either the radio side sees the
- * acknowledge and wakes again, or the JS side sees the new data.
+ * side publishes its data, then a seq_cst fence, then reads both reasons'
+ * counters; the JS side records, then a seq_cst fence, then reads the data.
+ * The fences forbid both sides missing each other's store: either the radio
+ * side sees the acknowledge (of its own reason or of the other one it would
+ * ride on) and posts again, or the JS side sees the new data. Riding on the
+ * other reason's wake is safe for the same reason: the acknowledge that ends
+ * it is ordered after the radio side's fence, else the radio side would have
+ * seen that acknowledge and found nothing pending.
  *
  * Threads: all receive callbacks come from one thread at a time, and all
  * send-complete callbacks come from one thread at a time (ESP-IDF runs both
@@ -42,8 +57,10 @@
 #define ESPNOW_WAKE_RECEIVE (1)	/* a packet was published in the ring */
 #define ESPNOW_WAKE_SEND (2)	/* a send completion was counted */
 
-/* Called on the radio task: must not block, must not call into XS. */
-typedef void (*espnowWakeFunction)(void *refcon);
+/* Called on the radio task after every packet kept and every completion
+   counted: release a blocked recv() or send() and, if `post`, tell the event
+   loop. Must not block for long, must not call into XS. */
+typedef void (*espnowWakeFunction)(void *refcon, bool post);
 
 typedef struct espnowWakeRecord {
 	_Atomic uint32_t posted;	/* radio side only */
@@ -53,8 +70,12 @@ typedef struct espnowWakeRecord {
 /* The outcome of each send, in completion order, for on_send() callbacks:
    one producer (the send-complete callback), one consumer (JS). Kept only
    while the JS side wants them; when the log is full a status is dropped and
-   counted (the counters in `tx` still see it). */
-#define ESPNOW_SEND_LOG_LENGTH (32)
+   counted (the counters in `tx` still see it). espnow.ts empties the log
+   after every send() as well as at each wake, so while JS sends in a loop
+   without returning to its event loop the log holds at most the frames in
+   flight when a send() began plus that send()'s own (one per peer): 64 is
+   more than a Wi-Fi TX queue and 20 peers. */
+#define ESPNOW_SEND_LOG_LENGTH (64)
 
 typedef struct espnowSendStatusRecord {
 	uint8_t mac[ESPNOW_MAC_LEN];
@@ -85,9 +106,12 @@ typedef struct espnowCoreRecord {
    Returns ESPNOW_RING_OK or ESPNOW_RING_INVALID. */
 int espnow_core_init(espnowCore core, void *rxbuf, uint32_t rxbufSize, espnowWakeFunction wake, void *refcon);
 
-/* JS thread, first thing when a wake arrives: mark every pending wake seen and
-   return their ESPNOW_WAKE_ bits (0 if none was pending). Afterwards read the
-   ring until ESPNOW_RING_EMPTY and look at the send counters. */
+/* JS thread, event loop only, first thing when a posted wake arrives: mark
+   every pending wake seen and return their ESPNOW_WAKE_ bits (0 if none was
+   pending). Afterwards look at the ring and at the send counters, whatever
+   the bits say, and read the ring until ESPNOW_RING_EMPTY (or remember that
+   packets remain). A blocking wait must not call it: with a wake pending the
+   radio side posts no more, which is what keeps the machine's queue short. */
 uint32_t espnow_core_acknowledge(espnowCore core);
 
 /* JS thread: start or stop keeping send statuses (stopping discards them). */

@@ -53,7 +53,9 @@ int espnow_radio_deinit(void);
    to the registered peer `mac` (never NULL: the binding sends to every peer
    itself, so that it knows how many completions to wait for). ESPNOW_ESP_OK
    means queued; the outcome arrives later through espnow_core_on_send_complete,
-   exactly once. `data` need not outlive the call. */
+   exactly once. ESPNOW_ESP_ERR_ESPNOW_NO_MEM means the driver's TX queue is
+   full, now: the binding offers the frame again as completions free room, for
+   up to 2 s, so the glue must not wait itself. `data` need not outlive the call. */
 int espnow_radio_send(const uint8_t *mac, const uint8_t *data, size_t length);
 
 /* Set the primary master key. */
@@ -88,7 +90,16 @@ int espnow_radio_set_rate(int rate);
 void *espnow_radio_alloc(size_t size);
 void espnow_radio_free(void *memory);
 
-/* Largest payload this radio sends and receives: 250 (ESP-NOW v1) or 1470 (v2). */
+/* Largest payload this radio sends and receives: 250 (ESP-NOW v1) or 1470 (v2).
+   A fact of the build or of the environment, never asked of the driver: the
+   binding calls it from new ESPNow(), before espnow_radio_init() and before
+   Wi-Fi is started, and again on every send. So it must not call into the SDK
+   (on ESP-IDF 5.x esp_now_get_version() before esp_wifi_init() dereferences an
+   OS-function table that does not exist yet) nor connect to anything: on
+   ESP32 it is a compile-time constant (ESP_NOW_MAX_DATA_LEN_V2 where the IDF
+   defines it), on the simulator the node's ESP-NOW version from its
+   environment (ESPNOW_NODE_VERSION). It returns the same number for the whole
+   run. */
 size_t espnow_radio_max_data_len(void);
 
 /* Milliseconds of the platform's monotonic clock (the ring's timestamps). */
@@ -97,12 +108,16 @@ uint32_t espnow_radio_millis(void);
 /* Blocking recv() and sync send() on the JS thread: wait until
    espnow_radio_signal() is called or `timeoutMs` passes (negative: forever).
    Returns true if signalled. A signal given while nobody waits is kept for the
-   next wait (a binary semaphore), so the binding acknowledges the core, checks
-   the ring or counters, and only then waits: no wake is lost. */
+   next wait (a binary semaphore), so the binding checks the ring or counters
+   and only then waits: no wake is lost. This is the only way a blocked JS
+   thread learns of packets and completions: it does not acknowledge the core,
+   so no message is posted to the machine while it waits (espnow_core.h). */
 bool espnow_radio_wait(int32_t timeoutMs);
 
 /* Radio task: release espnow_radio_wait(). The binding's wake function calls
-   it together with modMessagePostToMachine(). Must not block. */
+   it after every packet kept and every completion counted (and posts to the
+   machine only when the core says so): it is on the receive path, so it must
+   be cheap and must not block. */
 void espnow_radio_signal(void);
 
 /* ---- glue -> core (implemented in espnow_core.c) ---- */
