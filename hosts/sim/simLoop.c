@@ -54,10 +54,109 @@ static void simWake(simHostState host)
 	(void)written;	/* a full eventfd counter is already a pending wake */
 }
 
-int modMessagePostToMachine(void* the, uint8_t* message, uint16_t messageLength, modMessageDeliver callback, void* refcon)
+/*
+ * The machine-message queue, as Moddable's device host has it
+ * (xs/platforms/esp/xsHost.c, "messages"):
+ *
+ * - ESP32 (profile queueLength > 0): a FreeRTOS queue of
+ *   MODDEF_TASK_QUEUELENGTH records. A post into a full queue waits
+ *   MODDEF_TASK_QUEUEWAIT: for ever in a release build (queueDebug 0), 20
+ *   ticks in a debug build (queueDebug 1), then fails with -2. A tick is a
+ *   millisecond: CONFIG_FREERTOS_HZ=1000 in every
+ *   build/devices/esp32/xsProj-esp32*\/sdkconfig.defaults. The payload is
+ *   copied into the record when it fits in a pointer (4 bytes on the device),
+ *   else into a malloc'd block: deviceMallocs counts those.
+ *   modMessagePostToMachineFromISR never waits: -1 when full.
+ * - ESP8266 (queueLength 0): a linked list with no bound, one malloc a post.
+ *
+ * Only the JavaScript thread takes records, so a post from that thread into
+ * its own full queue can never get a place: a release build hangs there for
+ * ever. The simulator says so and fails the app; in debug mode it waits the
+ * 20 ticks and fails the post, as the device does.
+ *
+ * Promise jobs. On the device fxQueuePromiseJobs posts a record too
+ * (xsHost.c, "promises"): the jobs run when that record's turn comes, after
+ * the messages queued before it, and the record holds a place meanwhile. The
+ * simulator keeps its order (the jobs run after each callback, before the next
+ * event: nothing else in the project assumes otherwise), but it keeps the
+ * place: while jobs are pending the record counts against the queue's length,
+ * so other threads find the queue full one record earlier, and settling a
+ * promise while the queue is full is the JS-thread post into a full queue
+ * above. In debug mode the device's post fails and, since XS queues the
+ * record only when its job list was empty, the jobs would never run: the
+ * simulator reports that and fails the app rather than hang silently.
+ */
+
+#define simQueueWaitTicks 20
+#define simTickMilliseconds 1
+#define simDevicePointerBytes 4
+
+/* with host->mutex held */
+static void simQueueReady(simHostState host)
+{
+	pthread_condattr_t attributes;
+	if (host->queueReady || host->queueClosed)
+		return;
+	pthread_condattr_init(&attributes);
+	pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+	pthread_cond_init(&host->queueRoom, &attributes);
+	pthread_condattr_destroy(&attributes);
+	host->queueReady = 1;
+}
+
+/* with host->mutex held */
+static int simQueueFull(simHostState host)
+{
+	return (host->profile.queueLength > 0) && ((host->queued + host->promiseRecord) >= host->profile.queueLength);
+}
+
+/* xsim runs its one machine on the process's main thread (main.c) */
+static pthread_t gJSThread;
+
+__attribute__((constructor)) static void simKnowJSThread(void)
+{
+	gJSThread = pthread_self();
+}
+
+static int simOnJSThread(void)
+{
+	return pthread_equal(pthread_self(), gJSThread);
+}
+
+/* Waits, with host->mutex held, for a place in a full queue as long as the
+   device would: returns 0 when there is one, -2 when the wait ended first. */
+static int simQueueWait(simHostState host)
+{
+	struct timespec deadline;
+	double start = simNow(), blocked;
+	host->postsBlocked++;
+	host->blockedPosters++;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_nsec += (long)simQueueWaitTicks * simTickMilliseconds * 1000000L;
+	deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+	deadline.tv_nsec %= 1000000000L;
+	while (simQueueFull(host) && !host->queueClosed) {
+		if (!host->profile.queueDebug)
+			pthread_cond_wait(&host->queueRoom, &host->mutex);
+		else if (pthread_cond_timedwait(&host->queueRoom, &host->mutex, &deadline) == ETIMEDOUT)
+			break;
+	}
+	host->blockedPosters--;
+	if (host->queueClosed)
+		pthread_cond_broadcast(&host->queueRoom);
+	blocked = simNow() - start;
+	if (blocked > host->longestBlock)
+		host->longestBlock = blocked;
+	return (simQueueFull(host) || host->queueClosed) ? -2 : 0;
+}
+
+static const char* simSelfPostDeadlock = "modMessagePostToMachine from the JS thread into its own full queue: on the device this waits for ever";
+
+static int simPost(txMachine* the, uint8_t* message, uint16_t messageLength, modMessageDeliver callback, void* refcon, int fromISR)
 {
 	simHostState host = simGetHost(the);
 	simMessage msg = malloc(sizeof(simMessageRecord) + messageLength);
+	int result = 0;
 	if (!msg)
 		return -1;
 	msg->next = NULL;
@@ -67,19 +166,55 @@ int modMessagePostToMachine(void* the, uint8_t* message, uint16_t messageLength,
 	if (message && messageLength)
 		memcpy(msg->data, message, messageLength);
 	pthread_mutex_lock(&host->mutex);
-	if (host->lastMessage)
-		host->lastMessage->next = msg;
+	simQueueReady(host);
+	host->posts++;
+	if (host->queueClosed)
+		result = fromISR ? -1 : -2;
+	else if (simQueueFull(host)) {
+		if (fromISR)
+			result = -1;
+		else if (simOnJSThread() && !host->profile.queueDebug) {
+			host->postsFailed++;
+			pthread_mutex_unlock(&host->mutex);
+			free(msg);
+			fprintf(stderr, "Fatal: %s (%d records, all taken; the JS thread is the one that takes them)\n", simSelfPostDeadlock, host->profile.queueLength);
+			fflush(stderr);
+			simExit(the, 1);
+			return -2;
+		}
+		else
+			result = simQueueWait(host);
+	}
+	if (result == 0) {
+		if ((host->profile.queueLength == 0) || (msg->length > simDevicePointerBytes))
+			host->deviceMallocs++;
+		if (host->lastMessage)
+			host->lastMessage->next = msg;
+		else
+			host->firstMessage = msg;
+		host->lastMessage = msg;
+		host->queued++;
+		if (host->queued > host->queuedPeak)
+			host->queuedPeak = host->queued;
+	}
 	else
-		host->firstMessage = msg;
-	host->lastMessage = msg;
+		host->postsFailed++;
 	pthread_mutex_unlock(&host->mutex);
-	simWake(host);
-	return 0;
+	if (result == 0)
+		simWake(host);
+	else
+		free(msg);
+	return result;
+}
+
+int modMessagePostToMachine(void* the, uint8_t* message, uint16_t messageLength, modMessageDeliver callback, void* refcon)
+{
+	return simPost(the, message, messageLength, callback, refcon, 0);
 }
 
 int modMessagePostToMachineFromISR(void* the, modMessageDeliver callback, void* refcon)
 {
-	return modMessagePostToMachine(the, NULL, 0, callback, refcon);
+	return simPost(the, NULL, 0, callback, refcon, 1);
 }
 
 void simLoopRetain(txMachine* the)
@@ -180,7 +315,42 @@ void simUnwatchFD(txMachine* the, int fd)
 
 void fxQueuePromiseJobs(txMachine* the)
 {
-	simGetHost(the)->promiseJobs = 1;
+	simHostState host = simGetHost(the);
+	int failed = 0;
+	host->promiseJobs = 1;
+	pthread_mutex_lock(&host->mutex);
+	simQueueReady(host);
+	if (!host->promiseRecord && !host->queueClosed) {
+		if (simQueueFull(host)) {
+			if (host->profile.queueDebug)
+				failed = simQueueWait(host);
+			else
+				failed = -1;
+		}
+		if (failed)
+			host->postsFailed++;
+		else
+			host->promiseRecord = 1;
+	}
+	pthread_mutex_unlock(&host->mutex);
+	if (failed < 0) {
+		if (failed == -2)
+			fprintf(stderr, "Fatal: fxQueuePromiseJobs (a promise settled) found the queue full of %d records and its post failed after %d ticks: on the device these promise jobs would never run\n", host->profile.queueLength, simQueueWaitTicks);
+		else
+			fprintf(stderr, "Fatal: fxQueuePromiseJobs (a promise settled) is a %s (%d records, all taken)\n", simSelfPostDeadlock, host->profile.queueLength);
+		fflush(stderr);
+		simExit(the, 1);
+	}
+}
+
+/* with host->mutex held: the promise record leaves the queue */
+static void simTakePromiseRecord(simHostState host)
+{
+	if (host->promiseRecord) {
+		host->promiseRecord = 0;
+		if (host->queueReady)
+			pthread_cond_broadcast(&host->queueRoom);
+	}
 }
 
 void simRunPromiseJobs(txMachine* the)
@@ -188,6 +358,9 @@ void simRunPromiseJobs(txMachine* the)
 	simHostState host = simGetHost(the);
 	while (host->promiseJobs && !host->exiting) {
 		host->promiseJobs = 0;
+		pthread_mutex_lock(&host->mutex);
+		simTakePromiseRecord(host);
+		pthread_mutex_unlock(&host->mutex);
 		fxRunPromiseJobs(the);
 	}
 	fxEndJob(the);
@@ -196,25 +369,41 @@ void simRunPromiseJobs(txMachine* the)
 		fxCheckUnhandledRejections(the, 1);
 }
 
+/* One record at a time, as modMessageService does, and no more than were
+   waiting on entry, so that a thread that keeps posting cannot starve the
+   timers. The record is out of the queue (its place free for a blocked
+   poster) while its callback runs; if the callback fails the app, the record
+   is freed by simLoopClear and the ones behind it stay queued. */
 static int simDeliverMessages(txMachine* the, simHostState host)
 {
-	simMessage msg;
+	int count, delivered = 0;
 	pthread_mutex_lock(&host->mutex);
-	msg = host->firstMessage;
-	host->firstMessage = host->lastMessage = NULL;
+	count = host->queued;
 	pthread_mutex_unlock(&host->mutex);
-	if (!msg)
-		return 0;
-	while (msg) {
-		simMessage next = msg->next;
-		if (!host->exiting) {
-			(*msg->callback)(the, msg->refcon, msg->length ? msg->data : NULL, msg->length);
-			simRunPromiseJobs(the);
+	while ((count-- > 0) && !host->exiting) {
+		simMessage msg;
+		pthread_mutex_lock(&host->mutex);
+		msg = host->firstMessage;
+		if (msg) {
+			host->firstMessage = msg->next;
+			if (!host->firstMessage)
+				host->lastMessage = NULL;
+			host->queued--;
+			host->delivered++;
+			if (host->queueReady)
+				pthread_cond_broadcast(&host->queueRoom);
 		}
+		pthread_mutex_unlock(&host->mutex);
+		if (!msg)
+			break;
+		host->delivering = msg;
+		(*msg->callback)(the, msg->refcon, msg->length ? msg->data : NULL, msg->length);
+		host->delivering = NULL;
 		free(msg);
-		msg = next;
+		delivered++;
+		simRunPromiseJobs(the);
 	}
-	return 1;
+	return delivered;
 }
 
 static int simFireTimer(txMachine* the, simHostState host)
@@ -273,13 +462,15 @@ void simLoopRun(txMachine* the)
 {
 	simHostState host = simGetHost(the);
 	for (;;) {
-		int idle, timeout;
+		int idle, timeout, delivered, fired;
 		simRunPromiseJobs(the);
 		if (host->exiting)
 			break;
-		if (simDeliverMessages(the, host))
-			continue;
-		if (simFireTimer(the, host))
+		delivered = simDeliverMessages(the, host);
+		if (host->exiting)
+			break;
+		fired = simFireTimer(the, host);
+		if (delivered || fired)
 			continue;
 		/* read together, so that a post followed by a release is never missed */
 		pthread_mutex_lock(&host->mutex);
@@ -297,20 +488,45 @@ void simLoopRun(txMachine* the)
 }
 
 /* Before the machine is deleted: forget timers, watches and messages, whose
-   records belong to native modules and may be freed by destructors. */
+   records belong to native modules and may be freed by destructors. The queue
+   closes first: a thread blocked in a post (the air's receive thread, say,
+   which a destructor will join) wakes with -2, and later posts fail at once,
+   so that no thread waits for ever on a machine that is going. */
 void simLoopClear(txMachine* the)
 {
 	simHostState host = simGetHost(the);
+	int undelivered = 0;
 	while (host->timers)
 		simTimerUnschedule(the, host->timers);
 	while (host->watches)
 		simUnwatchFD(the, host->watches->fd);
+	free(host->delivering);
+	host->delivering = NULL;
 	pthread_mutex_lock(&host->mutex);
+	host->queueClosed = 1;
+	host->promiseRecord = 0;
+	if (host->queueReady) {
+		pthread_cond_broadcast(&host->queueRoom);
+		while (host->blockedPosters > 0)
+			pthread_cond_wait(&host->queueRoom, &host->mutex);
+		pthread_cond_destroy(&host->queueRoom);
+		host->queueReady = 0;
+	}
 	while (host->firstMessage) {
 		simMessage next = host->firstMessage->next;
 		free(host->firstMessage);
 		host->firstMessage = next;
+		undelivered++;
 	}
 	host->lastMessage = NULL;
+	host->queued = 0;
 	pthread_mutex_unlock(&host->mutex);
+	if (host->profile.verbose) {
+		fprintf(stderr, "xsim queue: length=%d wait=%s posts=%llu blocked=%llu longest-block-ms=%.1f failed=%llu peak=%d delivered=%llu undelivered=%d device-mallocs=%llu\n",
+			host->profile.queueLength, host->profile.queueDebug ? "debug" : "block",
+			(unsigned long long)host->posts, (unsigned long long)host->postsBlocked, host->longestBlock,
+			(unsigned long long)host->postsFailed, host->queuedPeak, (unsigned long long)host->delivered,
+			undelivered, (unsigned long long)host->deviceMallocs);
+		fflush(stderr);
+	}
 }

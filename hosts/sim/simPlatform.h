@@ -40,6 +40,19 @@ typedef struct {
 	simMessage firstMessage;
 	simMessage lastMessage;
 	int retained;
+
+	/* the machine-message queue as the profile's device has it (simLoop.c);
+	   under mutex, except delivering (JavaScript thread only) */
+	pthread_cond_t queueRoom;      /* a record was taken, or the queue closed */
+	uint8_t queueReady;            /* queueRoom is initialised */
+	uint8_t queueClosed;           /* the machine is going: posts fail, blocked posters wake */
+	uint8_t promiseRecord;         /* fxQueuePromiseJobs' record holds a place */
+	int queued;                    /* records waiting, the promise record aside */
+	int queuedPeak;
+	int blockedPosters;            /* threads waiting for a place now */
+	simMessage delivering;         /* the record whose callback runs */
+	uint64_t posts, postsBlocked, postsFailed, delivered, deviceMallocs;
+	double longestBlock;           /* milliseconds */
 	int wakeFD;
 	simTimer timers;     /* sorted by due time, FIFO among equals */
 	simWatch watches;
@@ -61,6 +74,11 @@ extern void simRunPromiseJobs(txMachine* the);
 extern void simReportException(txMachine* the, txSlot* exception, const char* what);
 extern void simExit(txMachine* the, int code);
 extern void simInstallGlobals(txMachine* the);
+
+/* simMemory.c */
+extern void simMemoryStart(txMachine* the);
+extern void simMemoryExplain(txMachine* the);
+extern int simMemoryEnd(txMachine* the);
 
 /* simModules.c */
 extern int simModulesLoad(simHostState host, const char* path);
