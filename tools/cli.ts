@@ -36,6 +36,7 @@ const USAGE = `usage: espnow-sim build [--variant release|asan|tsan|m32]
          --channel C      the nodes' first radio channel, 1..14 (default 1)
          --version 1|2    the nodes' ESP-NOW version
          --loss P         the air's loss probability, 0..1
+         --retries N      MAC retransmissions of an unacknowledged unicast frame, 0..15 (default 6)
          --pcap FILE      capture every frame (radiotap pcap, for Wireshark or tshark)
          --log FILE       write the air's event log, one JSON object a line
          --port P         the air's UDP port, also its control port (default: a free one)
@@ -145,6 +146,7 @@ function runOptions(args: string[]): RunNodesOptions {
     "--channel": number(1, 14, true),
     "--version": number(1, 2, true),
     "--loss": number(0, 1),
+    "--retries": number(0, 15, true),
     "--pcap": path,
     "--log": path,
     "--port": number(0, 65535, true),
@@ -154,6 +156,7 @@ function runOptions(args: string[]): RunNodesOptions {
     port: option(parsed, "--port"),
     seed: option(parsed, "--seed"),
     loss: option(parsed, "--loss"),
+    retries: option(parsed, "--retries"),
     pcap: option(parsed, "--pcap"),
     log: option(parsed, "--log"),
   };

@@ -9,7 +9,7 @@ test('the event log records frames, deliveries and drops with their reasons as J
   const dir = mkdtempSync(join(tmpdir(), 'air-log-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'air.jsonl');
-  const { air, port } = await startAir(t, { log: file });
+  const { air, port } = await startAir(t, { log: file, retries: 0 });
   const a = await connect(t, port, { name: 'a' });
   const b = await connect(t, port, { name: 'b' });
   await connect(t, port, { name: 'off', espnow: false });

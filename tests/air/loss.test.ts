@@ -3,7 +3,7 @@ import { rssiAt, rssiLossProbability, SENSITIVITY_DBM } from '../../tools/air/ra
 import { BROADCAST, connect, saturate, startAir } from './helpers.ts';
 
 test('link loss applies to one direction of one link', async (t) => {
-  const { air, port } = await startAir(t, { clock: 'virtual' });
+  const { air, port } = await startAir(t, { clock: 'virtual', retries: 0 });
   const a = await connect(t, port, { name: 'a' });
   const b = await connect(t, port, { name: 'b' });
   const c = await connect(t, port, { name: 'c' });
@@ -30,7 +30,7 @@ test('links with a bad probability or index are refused when the air starts', as
 });
 
 test('a link loss of 0.5 loses about half the frames', async (t) => {
-  const { air, port } = await startAir(t, { clock: 'virtual' });
+  const { air, port } = await startAir(t, { clock: 'virtual', retries: 0 });
   const a = await connect(t, port, { name: 'a', rate: 54 });
   const b = await connect(t, port, { name: 'b' });
   air.setLoss({ src: a.sta, dst: b.sta, p: 0.5 });
@@ -40,7 +40,7 @@ test('a link loss of 0.5 loses about half the frames', async (t) => {
 });
 
 test('node loss applies to every frame the node sends or receives', async (t) => {
-  const { air, port } = await startAir(t, { clock: 'virtual' });
+  const { air, port } = await startAir(t, { clock: 'virtual', retries: 0 });
   const a = await connect(t, port, { name: 'a' });
   const b = await connect(t, port, { name: 'b' });
   const c = await connect(t, port, { name: 'c' });
@@ -63,7 +63,7 @@ test('global loss applies to every receiver of a broadcast independently', async
 
 test('the same seed loses the same frames', async (t) => {
   const pattern = async (): Promise<string> => {
-    const { port } = await startAir(t, { clock: 'virtual', seed: 1234, loss: 0.5 });
+    const { port } = await startAir(t, { clock: 'virtual', retries: 0, seed: 1234, loss: 0.5 });
     const a = await connect(t, port, { name: 'a', rate: 54 });
     const b = await connect(t, port, { name: 'b' });
     const results = await saturate(a, b.sta, 64, 10, 1);
@@ -82,7 +82,7 @@ test('loss from RSSI is negligible near the sender, about half at the sensitivit
 
   // 68 m is where the default model puts -75 dBm, the 54 Mbit/s floor.
   t.is(rssiAt(68), -75);
-  const { port } = await startAir(t, { clock: 'virtual' });
+  const { port } = await startAir(t, { clock: 'virtual', retries: 0 });
   const a = await connect(t, port, { name: 'a', rate: 54, x: 0, y: 0 });
   const near = await connect(t, port, { name: 'near', x: 5, y: 0 });
   const edge = await connect(t, port, { name: 'edge', x: 68, y: 0 });

@@ -56,7 +56,7 @@ test('every message type survives an encode/decode round trip', (t) => {
     { type: 'bye', req: 9 },
     { type: 'control', req: 10, json: '{"op":"list"}' },
     { type: 'ack', req: 11, status: 2, text: 'state: channel must be 1..14, got 0' },
-    { type: 'welcome', req: 12, status: 0, index: 1, sta: mac('024e4e530001'), ap: mac('024e4e410001'), timeoutMs: 3000, timeUs: 123456789, text: '' },
+    { type: 'welcome', req: 12, status: 0, index: 1, sta: mac('024e4e530001'), ap: mac('024e4e410001'), timeoutMs: 3000, timeUs: 123456789, paceMs: 2, text: '' },
     { type: 'send-status', req: 13, seq: 1, status: 2, reason: 7, timeUs: 5, text: 'no' },
     { type: 'pong', req: 14, timeUs: 2 ** 40 },
     { type: 'recv', req: 0, src: mac('020000000001'), dst: mac('020000000002'), rssi: -127, channel: 1, encrypted: false, version: 1, timeUs: 1, payload: Buffer.alloc(0) },

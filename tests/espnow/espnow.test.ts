@@ -170,7 +170,7 @@ test("a peer on another channel does not get the frame and the send fails", asyn
     { source: node([1], `reach(peer0); e.send(peer0, "ready"); const [, msg] = e.recv(3000); say("got", text(msg));`) },
     { source: node([0], `expect("ready"); sta.config({channel: 6}); say("channel", sta.config("channel"));
       say("sent on 6", e.send(peer0, "lost"));
-      try { e.add_peer(${"Uint8Array.of(2, 0, 0, 0, 0, 9)"}, {channel: 1}); } catch (error) { say(error.code); }
+      try { e.add_peer(${"Uint8Array.of(2, 0, 0, 0, 0, 9)"}, {channel: 1}); e.send(${"Uint8Array.of(2, 0, 0, 0, 0, 9)"}, "x"); } catch (error) { say(error.code); }
       sta.config({channel: 1}); say("sent on 1", e.send(peer0, "found"));`) },
   ]);
   succeeded(t, results);

@@ -56,7 +56,10 @@ export interface AirOptions {
   nodeTimeoutMs?: number;
   /** Extra delay before a receiver is handed a frame: uniform in [0, jitterUs]. Default 0. */
   jitterUs?: number;
-  /** MAC retransmissions of an unacknowledged unicast frame. Default 0. */
+  /**
+   * MAC retransmissions of an unacknowledged unicast frame. Default DEFAULT_RETRIES (6):
+   * 7 attempts in all, 802.11's dot11ShortRetryLimit (see MODEL.md, "Retries").
+   */
   retries?: number;
   /** Global loss probability, 0..1. Default 0. */
   loss?: number;
@@ -166,6 +169,16 @@ interface Transmission {
   attempt: number;
 }
 
+/**
+ * On the real clock, how long after its air time a node hands a frame over: events run
+ * on timers of about 1 ms, which send what ended meanwhile together; twice that lets
+ * the node space them as they were on the air (WELCOME, PROTOCOL.md).
+ */
+export const PACE_MS = 2;
+
+/** Retransmissions after the first attempt: 802.11's default short retry limit of 7 attempts. */
+export const DEFAULT_RETRIES = 6;
+
 /** The PMK a node has until it sets one: 16 zero bytes (a simulator choice, see MODEL.md). */
 export const DEFAULT_PMK = Buffer.alloc(KEY_LEN);
 
@@ -188,7 +201,7 @@ export class Air extends EventEmitter {
     clock: 'real',
     nodeTimeoutMs: 3000,
     jitterUs: 0,
-    retries: 0,
+    retries: DEFAULT_RETRIES,
     loss: 0,
     links: [],
     radio: DEFAULT_RADIO,
@@ -530,7 +543,7 @@ export class Air extends EventEmitter {
     const refuse = (status: number, text: string): void => {
       this.reply(rinfo.address, rinfo.port, {
         type: 'welcome', req: m.req, status, index: 0, sta: Buffer.alloc(6), ap: Buffer.alloc(6),
-        timeoutMs: this.options.nodeTimeoutMs, timeUs: this.clock.now(), text,
+        timeoutMs: this.options.nodeTimeoutMs, timeUs: this.clock.now(), paceMs: 0, text,
       });
     };
     const invalid = helloProblem(m);
@@ -587,7 +600,8 @@ export class Air extends EventEmitter {
     this.emitEvent({ ev: 'node-join', node: name, index, sta, ap, chip: node.chip, version: node.version, address: from });
     this.reply(node.address, node.port, {
       type: 'welcome', req: m.req, status: AckStatus.OK, index, sta: macFromString(sta), ap: macFromString(ap),
-      timeoutMs: this.options.nodeTimeoutMs, timeUs: this.clock.now(), text: '',
+      timeoutMs: this.options.nodeTimeoutMs, timeUs: this.clock.now(),
+      paceMs: this.options.clock === 'real' ? PACE_MS : 0, text: '',
     });
   }
 

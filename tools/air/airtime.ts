@@ -84,7 +84,7 @@ export function mpduTime(mpduBytes: number, rate: PhyRate, unicast: boolean): Fr
 }
 
 export interface FrameTimeOptions {
-  /** ESP-NOW payload (the vendor element bodies), 0..1470 bytes. */
+  /** ESP-NOW payload (the vendor element bodies), 0..1490 bytes. */
   payloadLength: number;
   rate: PhyRate;
   /** Unicast frames are ACKed; broadcast and multicast are not. */

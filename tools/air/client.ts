@@ -31,7 +31,7 @@ export interface AirNodeOptions {
   index?: number;
   name?: string;
   chip?: ChipName;
-  /** ESP-NOW version, 1 (250-byte payloads) or 2 (1470). Default 2. */
+  /** ESP-NOW version, 1 (250-byte payloads) or 2 (up to 1490). Default 2. */
   version?: 1 | 2;
   /** Default 1. */
   channel?: number;

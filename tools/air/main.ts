@@ -18,7 +18,7 @@ const USAGE = `usage: node --import tsx tools/air/main.ts [options]
   --clock C       real (default) or virtual
   --timeout MS    remove nodes silent for this long (default 3000)
   --jitter US     extra receive latency, uniform 0..US (default 0)
-  --retries N     MAC retransmissions of unacknowledged unicast (default 0)
+  --retries N     MAC retransmissions of unacknowledged unicast (default 6: 7 attempts)
   --loss P        global loss probability 0..1 (default 0)
   --verbose       print every event to stderr
   --help`;

@@ -7,7 +7,8 @@
 export const MAGIC = Buffer.from('ENAR', 'latin1');
 export const PROTOCOL_VERSION = 1;
 export const HEADER_LENGTH = 8;
-export const MAX_PAYLOAD = 1470;
+/** ESP_NOW_MAX_DATA_LEN_V2 of ESP-IDF 5.4.0-5.4.1 (1470 from 5.4.2): the node says which it models. */
+export const MAX_PAYLOAD = 1490;
 export const MAX_PAYLOAD_V1 = 250;
 export const MAX_NAME = 32;
 export const KEY_LEN = 16;
@@ -186,6 +187,12 @@ export interface WelcomeMsg {
   ap: Buffer;
   timeoutMs: number;
   timeUs: number;
+  /**
+   * 0: the node hands frames over as they come (virtual clock). N: the air's clock follows
+   * the wall clock, and the node hands each frame over N ms after its air time, so frames the
+   * air sent together reach the application spaced as they were on the air.
+   */
+  paceMs: number;
   text: string;
 }
 
@@ -423,7 +430,7 @@ export function encode(m: Message): Buffer {
     case 'welcome': {
       const text = textBytes(m.text);
       return header(new Writer(37 + text.length), MsgType.WELCOME, m.req)
-        .u8(m.status).u8(0).u16(m.index).bytes(m.sta, 6).bytes(m.ap, 6).u32(m.timeoutMs).u64(m.timeUs)
+        .u8(m.status).u8(m.paceMs).u16(m.index).bytes(m.sta, 6).bytes(m.ap, 6).u32(m.timeoutMs).u64(m.timeUs)
         .u8(text.length).bytes(text).buf;
     }
     case 'send-status': {
@@ -515,13 +522,13 @@ export function decode(datagram: Uint8Array): Message {
       break;
     case MsgType.WELCOME: {
       const status = r.u8('status');
-      r.u8('reserved');
+      const paceMs = r.u8('pace');
       const index = r.u16('index');
       const sta = r.bytes(6, 'sta');
       const ap = r.bytes(6, 'ap');
       const timeoutMs = r.u32('timeout');
       const timeUs = r.u64('time');
-      m = { type: 'welcome', req, status, index, sta, ap, timeoutMs, timeUs, text: r.text('text') };
+      m = { type: 'welcome', req, status, index, sta, ap, timeoutMs, timeUs, paceMs, text: r.text('text') };
       break;
     }
     case MsgType.SEND_STATUS: {

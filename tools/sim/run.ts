@@ -115,7 +115,7 @@ export interface RunNodesOptions {
   /** stop the nodes and succeed after this long */
   seconds?: number;
   /** the air's options: port, seed, loss, pcap, log */
-  air?: Pick<AirOptions, "port" | "seed" | "loss" | "links" | "pcap" | "log">;
+  air?: Pick<AirOptions, "port" | "seed" | "loss" | "retries" | "links" | "pcap" | "log">;
   /** stops the nodes (a run stopped so succeeds unless a node failed) */
   signal?: AbortSignal;
   /** called once the air is up, before the nodes start */

@@ -29,7 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IN_FLIGHT (64)		/* frames queued and not yet completed, as the Wi-Fi TX queue */
+/* Frames queued and not yet completed. esp_now_send copies a frame into one
+   of the Wi-Fi driver's TX buffers, held until the send callback, and says
+   ESP_ERR_ESPNOW_NO_MEM when none is free; there are
+   CONFIG_ESP_WIFI_DYNAMIC_TX_BUFFER_NUM of them (sim_air_tx_buffers(), at
+   most 128 in esp_wifi's Kconfig). */
+#define IN_FLIGHT (128)
 
 typedef struct {
 	uint32_t seq;
@@ -56,6 +61,10 @@ static struct {
 static void received(void *refcon, const uint8_t src[6], int8_t rssi, const uint8_t *data, size_t length)
 {
 	(void)refcon;
+	/* a 1490-byte frame of an ESP-IDF 5.4.1 sender does not fit a 5.4.2
+	   receiver's limit: this node's driver would not have a buffer for it */
+	if (length > sim_air_max_data_len())
+		return;
 	espnow_core_on_receive(gRadio.core, src, rssi, sim_air_millis(), data, length);
 }
 
@@ -104,15 +113,16 @@ static int encryptedCount(void)
 	return count;
 }
 
-/* The checks esp_now_add_peer and esp_now_mod_peer share. */
+/* The checks esp_now_add_peer and esp_now_mod_peer share. A channel other
+   than the radio's is accepted: esp_now.h lists ESP_ERR_ESPNOW_CHAN only for
+   esp_now_send, which refuses to send to such a peer (channel 0 follows the
+   radio). */
 static int checkPeer(const espnowPeerRecord *peer, bool wasEncrypted)
 {
 	if (peer->ifidx > ESPNOW_IF_AP || peer->channel > 14)
 		return ESPNOW_ESP_ERR_ESPNOW_ARG;
 	if (peer->encrypt && isGroup(peer->mac))
 		return ESPNOW_ESP_ERR_ESPNOW_ARG;
-	if (peer->channel && peer->channel != sim_air_channel())
-		return ESPNOW_ESP_ERR_ESPNOW_CHAN;
 	if (peer->encrypt && !wasEncrypted && encryptedCount() >= ESPNOW_MAX_ENCRYPTED_PEERS)
 		return ESPNOW_ESP_ERR_ESPNOW_FULL;
 	return ESPNOW_ESP_OK;
@@ -178,8 +188,9 @@ int espnow_radio_send(const uint8_t *mac, const uint8_t *data, size_t length)
 
 	int slot = -1;
 	uint32_t seq = 0;
+	int buffers = sim_air_tx_buffers();
 	pthread_mutex_lock(&gRadio.mutex);
-	for (int i = 0; i < IN_FLIGHT; i++) {
+	for (int i = 0; i < buffers; i++) {
 		if (!gRadio.inFlight[i].used) {
 			slot = i;
 			seq = ++gRadio.nextSeq;
@@ -305,10 +316,11 @@ void espnow_radio_free(void *memory)
 	free(memory);
 }
 
+/* Known from the build (the node's environment), not asked of the air: a
+   device has it before esp_now_init. */
 size_t espnow_radio_max_data_len(void)
 {
-	sim_air_connect();
-	return sim_air_version() == 2 ? 1470 : 250;
+	return sim_air_max_data_len();
 }
 
 uint32_t espnow_radio_millis(void)

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +32,10 @@ enum { ACK_OK = 0, ACK_NOT_REGISTERED = 1 };
 #define DATAGRAM (2048)
 #define REQUEST_TIMEOUT_MS (2000)	/* generous: a loaded CI machine may starve the air */
 #define REQUEST_TRIES (3)
+#define RECEIVE_BUFFER (1024 * 1024)	/* a backlog waits in the kernel, not lost, while frames are paced */
+#define IDF(major, minor, patch) ((major) * 10000 + (minor) * 100 + (patch))
+#define IDF_V2 IDF(5, 4, 0)			/* esp_now_get_version and ESP_NOW_MAX_DATA_LEN_V2 appear */
+#define IDF_V2_1470 IDF(5, 4, 2)	/* ESP_NOW_MAX_DATA_LEN_V2 goes from 1490 to 1470 */
 
 typedef struct {
 	pthread_mutex_t mutex;
@@ -37,10 +44,15 @@ typedef struct {
 	int connected;				/* 0 not tried, 1 ok, -1 failed */
 	char error[160];
 
-	/* from the environment and WELCOME */
+	/* from the environment (readEnvironment) and WELCOME */
+	pthread_once_t read;
+	char configError[160];			/* empty if the environment is valid */
 	uint16_t index;
 	uint8_t chip;
 	uint8_t version;
+	size_t maxDataLen;
+	int txBuffers;
+	int64_t paceUs;					/* WELCOME's delay of a frame after its air time; 0: none */
 	float x, y;
 	char name[33];
 	uint8_t sta[6], ap[6];
@@ -62,6 +74,9 @@ typedef struct {
 	simAirListenerRecord listener;
 	bool hasListener;
 
+	/* pace(), on the receive thread: local time less air time, at least (WELCOME's, then frames') */
+	int64_t minLatencyUs;
+
 	pthread_t thread;
 	struct timespec started;
 } simAirRecord;
@@ -70,8 +85,11 @@ static simAirRecord gAir = {
 	.mutex = PTHREAD_MUTEX_INITIALIZER,
 	.replied = PTHREAD_COND_INITIALIZER,
 	.listenerMutex = PTHREAD_MUTEX_INITIALIZER,
+	.read = PTHREAD_ONCE_INIT,
 	.fd = -1,
 	.version = 2,
+	.maxDataLen = 250,
+	.txBuffers = 16,
 	.channel = 1,
 	.rate = 2,
 };
@@ -80,6 +98,7 @@ static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(
 static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 static uint32_t get32(const uint8_t *p) { return get16(p) | ((uint32_t)get16(p + 2) << 16); }
+static uint64_t get64(const uint8_t *p) { return get32(p) | ((uint64_t)get32(p + 4) << 32); }
 
 static void header(uint8_t *p, uint8_t type, uint16_t id)
 {
@@ -181,6 +200,37 @@ static int request(uint8_t *message, size_t length, const char *what)
 
 /* ---- the receive thread ---- */
 
+static int64_t localMicros(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+/* Hand a frame that ended at air time `airUs` over at that time plus a fixed
+   delay, so frames reach the node spaced as they were on the air. The air's
+   timers fire about once a millisecond and send what ended meanwhile at once
+   (six 250-byte frames at 54 Mbit/s), which a fast consumer with a
+   two-message rxbuf cannot absorb and a device never sees. The offset between
+   the two clocks is the smallest latency seen, WELCOME's or a frame's (both
+   clocks are monotonic, and the air never sends a frame before its time); the
+   delay, which WELCOME gives, covers the air's timer granularity. The schedule is absolute: a frame that
+   arrives after its time (a stalled machine) goes at once and the next ones
+   catch up, so a late wake-up never slows the stream down. */
+static void pace(uint64_t airUs)
+{
+	int64_t now = localMicros();
+	int64_t latency = now - (int64_t)airUs;
+	if (latency < gAir.minLatencyUs)
+		gAir.minLatencyUs = latency;
+	int64_t due = (int64_t)airUs + gAir.minLatencyUs + gAir.paceUs;
+	if (due <= now)
+		return;
+	struct timespec until = { .tv_sec = due / 1000000, .tv_nsec = (long)(due % 1000000) * 1000 };
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+		;
+}
+
 static void deliverReply(const uint8_t *datagram, size_t length)
 {
 	pthread_mutex_lock(&gAir.mutex);
@@ -208,6 +258,8 @@ static void dispatch(const uint8_t *d, size_t length)
 		size_t payload = get16(d + 32);
 		if (payload > SIM_AIR_MAX_PAYLOAD || 34 + payload != length)
 			return;
+		if (gAir.paceUs)
+			pace(get64(d + 24));
 		pthread_mutex_lock(&gAir.listenerMutex);
 		if (gAir.hasListener)
 			gAir.listener.receive(gAir.listener.refcon, d + 8, (int8_t)d[20], d + 34, payload);
@@ -238,6 +290,10 @@ static void dispatch(const uint8_t *d, size_t length)
 static void *receiveLoop(void *unused)
 {
 	(void)unused;
+#ifdef __linux__
+	/* sleeps of a few hundred microseconds must end on time (default slack: 50 us) */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+#endif
 	static uint8_t datagram[DATAGRAM];
 	uint32_t pingEvery = gAir.timeoutMs / 3;
 	uint32_t lastPing = sim_air_millis();
@@ -283,6 +339,74 @@ uint32_t sim_air_millis(void)
 	return (uint32_t)((now.tv_sec - gAir.started.tv_sec) * 1000 + (now.tv_nsec - gAir.started.tv_nsec) / 1000000);
 }
 
+/* "5", "5.4" or "5.4.1" -> IDF(5, 4, 1); -1 if it is not a version. */
+static int parseIdf(const char *text)
+{
+	int part[3] = { 0, 0, 0 };
+	int count = 0;
+	const char *p = text;
+	while (count < 3) {
+		char *end;
+		long value = strtol(p, &end, 10);
+		if (end == p || value < 0 || value > 99)
+			return -1;
+		part[count++] = (int)value;
+		if (*end == 0)
+			return IDF(part[0], part[1], part[2]);
+		if (*end != '.')
+			return -1;
+		p = end + 1;
+	}
+	return -1;
+}
+
+static void configFail(const char *format, const char *detail)
+{
+	snprintf(gAir.configError, sizeof(gAir.configError), format, detail);
+}
+
+/* What the node is, from the environment: as a build's sdkconfig, fixed
+   before the radio starts, so the JS thread may ask before sim_air_connect. */
+static void readEnvironment(void)
+{
+	const char *chip = envOr("ESPNOW_NODE_CHIP", "esp32");
+	if (strcmp(chip, "esp32") && strcmp(chip, "esp8266"))
+		return configFail("ESPNOW_NODE_CHIP must be esp32 or esp8266, got %s", chip);
+	gAir.chip = strcmp(chip, "esp8266") ? 0 : 1;
+
+	const char *version = getenv("ESPNOW_NODE_VERSION");
+	if (version && *version && strcmp(version, "1") && strcmp(version, "2"))
+		return configFail("ESPNOW_NODE_VERSION must be 1 or 2, got %s", version);
+	const char *idfText = getenv("ESPNOW_NODE_IDF");
+	int idf;
+	if (idfText && *idfText) {
+		idf = parseIdf(idfText);
+		if (idf < 0)
+			return configFail("ESPNOW_NODE_IDF must be an ESP-IDF version such as 5.4.1, got %s", idfText);
+		int implied = idf >= IDF_V2 ? 2 : 1;
+		if (version && *version && atoi(version) != implied) {
+			char detail[80];
+			snprintf(detail, sizeof(detail), "%s with ESPNOW_NODE_IDF %s", version, idfText);
+			return configFail(implied == 2
+				? "ESPNOW_NODE_VERSION=%s: ESP-IDF 5.4 and later run ESP-NOW v2"
+				: "ESPNOW_NODE_VERSION=%s: ESP-NOW v2 needs ESP-IDF 5.4 or later", detail);
+		}
+		gAir.version = (uint8_t)implied;
+	}
+	else {
+		gAir.version = (version && !strcmp(version, "1")) ? 1 : 2;
+		idf = gAir.version == 2 ? IDF(5, 5, 0) : IDF(5, 3, 0);
+	}
+	gAir.maxDataLen = gAir.version == 1 ? 250 : idf >= IDF_V2_1470 ? 1470 : 1490;
+
+	const char *buffers = envOr("ESPNOW_NODE_TX_BUFFERS", "16");
+	char *end;
+	long count = strtol(buffers, &end, 10);
+	if (*end || count < 1 || count > 128)
+		return configFail("ESPNOW_NODE_TX_BUFFERS must be 1..128, got %s", buffers);
+	gAir.txBuffers = (int)count;
+}
+
 static int connectOnce(void)
 {
 	const char *air = getenv("ESPNOW_AIR");
@@ -296,9 +420,10 @@ static int connectOnce(void)
 	if (inet_pton(AF_INET, host, &address.sin_addr) != 1)
 		return fail("ESPNOW_AIR: %s is not an IPv4 address", host);
 
+	pthread_once(&gAir.read, readEnvironment);
+	if (gAir.configError[0])
+		return fail("%s", gAir.configError);
 	gAir.index = (uint16_t)strtoul(envOr("ESPNOW_NODE_INDEX", "65535"), NULL, 10);
-	gAir.chip = strcmp(envOr("ESPNOW_NODE_CHIP", "esp32"), "esp8266") ? 0 : 1;
-	gAir.version = (uint8_t)(strcmp(envOr("ESPNOW_NODE_VERSION", "2"), "1") ? 2 : 1);
 	int channel = atoi(envOr("ESPNOW_NODE_CHANNEL", "1"));
 	if (channel < 1 || channel > 14)
 		return fail("ESPNOW_NODE_CHANNEL must be 1..14, got %s", getenv("ESPNOW_NODE_CHANNEL"));
@@ -310,6 +435,8 @@ static int connectOnce(void)
 	gAir.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (gAir.fd < 0 || connect(gAir.fd, (struct sockaddr *)&address, sizeof(address)) < 0)
 		return fail("cannot open a UDP socket to the air: %s", strerror(errno));
+	int receiveBuffer = RECEIVE_BUFFER;
+	setsockopt(gAir.fd, SOL_SOCKET, SO_RCVBUF, &receiveBuffer, sizeof(receiveBuffer));
 
 	/* Until the thread runs, read the WELCOME here. */
 	uint8_t message[DATAGRAM];
@@ -334,6 +461,8 @@ static int connectOnce(void)
 			gAir.timeoutMs = get32(gAir.reply + 24);
 			if (gAir.timeoutMs < 300)
 				gAir.timeoutMs = 300;
+			gAir.paceUs = (int64_t)gAir.reply[9] * 1000;
+			gAir.minLatencyUs = localMicros() - (int64_t)get64(gAir.reply + 28);
 			if (pthread_create(&gAir.thread, NULL, receiveLoop, NULL))
 				return fail("%s", "cannot start the radio thread");
 			pthread_detach(gAir.thread);
@@ -369,6 +498,18 @@ void sim_air_macs(uint8_t sta[6], uint8_t ap[6])
 }
 
 int sim_air_version(void) { return gAir.version; }
+
+size_t sim_air_max_data_len(void)
+{
+	pthread_once(&gAir.read, readEnvironment);
+	return gAir.maxDataLen;
+}
+
+int sim_air_tx_buffers(void)
+{
+	pthread_once(&gAir.read, readEnvironment);
+	return gAir.txBuffers;
+}
 bool sim_air_is_esp8266(void) { return gAir.chip == 1; }
 
 uint8_t sim_air_flags(void)

@@ -10,7 +10,14 @@
  *   ESPNOW_NODE_NAME      the node's name (default: the air picks node<index>)
  *   ESPNOW_NODE_INDEX     its index, which fixes its MACs (default: the air picks)
  *   ESPNOW_NODE_CHIP      esp32 (default) or esp8266
- *   ESPNOW_NODE_VERSION   ESP-NOW version 1 (250-byte frames) or 2 (1470, default)
+ *   ESPNOW_NODE_VERSION   ESP-NOW version 1 (250-byte frames) or 2 (default)
+ *   ESPNOW_NODE_IDF       the ESP-IDF version the node models, as 5.4.1 (default
+ *                         5.5 for v2, anything before 5.4 for v1): v2 exists
+ *                         from 5.4, and carries 1490 bytes in 5.4.0-5.4.1, 1470
+ *                         from 5.4.2 (esp_now.h, ESP_NOW_MAX_DATA_LEN_V2)
+ *   ESPNOW_NODE_TX_BUFFERS  frames the driver holds until their send completes,
+ *                         1..128 (default 16: Moddable's esp32c3 sdkconfig sets
+ *                         CONFIG_ESP_WIFI_DYNAMIC_TX_BUFFER_NUM to 16)
  *   ESPNOW_NODE_CHANNEL   the radio's channel at boot, 1..14 (default 1)
  *   ESPNOW_NODE_X, ESPNOW_NODE_Y   position in metres (default 0, 0)
  *
@@ -19,6 +26,12 @@
  * replies wake the requester; RECV and SEND_STATUS go to the listener, on that
  * thread (it is the simulated radio task); it also keeps the node alive with
  * PINGs. A mutex guards the state both threads touch.
+ *
+
+ * When the air runs on the wall clock it says so in WELCOME, and the receive
+ * thread hands frames over spaced as they were on the air: the air's timers
+ * fire about once a millisecond and send the frames that ended meanwhile
+ * together, where a radio gets them one airtime apart (see pace() in sim_air.c).
  */
 
 #ifndef SIM_AIR_H
@@ -32,7 +45,7 @@
 #define SIM_AIR_AP_ON (0x02)
 #define SIM_AIR_ESPNOW_ON (0x04)
 
-#define SIM_AIR_MAX_PAYLOAD (1470)
+#define SIM_AIR_MAX_PAYLOAD (1490)	/* ESP_NOW_MAX_DATA_LEN_V2 of ESP-IDF 5.4.0 and 5.4.1 */
 
 typedef struct simAirListenerRecord {
 	/* A frame for this node's application (the air applied every rule). */
@@ -51,6 +64,12 @@ const char *sim_air_error(void);
 void sim_air_macs(uint8_t sta[6], uint8_t ap[6]);
 int sim_air_version(void);		/* 1 or 2 */
 bool sim_air_is_esp8266(void);
+
+/* What the node's build fixes, read from the environment without the air (a
+   device knows them before esp_now_init): the largest payload (250, 1470 or
+   1490) and the driver's transmit buffers. */
+size_t sim_air_max_data_len(void);
+int sim_air_tx_buffers(void);
 
 /* Interface state: flags are SIM_AIR_*_ON. Setting sends STATE and waits for
    the air's ACK; returns 0 or -1. */
