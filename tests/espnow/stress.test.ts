@@ -27,7 +27,7 @@ for (;;) {
   if (!mac) { if (flooding()) continue; if (!e.any()) break; continue; }
   read++;
   const seq = msg[0] | (msg[1] << 8) | (msg[2] << 16) | (msg[3] * 16777216);
-  let sum = 0, ok = msg.length === 5 + seq % 246 && mac[4] === ((seq >> 8) & 255) && mac[5] === (seq & 255);
+  let sum = 0, ok = msg.length === 5 + seq % 246 && mac[4] === 0 && mac[5] === seq % 64;
   for (let i = 0; i < msg.length - 1; i++) {
     sum = (sum + msg[i]) & 255;
     if (i >= 4 && msg[i] !== ((seq * 31 + i) & 255)) ok = false;
