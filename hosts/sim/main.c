@@ -189,6 +189,15 @@ int main(int argc, char* argv[])
 	   xs/platforms/esp/xsHost.h), so it differs on every node. The launcher
 	   gives each node its own seed, so that nodes differ and a run repeats. */
 	srand(profile.seed);
+	/* On a device the creation's work (built-ins, host globals) is the
+	   preparation, in flash: the machine is made small and growing, then
+	   simMemoryStart gives the program the profile's memory. */
+	if (strcmp(profile.name, "desktop")) {
+		creation.initialChunkSize = 16 * 1024;
+		creation.incrementalChunkSize = 512;
+		creation.initialHeapCount = 2048;
+		creation.incrementalHeapCount = 64;
+	}
 	the = (txMachine*)xsCreateMachine(&creation, "xsim", NULL);
 	if (!the) {
 		fprintf(stderr, "xsim: cannot create the machine\n");
@@ -204,6 +213,7 @@ int main(int argc, char* argv[])
 	mxTry(the) {
 		simInstallGlobals(the);
 		simPreload(the);
+		simMemoryStart(the);
 		simImportMain(the, name);
 		simLoopRun(the);
 	}
@@ -215,6 +225,8 @@ int main(int argc, char* argv[])
 	code = host->exitCode;
 	fflush(stdout);
 	simLoopClear(the);
+	if (simMemoryEnd(the) && !code)
+		code = 1;
 	xsDeleteMachine((xsMachine*)the);
 	return code;
 }

@@ -142,6 +142,7 @@ void fxAbort(txMachine* the, int status)
 		break;
 	case XS_NOT_ENOUGH_MEMORY_EXIT:
 		fprintf(stderr, "Fatal: not enough memory\n");
+		simMemoryExplain(the);
 		simPrintFrames(the, the->frame, 8);
 		break;
 	case XS_NO_MORE_KEYS_EXIT:

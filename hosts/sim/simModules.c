@@ -537,5 +537,6 @@ void fxLoadModule(txMachine* the, txSlot* module, txID moduleID)
 		fprintf(stderr, "module \"%s\" is a mod's: mcrun compiles it without host functions, so `@ \"name\"` is a syntax error there\n", name);
 	if (script->hostsBuffer)
 		simBindHosts(the, script, moduleID, name);
+	simMemoryArchive(the, script);
 	fxResolveModule(the, module, moduleID, script, C_NULL, C_NULL);
 }

@@ -77,6 +77,7 @@ extern void simInstallGlobals(txMachine* the);
 
 /* simMemory.c */
 extern void simMemoryStart(txMachine* the);
+extern void simMemoryArchive(txMachine* the, txScript* script);
 extern void simMemoryExplain(txMachine* the);
 extern int simMemoryEnd(txMachine* the);
 

@@ -34,18 +34,26 @@
 #define mxUsePOSIXThreads 1
 
 #define mxUseDefaultBuildKeys 1
-#define mxUseDefaultChunkAllocation 1
-#define mxUseDefaultSlotAllocation 1
+/* chunks and slots: simMemory.c, which counts them as the device does */
+#define mxUseDefaultChunkAllocation 0
+#define mxUseDefaultSlotAllocation 0
 #define mxUseDefaultParseScript 1
 #define mxUseDefaultSharedChunks 1
 #define mxUseDefaultDebug 1
 
-/* host: the simulator's per-machine state (struct simHostRecord, simHost.h). */
+/* host: the simulator's per-machine state (struct simHostRecord, simHost.h);
+   memory: the device's memory count (simMemory.c). */
 #define mxMachinePlatform \
 	void* host; \
+	void* memory; \
 	void* waiterCondition; \
 	void* waiterData; \
 	void* waiterLink;
+
+/* A module's bytecode stays where it was parsed, as in a device's flash:
+   XS's frees skip it (simMemory.c). */
+extern void simFree(void* pointer);
+#define c_free simFree
 
 /* Moddable's way for another thread to run a function on a machine's thread. */
 typedef void (*modMessageDeliver)(void* the, void* refcon, uint8_t* message, uint16_t messageLength);

@@ -127,5 +127,6 @@ export function profileArgs(profile: Profile): string[] {
     "--chunk", `${c.chunk.initial}:${c.chunk.incremental}`,
     "--heap", `${c.heap.initial}:${c.heap.incremental}`,
     "--keys", `${c.keys.initial}:${c.keys.incremental}`,
+    "--stack", String(c.stack),
   ];
 }
