@@ -6,9 +6,14 @@
  * ESP-NOW off after the body (unless open), and the node ends.
  */
 
-import { node } from "../espnow/helpers.ts";
+import { node, runNodes as runEveryNode, type NodeResult, type NodeSpec } from "../espnow/helpers.ts";
 
-export { macLiteral, macOf, node, prebuild, runNodes, type NodeResult } from "../espnow/helpers.ts";
+export { macLiteral, macOf, node, prebuild, type NodeResult } from "../espnow/helpers.ts";
+
+/** tests/espnow/helpers.ts's runNodes; a node whose source awaits is built with an async main, as a device needs. */
+export function runNodes(nodes: NodeSpec[], options?: Parameters<typeof runEveryNode>[1]): Promise<NodeResult[]> {
+  return runEveryNode(nodes.map((spec) => ({ async: /\bawait\b/.test(spec.source), ...spec })), options);
+}
 
 export function aioNode(peers: number[], body: string, options: { register?: boolean; open?: boolean; watchdogMs?: number } = {}): string {
   const watchdogMs = options.watchdogMs ?? 10000;

@@ -16,6 +16,8 @@ export interface NodeSpec {
   source: string;
   /** Extra environment: ESPNOW_NODE_VERSION, ESPNOW_NODE_CHANNEL, ... */
   env?: Record<string, string>;
+  /** The source awaits at its top level: a device then needs MODDEF_MAIN_ASYNC (the manifest's "defines": {"main": {"async": 1}}). */
+  async?: boolean;
 }
 
 export interface NodeResult extends RunResult {
@@ -33,9 +35,16 @@ export function prebuild(): void {
     const main = join(folder, "main.js");
     writeFileSync(main, "");
     buildApp([ESPNOW], { main });
+    buildApp([ESPNOW, asyncManifest(folder)], { main });
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
+}
+
+function asyncManifest(folder: string): string {
+  const manifest = join(folder, "async.json");
+  writeFileSync(manifest, JSON.stringify({ defines: { main: { async: 1 } } }));
+  return manifest;
 }
 
 /* ava runs a file's tests at once; on 2 cores, a few networks at a time keep every node's timing sane. */
@@ -71,7 +80,7 @@ async function network(nodes: NodeSpec[], options: RunOptions): Promise<NodeResu
     const apps = nodes.map((node, index) => {
       const main = join(folder, `node${index}.js`);
       writeFileSync(main, node.source);
-      return buildApp([ESPNOW], { main });
+      return buildApp(node.async ? [ESPNOW, asyncManifest(folder)] : [ESPNOW], { main });
     });
     const runs = apps.map((app, index) => runApp(app, {
       timeoutMs: options.timeoutMs ?? 30000,
