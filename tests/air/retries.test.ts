@@ -81,3 +81,17 @@ test('WELCOME tells a node to pace what it receives by PACE_MS on the real clock
   t.is(await flagsOf('real'), PACE_MS);
   t.is(await flagsOf('virtual'), 0);
 });
+
+test("a node's MAC finishes every attempt of a frame before its next frame, so statuses come in send order", async (t) => {
+  const { port, events } = await startAir(t, { clock: 'virtual' });
+  const a = await connect(t, port, { name: 'a', rate: 54 });
+  const b = await connect(t, port, { name: 'b' });
+  const order: string[] = [];
+  await Promise.all([
+    a.send(NOBODY, 'first').then((r) => order.push(`nobody ${r.status}`)),
+    a.send(b.sta, 'second').then((r) => order.push(`b ${r.status}`)),
+  ]);
+  t.deepEqual(order, ['nobody fail', 'b success']);
+  const frames = events.flatMap((e) => (e.ev === 'frame' ? [`${e.frame}.${e.attempt}`] : []));
+  t.deepEqual(frames, ['1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '2.1']);
+});

@@ -148,6 +148,10 @@ interface NodeState extends NodeInfo {
   lastHeardMs: number;
   sequence: number;
   pn: number;
+  /** Frames sent while the MAC is busy with another, in SEND order. */
+  txQueue: Transmission[];
+  /** The frame the MAC is sending (all its attempts), if any. */
+  txBusy: boolean;
 }
 
 interface Transmission {
@@ -167,6 +171,8 @@ interface Transmission {
   pn: number;
   key: Buffer | undefined;
   attempt: number;
+  /** Model time before which this attempt cannot start: its SEND's arrival, or the end of the sender's previous attempt. */
+  notBefore: number;
 }
 
 /**
@@ -594,6 +600,8 @@ export class Air extends EventEmitter {
       lastHeardMs: performance.now(),
       sequence: 0,
       pn: 1,
+      txQueue: [],
+      txBusy: false,
     };
     this.byAddress.set(from, node);
     this.byIndex.set(index, node);
@@ -694,7 +702,13 @@ export class Air extends EventEmitter {
       pn: key ? node.pn++ : 0,
       key,
       attempt: 1,
+      notBefore: this.clock.now(),
     };
+    if (node.txBusy) {
+      node.txQueue.push(tx);
+      return;
+    }
+    node.txBusy = true;
     this.transmit(tx);
   }
 
@@ -705,7 +719,7 @@ export class Air extends EventEmitter {
     tx.fields.durationUs = time.ackUs;
     tx.fields.retry = tx.attempt > 1;
     const frame = encodeFrame(tx.fields, tx.key ? { key: tx.key, pn: tx.pn } : undefined);
-    const start = Math.max(this.clock.now(), this.busyUntil.get(tx.channel) ?? 0);
+    const start = Math.max(tx.notBefore, this.busyUntil.get(tx.channel) ?? 0);
     const end = start + time.totalUs;
     this.busyUntil.set(tx.channel, end);
     const ppduStart = start + time.difsUs + time.backoffUs;
@@ -789,15 +803,28 @@ export class Air extends EventEmitter {
     this.emitEvent({ ev: 'drop', frame: tx.id, node: n.name, reason }, atUs);
   }
 
-  /** End of the frame's airtime: report to the sender, or retransmit an unacknowledged unicast. */
+  /**
+   * End of an attempt: retransmit an unacknowledged unicast, or report to the sender and start
+   * its next frame. A node's MAC sends one frame at a time, every attempt of it before the next.
+   */
   private finish(tx: Transmission, outcome: { ok: boolean; reason: ReasonName }, end: number): void {
     if (!outcome.ok && tx.attempt <= this.options.retries) {
       tx.attempt++;
+      tx.notBefore = end;
       this.transmit(tx);
       return;
     }
     const status = outcome.ok ? SendStatusCode.SUCCESS : SendStatusCode.FAIL;
     this.sendStatus(tx.sender, tx.req, tx.seq, tx.id, status, outcome.reason, end, '');
+    const sender = tx.sender;
+    const next = this.byAddress.get(`${sender.address}:${sender.port}`) === sender ? sender.txQueue.shift() : undefined;
+    if (!next) {
+      sender.txQueue.length = 0;
+      sender.txBusy = false;
+      return;
+    }
+    next.notBefore = Math.max(next.notBefore, end);
+    this.transmit(next);
   }
 
   private sendStatus(node: NodeState, req: number, seq: number, frame: number | null, status: number, reason: ReasonName, timeUs: number, text: string): void {

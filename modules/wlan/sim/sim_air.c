@@ -214,9 +214,10 @@ static int64_t localMicros(void)
    two-message rxbuf cannot absorb and a device never sees. The offset between
    the two clocks is the smallest latency seen, WELCOME's or a frame's (both
    clocks are monotonic, and the air never sends a frame before its time); the
-   delay, which WELCOME gives, covers the air's timer granularity. The schedule is absolute: a frame that
-   arrives after its time (a stalled machine) goes at once and the next ones
-   catch up, so a late wake-up never slows the stream down. */
+   delay, which WELCOME gives, covers the air's timer granularity. The
+   schedule is absolute: a frame that arrives after its time (a stalled
+   machine) goes at once and the next ones catch up, so a late wake-up never
+   slows the stream down. */
 static void pace(uint64_t airUs)
 {
 	int64_t now = localMicros();
