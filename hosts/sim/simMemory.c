@@ -46,6 +46,7 @@ typedef struct {
 	txSize heapSlots;       /* the device's slot heaps (slots) */
 	txSize peakBlock, peakChunks, peakSlots;
 	int failed;             /* a limit refused an allocation */
+	int pending;            /* the last chunk asked for was counted at its least */
 } simMemoryRecord, *simMemory;
 
 #define simGetMemory(the) ((simMemory)(((txMachine*)(the))->memory))
@@ -251,7 +252,12 @@ void* fxAllocateChunks(txMachine* the, txSize size)
 {
 	simMemory memory = simGetMemory(the);
 	if (memory && the->firstBlock) {
-		txSize needed = simDeviceBlockHeader + simUsedChunks(the, memory) + simLeastDeviceBytes(size - (txSize)sizeof(txBlock));
+		txSize request = size - (txSize)sizeof(txBlock);
+		txSize used = simUsedChunks(the, memory);
+		txSize needed = simDeviceBlockHeader + used + simLeastDeviceBytes(request);
+		txSize most = simDeviceBlockHeader + used + request;
+		memory->pending = (memory->chunkLimit && (most - simDeviceBlockHeader > memory->chunkLimit))
+			|| (memory->blockLimit && (most > memory->chunkBytes) && (simBlockUse(memory, most - memory->chunkBytes, 0) > memory->blockLimit));
 		if (memory->chunkLimit && (needed - simDeviceBlockHeader > memory->chunkLimit)) {
 			memory->failed = 1;
 			return NULL;
@@ -451,7 +457,8 @@ void simMemoryExplain(txMachine* the)
 }
 
 /* Prints the peaks (--verbose) and returns 1 if the last chunks, counted
-   now that their owners type them, overflow what the device has. */
+   now that their owners type them, overflow what the device has once
+   compacted, as the device compacts before it gives up. */
 int simMemoryEnd(txMachine* the)
 {
 	simHostState host = simGetHost(the);
@@ -460,12 +467,26 @@ int simMemoryEnd(txMachine* the)
 	if (!memory)
 		return 0;
 	if (!memory->failed) {
-		simCountChunks(the, memory);
+		/* the block holds what the last chunks took, garbage or not, until
+		   the device needs the room */
+		txSize used = simUsedChunks(the, memory);
+		txSize room = memory->blockLimit - memory->stackBytes - memory->heapSlots * simDeviceSlot;
+		if (memory->chunkBytes < simDeviceBlockHeader + used)
+			memory->chunkBytes = simDeviceBlockHeader + used;
+		if (memory->blockLimit && (memory->chunkBytes > room))
+			memory->chunkBytes = room;
 		simNotePeaks(memory);
+		/* a collection would free what the device frees before it gives
+		   up, but also the last chunk, if it is garbage now, whose type
+		   decides whether the device had room for it */
+		if (!memory->pending && (the->collectFlag & XS_COLLECTING_FLAG)) {
+			fxCollect(the, XS_COMPACT_FLAG);
+			used = simUsedChunks(the, memory);
+		}
 		if (memory->blockLimit)
-			over = simBlockUse(memory, 0, 0) > memory->blockLimit;
+			over = simDeviceBlockHeader + used > room;
 		else if (memory->chunkLimit)
-			over = memory->chunkBytes - simDeviceBlockHeader > memory->chunkLimit;
+			over = used > memory->chunkLimit;
 		if (over) {
 			fprintf(stderr, "Fatal: not enough memory (found at the end)\n");
 			simMemoryExplain(the);

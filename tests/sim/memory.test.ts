@@ -190,3 +190,11 @@ trace("depth ", down(40), "\\n");`;
     t.is(larger.stdout, "depth 40\n");
   });
 });
+
+test("one 85000-byte buffer the esp32c3 cannot hold fails, even when nothing is allocated after it", async (t) => {
+  t.timeout(180000);
+  const result = await runScript(`const b = new Uint8Array(85000);\ntrace("made ", b.length, "\\n");`, [], { profile: "esp32c3" });
+  t.is(result.code, 1, result.stderr);
+  t.regex(result.stderr, /not enough memory/);
+  t.regex(result.stderr, /the esp32c3 profile gives XS 94208 bytes/);
+});
