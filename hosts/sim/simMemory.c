@@ -456,9 +456,8 @@ void simMemoryExplain(txMachine* the)
 			host->profile.name, (long)host->profile.chunkInitial, (long)host->profile.heapInitial);
 }
 
-/* Prints the peaks (--verbose) and returns 1 if the last chunks, counted
-   now that their owners type them, overflow what the device has once
-   compacted, as the device compacts before it gives up. */
+/* Prints the peaks (--verbose) and returns 1 if the last chunk asked for,
+   counted now that its owner types it, did not fit in what the device has. */
 int simMemoryEnd(txMachine* the)
 {
 	simHostState host = simGetHost(the);
@@ -466,27 +465,24 @@ int simMemoryEnd(txMachine* the)
 	int over = 0;
 	if (!memory)
 		return 0;
-	if (!memory->failed) {
-		/* the block holds what the last chunks took, garbage or not, until
-		   the device needs the room */
+	if (!memory->failed && memory->pending) {
+		/* the last chunk asked for may not have fitted: its owner types it
+		   now (the program's objects die once it ends, so no collection) */
 		txSize used = simUsedChunks(the, memory);
-		txSize room = memory->blockLimit - memory->stackBytes - memory->heapSlots * simDeviceSlot;
+		if (memory->blockLimit) {
+			txSize room = memory->blockLimit - memory->stackBytes - memory->heapSlots * simDeviceSlot;
+			over = simDeviceBlockHeader + used > room;
+			if (simDeviceBlockHeader + used > room)
+				used = room - simDeviceBlockHeader;
+		}
+		else if (memory->chunkLimit) {
+			over = used > memory->chunkLimit;
+			if (used > memory->chunkLimit)
+				used = memory->chunkLimit;
+		}
 		if (memory->chunkBytes < simDeviceBlockHeader + used)
 			memory->chunkBytes = simDeviceBlockHeader + used;
-		if (memory->blockLimit && (memory->chunkBytes > room))
-			memory->chunkBytes = room;
 		simNotePeaks(memory);
-		/* a collection would free what the device frees before it gives
-		   up, but also the last chunk, if it is garbage now, whose type
-		   decides whether the device had room for it */
-		if (!memory->pending && (the->collectFlag & XS_COLLECTING_FLAG)) {
-			fxCollect(the, XS_COMPACT_FLAG);
-			used = simUsedChunks(the, memory);
-		}
-		if (memory->blockLimit)
-			over = simDeviceBlockHeader + used > room;
-		else if (memory->chunkLimit)
-			over = used > memory->chunkLimit;
 		if (over) {
 			fprintf(stderr, "Fatal: not enough memory (found at the end)\n");
 			simMemoryExplain(the);
