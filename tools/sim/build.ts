@@ -149,7 +149,9 @@ function compileModules(resolved: Resolved): Map<string, string> {
   const outputs = new Map(sources.map((source) => [source, compiledPath(source)]));
   if (sources.length === 0) return outputs;
   const paths: Record<string, string[]> = {};
-  for (const [name, source] of resolved.modules) paths[name] = [source.replace(/\.(ts|js)$/, "")];
+  /* No module imports main: a .js main stays out of the program, so apps that
+     differ only in it (every test node) share one cached check. */
+  for (const [name, source] of resolved.modules) if (name !== "main" || source.endsWith(".ts")) paths[name] = [source.replace(/\.(ts|js)$/, "")];
   const typings = new Set(TYPINGS);
   for (const manifest of resolved.manifests) folderTypings(dirname(manifest), typings);
   for (const source of resolved.modules.values()) folderTypings(dirname(source), typings);
