@@ -45,6 +45,9 @@ const USAGE = `usage: espnow-sim build [--variant release|asan|tsan|m32]
                           (default: the app manifest's platforms.sim.profile, else SIM_PROFILE, else esp32c3)
          --host DIR       run each app as a mod on a firmware host (hosts/esp32, hosts/esp8266): the host's
                           modules preloaded, the app's built as mcrun builds a mod (no native code)
+         --debug          a debug build's message queue: a post into a full queue waits 20 ms and fails (-2)
+                          instead of blocking the posting task for ever (a release build)
+         --verbose        each node prints the device figures when it ends: message queue, XS memory peaks
          --variant V      the simulator build: release, asan, tsan or m32
        espnow-sim control <port> <json | op [key=value]...>
            ops: list, node node=N, stats, move node=N x=X y=Y, loss [node=N | src=A dst=B] p=P,
@@ -140,6 +143,8 @@ function runOptions(args: string[]): RunNodesOptions {
     "--variant": variant,
     "--profile": profile,
     "--host": path,
+    "--debug": "flag",
+    "--verbose": "flag",
     "--seconds": positive,
     "--nodes": number(1, 1000, true),
     "--include": path,
@@ -168,6 +173,8 @@ function runOptions(args: string[]): RunNodesOptions {
     variant: option(parsed, "--variant"),
     profile: option(parsed, "--profile"),
     host: option(parsed, "--host"),
+    debug: option(parsed, "--debug"),
+    verbose: option(parsed, "--verbose"),
     seconds: option(parsed, "--seconds"),
     channel: option(parsed, "--channel"),
     version: option(parsed, "--version"),

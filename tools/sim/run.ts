@@ -110,6 +110,10 @@ export interface RunNodesOptions {
   profile?: ProfileName;
   /** a firmware host (hosts/esp32, hosts/esp8266) each app runs on as a mod (tools/sim/host.ts) */
   host?: string;
+  /** a debug build's machine-message queue: a post into a full queue waits 20 ticks and fails, instead of blocking for ever */
+  debug?: boolean;
+  /** each node prints the device figures (queue, memory) when it ends */
+  verbose?: boolean;
   channel?: number;
   version?: 1 | 2;
   /** stop the nodes and succeed after this long */
@@ -153,7 +157,7 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
   const count = options.nodes ?? inputs.length;
   const apps = inputs.map((input) => {
     const manifests = [...input.manifests, ...(options.include ?? []).map((path) => resolve(path))];
-    const build = { variant: options.variant, main: input.main, profile: options.profile };
+    const build = { variant: options.variant, main: input.main, profile: options.profile, queueWait: options.debug ? "debug" as const : undefined };
     if (!options.host) return buildApp(manifests, build);
     const { app, warnings } = buildModApp(options.host, manifests, build);
     for (const warning of warnings) stderr(`espnow-sim: ${input.name}: ${warning}\n`);
@@ -195,6 +199,7 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
     const result = await runApp(node.app, {
       timeoutMs: 2 ** 31 - 1,
       seed: nodeSeed(options.air?.seed ?? 1, index),
+      verbose: options.verbose,
       env: nodeEnv({ airPort: port, name: node.name, index, channel: options.channel, version: options.version }),
       onSpawn: (child) => {
         node.child = child;
