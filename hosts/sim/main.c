@@ -34,33 +34,31 @@ static void simCallDefault(txMachine* the, xsSlot* exports, xsSlot* scratch)
 
 static void simImportFulfilled(txMachine* the)
 {
-	xsVars(1);
-	simCallDefault(the, &xsArg(0), &xsVar(0));
+	simCallDefault(the, &xsArg(0), &xsResult);
 }
 
 /* With MODDEF_MAIN_ASYNC (the manifest's "defines": {"main": {"async": 1}})
    the device imports main with xsImport, so main may await at its top level;
    otherwise with xsImportNow, which throws TypeError "async module" for a
-   module that does. */
+   module that does. The host frame and its variables are setStepDone's
+   (xs/platforms/mc/xsHosts.c), so that main's body starts as deep in the
+   stack as on the device. */
 static void simImportMain(txMachine* the, const char* name)
 {
 	const char* async = simModulesDefine(simGetHost(the), "MODDEF_MAIN_ASYNC");
 	xsBeginHost(the);
-	xsVars(3);
 	if (async && (strtol(async, NULL, 0) != 0)) {
-		txSlot* realm = mxModuleInstanceInternal(mxProgram.value.reference)->value.module.realm;
-		mxPushStringC((txString)name);
-		fxRunImport(the, realm, XS_NO_ID);
-		xsVar(0) = *(xsSlot*)the->stack;
-		mxPop();
-		xsVar(1) = xsNewHostFunction(simImportFulfilled, 1);
-		xsVar(2) = xsNewHostFunction(simImportRejected, 1);
-		xsCall2(xsVar(0), xsID("then"), xsVar(1), xsVar(2));
+		xsVars(2);
+		xsResult = xsAwaitImport(name, XS_IMPORT_ASYNC);
+		xsVar(0) = xsNewHostFunction(simImportFulfilled, 1);
+		xsVar(1) = xsNewHostFunction(simImportRejected, 1);
+		xsCall2(xsResult, xsID("then"), xsVar(0), xsVar(1));
 	}
 	else {
+		xsVars(1);
 		xsTry {
 			xsVar(0) = xsAwaitImport(name, XS_IMPORT_NAMESPACE);
-			simCallDefault(the, &xsVar(0), &xsVar(1));
+			simCallDefault(the, &xsVar(0), &xsVar(0));
 		}
 		xsCatch {
 			simReportException(the, &mxException, "Uncaught exception");
@@ -71,6 +69,15 @@ static void simImportMain(txMachine* the, const char* name)
 	}
 	xsEndHost(the);
 }
+
+/* A device's machine is cloned from the preparation in flash (modCloneMachine
+   in xs/platforms/mc/xsHosts.c, fxPrepareMachine and fxCloneMachine in
+   xs/sources/xsAPI.c): its own stack holds only the machine's 13 intrinsics
+   (global, exception, program, hosts, job queues...), while the prototypes
+   and constant strings stay in the preparation's stack. xsCreateMachine keeps
+   them all on the machine's stack, mxStackIndexCount slots: the stack is made
+   larger by the difference, so that a program has the profile's room. */
+#define simPreparationStackCount (mxStackIndexCount - (mxInstanceInspectorsStackIndex + 1))
 
 /* "N" or "N:M", each 0..limit; returns 0 if malformed. */
 static int simReadSizes(const char* text, long limit, txSize* first, txSize* second)
@@ -131,7 +138,7 @@ int main(int argc, char* argv[])
 		if (!strcmp(option, "--stack")) {
 			ok = simReadSizes(value, 1024 * 1024, &profile.stackCount, NULL) && (profile.stackCount >= 128);
 			if (ok)
-				creation.stackCount = profile.stackCount;
+				creation.stackCount = profile.stackCount + simPreparationStackCount;
 		}
 		else if (!strcmp(option, "--profile"))
 			snprintf(profile.name, sizeof(profile.name), "%s", value);

@@ -411,7 +411,9 @@ void simMemoryStart(txMachine* the)
 		memory->chunkLimit = profile->chunkInitial;
 	if (!profile->heapIncremental)
 		memory->slotLimit = profile->heapInitial;
-	memory->stackBytes = (txSize)(the->stackTop - the->stackBottom) * simDeviceSlot;
+	/* the profile's stack, without the slots main.c adds for what the device
+	   keeps in flash */
+	memory->stackBytes = (profile->stackCount ? profile->stackCount : (txSize)(the->stackTop - the->stackBottom)) * simDeviceSlot;
 
 	/* what the creation made is the device's preparation, in flash */
 	fxCollect(the, XS_COMPACT_FLAG);
