@@ -136,7 +136,8 @@ sta.active(true);
 ${declarations}
 ${registrations}
 function say(...args) { trace(args.join(" ") + "\\n"); }
-function text(bytes) { return bytes ? String.fromCharCode(...bytes) : String(bytes); }
+/* 64 bytes a call: spreading a 1470-byte v2 message would pass 1470 arguments, more than a device's stack holds. */
+function text(bytes) { if (!bytes) return String(bytes); let s = ""; for (let i = 0; i < bytes.length; i += 64) s += String.fromCharCode(...bytes.subarray(i, i + 64)); return s; }
 function hex(bytes) { return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(":"); }
 /* Until the peer answers (its ESP-NOW is on, its radio acknowledges). */
 function reach(peer) { for (let i = 0; i < 500; i++) { if (e.send(peer, "hi", true)) return; Timer.delay(10); } throw new Error("peer never answered"); }
