@@ -55,7 +55,7 @@ import AIOESPNow from "aioespnow";
 import WLAN from "wlan";
 import Timer from "timer";
 import { measure, current, collect } from "instrument";
-import { microseconds, startPosts, postLatencies } from "benchclock";
+import { microseconds, startPosts, postsDelivered, postLatencies } from "benchclock";
 
 const wake = { computrons: 0, micros: 0, on: false };
 class Probe extends ESPNow {
@@ -83,36 +83,44 @@ function ask(name, count, interval) { while (!e.send(peer, name + " " + count + 
 const c0 = current().computrons, c1 = current().computrons;
 const probeCost = c1 - c0;
 
+/* The samples are kept in typed arrays made before measuring, and printed a
+   series a line: the device's memory (94208 bytes for XS on an ESP32-C3)
+   cannot hold them as arrays of numbers and objects, nor as one JSON text. */
 const result = {};
+const series = (name, samples) => trace("SERIES " + name + " " + samples.join(",") + "\\n");
+const waits = (name, deltas) => trace("WAITS " + name + " " + deltas.join(",") + "\\n");
 
 /* 1. wake to resume, send to resume (airecv), one message at a time */
+const wakeComputrons = new Uint32Array(${COUNT});
+const wakeMicros = new Float32Array(${COUNT});
+const sendMicros = new Float32Array(${COUNT});
 wake.on = true;
 ask("airecv", ${COUNT}, 3);
-result.wakeComputrons = [];
-result.wakeMicros = [];
-result.sendMicrosAsync = [];
 for (let i = 0; i < ${COUNT}; i++) {
   const [, msg] = await e.airecv();
   const computrons = current().computrons - probeCost;
   const now = microseconds();
-  result.wakeComputrons.push(computrons - wake.computrons);
-  result.wakeMicros.push(now - wake.micros);
-  result.sendMicrosAsync.push(now - stampOf(msg));
+  wakeComputrons[i] = computrons - wake.computrons;
+  wakeMicros[i] = now - wake.micros;
+  sendMicros[i] = now - stampOf(msg);
 }
 wake.on = false;
+series("wakeComputrons", wakeComputrons);
+series("wakeMicros", wakeMicros);
+series("sendMicrosAsync", sendMicros);
 
 /* 2. the same through a blocking irecv() */
 ask("irecv", ${COUNT}, 3);
-result.sendMicrosBlocking = [];
 for (let i = 0; i < ${COUNT}; i++) {
   const [, msg] = e.irecv(5000);
-  result.sendMicrosBlocking.push(microseconds() - stampOf(msg));
+  sendMicros[i] = microseconds() - stampOf(msg);
 }
+series("sendMicrosBlocking", sendMicros);
 
 /* 3. the host's thread-to-JS hop */
 startPosts(${COUNT}, 3);
-while (postLatencies().length < ${COUNT}) await sleep(50);
-result.postMicros = postLatencies();
+while (postsDelivered() < ${COUNT}) await sleep(50);
+series("postMicros", postLatencies());
 
 /* 4. allocations */
 let resolveNext;
@@ -126,31 +134,34 @@ ask("waiting", 1, 0);
 await sleep(300);
 result.irecvCall = measure(() => e.irecv(0));
 
-async function delta(wait) {
+/* each wait's slots and bytes, in deltas[2 * i] and deltas[2 * i + 1] */
+const deltas = new Int32Array(80);
+async function delta(i, wait) {
   collect();
   const before = current();
   await wait();
   const after = current();
-  return { slots: after.slots - before.slots, bytes: after.bytes - before.bytes };
+  deltas[2 * i] = after.slots - before.slots;
+  deltas[2 * i + 1] = after.bytes - before.bytes;
 }
-result.waitAirecv = [];
 ask("one-by-one", 40, 5);
-for (let i = 0; i < 40; i++) result.waitAirecv.push(await delta(() => e.airecv()));
-result.waitTimer = [];
+for (let i = 0; i < 40; i++) await delta(i, () => e.airecv());
+waits("waitAirecv", deltas);
 for (let i = 0; i < 40; i++) {
   const promise = new Promise(capture);
   Timer.set(resolveNext, 2);
-  result.waitTimer.push(await delta(() => promise));
+  await delta(i, () => promise);
 }
-result.waitBacklog = [];
+waits("waitTimer", deltas);
 ask("backlog", 40, 0);
 await sleep(300);
-for (let i = 0; i < 40; i++) result.waitBacklog.push(await delta(() => e.airecv()));
-result.waitBacklogIteration = [];
+for (let i = 0; i < 40; i++) await delta(i, () => e.airecv());
+waits("waitBacklog", deltas);
 const iteration = e[Symbol.asyncIterator]();
 ask("backlog", 40, 0);
 await sleep(300);
-for (let i = 0; i < 40; i++) result.waitBacklogIteration.push(await delta(() => iteration.next()));
+for (let i = 0; i < 40; i++) await delta(i, () => iteration.next());
+waits("waitBacklogIteration", deltas);
 
 result.probeCost = probeCost;
 result.dropped = e.stats()[4];
@@ -176,6 +187,8 @@ interface Result {
   waitBacklogIteration: Allocation[];
   probeCost: number;
   dropped: number;
+  /** the receiver's --verbose memory line */
+  memory: string;
 }
 
 function run(): Promise<Result> {
@@ -189,6 +202,7 @@ function run(): Promise<Result> {
         writeFileSync(main, source);
         return runApp(buildApp([ESPNOW, BENCH], { main }), {
           timeoutMs: 120000,
+          verbose: index === 0,
           env: { ESPNOW_AIR: `127.0.0.1:${port}`, ESPNOW_NODE_NAME: `node${index}`, ESPNOW_NODE_INDEX: String(index) },
         });
       });
@@ -196,9 +210,18 @@ function run(): Promise<Result> {
       for (const [i, node] of [node0, node1].entries()) {
         if (node.code !== 0) throw new Error(`node${i} failed (${node.code ?? node.signal}):\n${node.stdout}${node.stderr}`);
       }
-      const line = node0.stdout.split("\n").find((text) => text.startsWith("RESULT "));
+      const lines = node0.stdout.split("\n");
+      const line = lines.find((text) => text.startsWith("RESULT "));
       if (!line) throw new Error(`node0 printed no RESULT:\n${node0.stdout}`);
-      return JSON.parse(line.slice(7)) as Result;
+      const result = JSON.parse(line.slice(7)) as Record<string, unknown>;
+      for (const text of lines) {
+        const [kind, name, values] = text.split(" ");
+        const numbers = (values ?? "").split(",").map(Number);
+        if (kind === "SERIES") result[name] = numbers;
+        if (kind === "WAITS") result[name] = Array.from({ length: numbers.length / 2 }, (_, i) => ({ slots: numbers[2 * i], bytes: numbers[2 * i + 1] }));
+      }
+      result.memory = /^xsim memory: .*$/m.exec(node0.stderr)?.[0] ?? "(no memory figures)";
+      return result as unknown as Result;
     } finally {
       await air.stop();
       rmSync(folder, { recursive: true, force: true });
@@ -247,3 +270,5 @@ console.log(`  one wait: await airecv()        ${usual(result.waitAirecv)}`);
 console.log(`  one wait: await a promise a timer resolves  ${usual(result.waitTimer)}`);
 console.log(`  one wait with messages queued: airecv()           ${usual(result.waitBacklog)}`);
 console.log(`                                 for await (next()) ${usual(result.waitBacklogIteration)}`);
+console.log("");
+console.log(`The receiving node's memory (its samples included): ${result.memory.replace(/^xsim memory: /, "")}`);

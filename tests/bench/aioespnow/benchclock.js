@@ -6,4 +6,5 @@
 
 export function microseconds() @ "xs_benchclock_microseconds";
 export function startPosts(count, intervalMs) @ "xs_benchclock_start_posts";
+export function postsDelivered() @ "xs_benchclock_posts_delivered";
 export function postLatencies() @ "xs_benchclock_post_latencies";
