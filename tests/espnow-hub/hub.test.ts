@@ -14,6 +14,8 @@ import { runNodes, type RunNodesOptions } from "../../tools/sim/run.ts";
 import { lines } from "../cli/helpers.ts";
 
 const HUB = join(ROOT, "modules/espnow-hub/manifest.json");
+/* The nodes' programs await at their top level: a device needs an async main for that. */
+const ASYNC_MAIN = join(ROOT, "tests/fixtures/async-main/manifest.json");
 const REQUESTS = Number(process.env.HUB_REQUESTS ?? 1000);
 
 interface Network {
@@ -34,7 +36,7 @@ async function network(t: { teardown: (fn: () => void) => void }, mains: string[
   });
   let stdout = "", stderr = "";
   const code = await runNodes({
-    inputs, include: [HUB], seconds: 60, ...options,
+    inputs, include: [HUB, ASYNC_MAIN], seconds: 60, ...options,
     stdout: (text) => (stdout += text), stderr: (text) => (stderr += text),
   });
   const width = `node${mains.length - 1}`.length;
