@@ -212,7 +212,7 @@ class State {
       this.lent = false;
       this.hand(true);
     };
-    this.watcher = (mac, delivered) => this.reported(mac, delivered);
+    this.watcher = watcherOf(this);
   }
 
   /* ---- receiving ---- */
@@ -310,6 +310,8 @@ class State {
         this.access.watchSends(this.watcher);
         this.watching = true;
       }
+      /* here rather than before each frame, which would add its frames to the deepest calls: this asend's frames go to distinct peers, so their statuses cannot be mistaken for one another's */
+      this.access.drainSends();
       const send: Send = { resolve, reject, data, copied: false, sync: one || !!sync, unsent: targets.length, unreported: targets.length, delivered: true, over: false };
       if (!targets.length) this.finish(send, true);
       for (const target of targets) this.queue(send, target);
@@ -340,7 +342,6 @@ class State {
   transmit(lane: Lane, frame: Frame): void {
     const send = frame.send;
     if (send.over) return;
-    this.access.drainSends();
     const result = this.access.radio().send(frame.mac, send.data, false);
     if (result > 1) {
       this.fail(send, new ESPNowError(result, `asend to ${macText(frame.mac)}`));
@@ -361,7 +362,7 @@ class State {
     const lane = this.lanes.get(keyOf(mac));
     if (!lane?.flying) return;
     this.land(lane, delivered);
-    this.advance(lane);
+    return this.advance(lane); // a tail call: the next frame goes out one frame less deep
   }
 
   land(lane: Lane, delivered: boolean): void {
@@ -428,6 +429,11 @@ const STATE = Symbol("AIOESPNow state");
 
 function nothing(): void {}
 
+/* Made here, not in State's constructor: XS makes a call that an arrow function returns a tail call, unless the arrow was made in a constructor (it keeps new.target). */
+function watcherOf(state: State): (mac: Uint8Array, delivered: boolean) => void {
+  return (mac, delivered) => state.reported(mac, delivered);
+}
+
 function notActive(what: string): ESPNowError {
   return new ESPNowError(ERR_NOT_INIT, `${what}: ESP-NOW is not active (call active(true) first)`);
 }
@@ -454,15 +460,20 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
   constructor() {
     super();
     if (Object.hasOwn(this, STATE)) return;
-    const state = new State(this, {
-      radio: () => this.radio,
-      check: (message, what) => this.check(message, what),
-      watchSends: (watcher) => this.watchSends(watcher),
-      drainSends: () => this.drainSends(),
-      offerToIrq: () => this.offerToIrq(),
+    AIOESPNow.#attach(this);
+  }
+
+  /* Not in the constructor, whose arrow functions XS cannot end with a tail call: each would be one frame more on the way to the callbacks. */
+  static #attach(self: AIOESPNow): void {
+    const state = new State(self, {
+      radio: () => self.radio,
+      check: (message, what) => self.check(message, what),
+      watchSends: (watcher) => self.watchSends(watcher),
+      drainSends: () => self.drainSends(),
+      offerToIrq: () => self.offerToIrq(),
     });
-    Object.defineProperty(this, STATE, { value: state });
-    this.listen((reasons) => state.wake(reasons), true);
+    Object.defineProperty(self, STATE, { value: state });
+    self.listen((reasons) => state.wake(reasons), true);
   }
 
   /** Start (true) or stop (false) ESP-NOW. Stopping rejects every waiting reader and asend with ESPNowError ESP_ERR_ESPNOW_NOT_INIT. */

@@ -531,7 +531,8 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Deliver the send statuses logged so far now, rather than at the next wake-up. */
   protected drainSends(): void {
-    drainSends();
+    /* returned: XS makes a call in return position a tail call, so the callbacks run one frame less deep */
+    return drainSends();
   }
 
   /** Call the irq callback if one is set and a message waits (after a claimed wake, once no reader is left). */

@@ -156,3 +156,28 @@ e.active(false);
   t.is(result.code, 0, result.stderr);
   t.deepEqual(result.stdout.trim().split("\n"), ["first true", "last false"]);
 });
+
+test("asend's callbacks fit a device's stack: an on_send callback reached from two nested async functions on the esp32c3 has room for 17 more calls", async (t) => {
+  /* The send statuses are handed out from inside asend, under the caller's
+     frames: AIOESPNow keeps that path short (one drain per asend, tail calls
+     to the callbacks). With a drain before each frame and the closures made
+     in the constructor, the callback had room for 15 calls. */
+  const result = await runScript(`
+import AIOESPNow from "aioespnow";
+const e = new AIOESPNow();
+e.active(true);
+const p1 = Uint8Array.of(2, 0, 0, 0, 0, 2), p2 = Uint8Array.of(2, 0, 0, 0, 0, 4);
+e.add_peer(p1);
+e.add_peer(p2);
+function down(n) { return n > 0 ? down(n - 1) + 1 : 0; }
+let nested = -1;
+e.on_send(() => { if (nested < 0) nested = down(16); });
+async function inner() { e.asend(p1, "a"); await e.asend(p2, "b"); }
+async function outer() { await inner(); }
+await outer();
+trace("nested " + nested + "\\n");
+e.active(false);
+`, [FAKE_RADIO_AIO], { profile: "esp32c3" });
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "nested 16\n");
+});
