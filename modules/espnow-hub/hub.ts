@@ -312,7 +312,13 @@ export default class Hub {
 		do this.#nextId = this.#nextId === 0xffff ? 1 : this.#nextId + 1;
 		while (this.#outgoing.has(this.#nextId));
 		const frames = this.#frames(kind, id, message);
-		return new Promise((resolve) => {
+		/* the first frames go out from here, not from the promise's executor: two frames (Promise and the executor) less under each transmission */
+		let resolve!: (message: Uint8Array | null) => void, reject!: (reason: unknown) => void;
+		const promise = new Promise<Uint8Array | null>((yes, no) => {
+			resolve = yes;
+			reject = no;
+		});
+		try {
 			const out: Outgoing = {
 				kind, id, to: to.slice(), frames,
 				acked: frames.length > 1 ? new Uint8Array((frames.length + 7) >> 3) : null,
@@ -322,7 +328,10 @@ export default class Hub {
 			out.deadline = Timer.set(() => this.#finish(out, null), timeout);
 			out.retry = Timer.repeat(() => this.#resend(out), this.#retry);
 			this.#resend(out);
-		});
+		} catch (error) {
+			reject(error); // as an executor's exception would
+		}
+		return promise;
 	}
 
 	/* The requester drives every retransmission: what the far side lacks goes again. */
@@ -358,18 +367,22 @@ export default class Hub {
 		return frames;
 	}
 
-	/* Send one frame; resolves whether it was acknowledged, never rejects. */
-	async #transmit(mac: Uint8Array, data: Uint8Array): Promise<boolean> {
-		if (!this.#running) return false;
+	/* Send one frame; resolves whether it was acknowledged, never rejects. Not an async function: one called before its first await keeps two frames under the calls it makes (XS_CODE_START_ASYNC, then the generator's run), and this one's lead to the send callbacks. */
+	#transmit(mac: Uint8Array, data: Uint8Array): Promise<boolean> {
+		if (!this.#running) return Promise.resolve(false);
 		try {
 			this.#peer(mac);
-			return await this.e.asend(mac, data, true);
+			return this.e.asend(mac, data, true).then(undefined, (error: unknown) => this.#sendFailed(mac, error));
 		} catch (error) {
-			/* stopped, or the peer was evicted while the frame waited its turn: the requester sends again */
-			if (!this.#running || (error instanceof ESPNowError && error.code === "ESP_ERR_ESPNOW_NOT_FOUND")) return false;
-			trace(`hub: send to ${macText(mac)} failed: ${String(error)}\n`);
-			return false;
+			return Promise.resolve(this.#sendFailed(mac, error));
 		}
+	}
+
+	#sendFailed(mac: Uint8Array, error: unknown): boolean {
+		/* stopped, or the peer was evicted while the frame waited its turn: the requester sends again */
+		if (!this.#running || (error instanceof ESPNowError && error.code === "ESP_ERR_ESPNOW_NOT_FOUND")) return false;
+		trace(`hub: send to ${macText(mac)} failed: ${String(error)}\n`);
+		return false;
 	}
 
 	/* Register mac if need be, evicting the peer used least recently when the table is full. */
