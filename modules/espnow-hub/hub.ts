@@ -41,8 +41,21 @@ export const FRAGMENT_HEADER_LEN = 6;
 export const MAX_FRAGMENTS = 255;
 /* A response's first byte */
 const OK = 0, FAILED = 1;
+/* What a response delivered in full leaves of its message */
+const EMPTY = new Uint8Array(0);
 /* Fragmented requests being reassembled at once, at most */
 const ASSEMBLIES = 4;
+/*
+ * Frames of one message handed to AIOESPNow at once, at most: one on the air
+ * and one waiting in its lane for the peer, which goes out as soon as the
+ * first's status is read. Each costs an asend, a copy of the frame while it
+ * waits and a promise, about 150 slots: the 42 fragments of 10 kB over v1
+ * sent at once needed more than an ESP32-C3 gives XS. A fragment is made when
+ * its turn comes, from the message.
+ */
+const WINDOW = 2;
+/* Responses remembered by default: one per peer ESP-NOW registers at once */
+const REMEMBERED = MAX_TOTAL_PEER_NUM;
 /* MACs whose device is remembered, at most */
 const ALIASES = 64;
 
@@ -51,7 +64,7 @@ export interface HubOptions {
 	retry_ms?: number;
 	/** How long request() waits for a response (ms), per hop. Default 2000. */
 	timeout_ms?: number;
-	/** How many responses are remembered to answer repeated requests. Default 64. */
+	/** How many responses are remembered to answer repeated requests. Default 20 (MAX_TOTAL_PEER_NUM). */
 	remembered?: number;
 	/** Forward requests addressed beyond this node. Default false. */
 	relay?: boolean;
@@ -96,17 +109,33 @@ interface Assembly {
 	parts: Array<Uint8Array | undefined>;
 }
 
+/** Frames going out to one peer, WINDOW at a time. */
+interface Round {
+	owner: { sending: boolean };
+	to: Uint8Array;
+	count: number;
+	next: number;
+	flying: number;
+	/** frame i, or null when it need not go (the far side holds it, or the exchange is over) */
+	make: (i: number) => Uint8Array | null;
+	/** asend's outcome: whether the frame was acknowledged, or its error */
+	landed: (outcome: unknown) => void;
+}
+
 /** A request (or ping) this node sent and waits on. */
 interface Outgoing {
 	kind: number;
 	id: number;
 	to: Uint8Array;
-	frames: Uint8Array[];
+	message: Uint8Array;
+	/** how many frames the message goes as (1: one unfragmented frame) */
+	count: number;
 	/** fragmented requests: the fragments the responder holds */
 	acked: Uint8Array | null;
 	/** a fragmented response being received */
 	reply: Assembly | null;
-	inFlight: number;
+	/** frames are being sent */
+	sending: boolean;
 	resolve: (message: Uint8Array | null) => void;
 	retry: Timer | null;
 	deadline: Timer | null;
@@ -117,8 +146,12 @@ interface Incoming {
 	mac: Uint8Array;
 	id: number;
 	assembly: Assembly | null;
-	answer: Uint8Array[] | null;
-	sending: number;
+	/** the response message, once there is one */
+	answer: Uint8Array | null;
+	/** how many frames the response goes as; 0 once the requester holds them all */
+	count: number;
+	/** frames of it are being sent */
+	sending: boolean;
 	ack: Timer | null;
 }
 
@@ -160,7 +193,7 @@ export default class Hub {
 	constructor(options: HubOptions = {}) {
 		this.#retry = positive(options.retry_ms, 50, "retry_ms");
 		this.#timeout = positive(options.timeout_ms, 2000, "timeout_ms");
-		this.#remembered = positive(options.remembered, 64, "remembered");
+		this.#remembered = positive(options.remembered, REMEMBERED, "remembered");
 		this.#relay = options.relay ?? false;
 		this.#maxHops = positive(options.max_hops, 4, "max_hops");
 		this.#maxMessage = positive(options.max_message, 16384, "max_message");
@@ -311,7 +344,7 @@ export default class Hub {
 		const id = this.#nextId;
 		do this.#nextId = this.#nextId === 0xffff ? 1 : this.#nextId + 1;
 		while (this.#outgoing.has(this.#nextId));
-		const frames = this.#frames(kind, id, message);
+		const count = this.#count(message);
 		/* the first frames go out from here, not from the promise's executor: two frames (Promise and the executor) less under each transmission */
 		let resolve!: (message: Uint8Array | null) => void, reject!: (reason: unknown) => void;
 		const promise = new Promise<Uint8Array | null>((yes, no) => {
@@ -320,9 +353,9 @@ export default class Hub {
 		});
 		try {
 			const out: Outgoing = {
-				kind, id, to: to.slice(), frames,
-				acked: frames.length > 1 ? new Uint8Array((frames.length + 7) >> 3) : null,
-				reply: null, inFlight: 0, resolve, retry: null, deadline: null,
+				kind, id, to: to.slice(), message, count,
+				acked: count > 1 ? new Uint8Array((count + 7) >> 3) : null,
+				reply: null, sending: false, resolve, retry: null, deadline: null,
 			};
 			this.#outgoing.set(id, out);
 			out.deadline = Timer.set(() => this.#finish(out, null), timeout);
@@ -336,16 +369,44 @@ export default class Hub {
 
 	/* The requester drives every retransmission: what the far side lacks goes again. */
 	#resend(out: Outgoing): void {
-		if (out.inFlight) return;
-		if (out.reply) return this.#sendAll(out, [ackFrame(RESPONSE, out.id, out.reply.count, out.reply.bitmap)]);
-		if (!out.acked) return this.#sendAll(out, out.frames);
-		const missing = out.frames.filter((_, i) => !has(out.acked!, i));
-		this.#sendAll(out, missing.length ? missing : [ackFrame(RESPONSE, out.id, 0, null)]); // all there: ask for the response
+		if (out.sending) return;
+		const reply = out.reply, acked = out.acked;
+		if (reply) return this.#sendOne(out, out.to, ackFrame(RESPONSE, out.id, reply.count, reply.bitmap));
+		if (!acked) return this.#sendOne(out, out.to, this.#frame(out.kind, out.id, out.message, 1, 0));
+		if (holds(acked, out.count)) return this.#sendOne(out, out.to, ackFrame(RESPONSE, out.id, 0, null)); // all there: ask for the response
+		/* an ACK that comes while the fragments go out spares the ones it lists */
+		this.#more(this.#round(out, out.to, out.count, (i) => this.#outgoing.get(out.id) !== out || has(acked, i) ? null : this.#frame(out.kind, out.id, out.message, out.count, i)));
 	}
 
-	#sendAll(out: Outgoing, frames: Uint8Array[]): void {
-		out.inFlight += frames.length;
-		for (const f of frames) this.#transmit(out.to, f).then(() => out.inFlight--);
+	/* A frame on its own needs no round. */
+	#sendOne(owner: { sending: boolean }, to: Uint8Array, f: Uint8Array): void {
+		if (!this.#running) return;
+		owner.sending = true;
+		this.#post(to, f, (outcome) => {
+			if (typeof outcome !== "boolean") this.#sendFailed(to, outcome);
+			owner.sending = false;
+		});
+	}
+
+	#round(owner: { sending: boolean }, to: Uint8Array, count: number, make: (i: number) => Uint8Array | null): Round {
+		owner.sending = true;
+		const round: Round = { owner, to, count, next: 0, flying: 0, make, landed: (outcome) => {
+			if (typeof outcome !== "boolean") this.#sendFailed(to, outcome);
+			round.flying--;
+			this.#more(round);
+		} };
+		return round;
+	}
+
+	/* Hand the round's next frames to AIOESPNow, up to WINDOW of them; called again as each completes. */
+	#more(round: Round): void {
+		while (this.#running && round.flying < WINDOW && round.next < round.count) {
+			const f = round.make(round.next++);
+			if (!f) continue;
+			round.flying++;
+			this.#post(round.to, f, round.landed);
+		}
+		if (!round.flying) round.owner.sending = false;
 	}
 
 	#finish(out: Outgoing, message: Uint8Array | null): void {
@@ -356,15 +417,20 @@ export default class Hub {
 		out.resolve(message);
 	}
 
-	/* Frames for a message: one, or fragments of frame_len bytes. */
-	#frames(kind: number, id: number, message: Uint8Array): Uint8Array[] {
-		if (message.length <= this.#frameLen - HEADER_LEN) return [frame(kind, id, 0, 0, message, 0, message.length)];
+	/* How many frames a message goes as: one, or fragments of frame_len bytes. */
+	#count(message: Uint8Array): number {
+		if (message.length <= this.#frameLen - HEADER_LEN) return 1;
 		const share = this.#frameLen - FRAGMENT_HEADER_LEN;
 		const count = Math.ceil(message.length / share);
 		if (count > MAX_FRAGMENTS) throw new RangeError(`hub: a message of ${message.length} bytes needs ${count} fragments of ${share}; at most ${MAX_FRAGMENTS}`);
-		const frames: Uint8Array[] = [];
-		for (let i = 0; i < count; i++) frames.push(frame(kind, id, i, count, message, i * share, Math.min(message.length, (i + 1) * share)));
-		return frames;
+		return count;
+	}
+
+	/* Frame i of a message that goes as count frames, made when it is sent so that only the frames in flight take memory. */
+	#frame(kind: number, id: number, message: Uint8Array, count: number, i: number): Uint8Array {
+		if (count === 1) return frame(kind, id, 0, 0, message, 0, message.length);
+		const share = this.#frameLen - FRAGMENT_HEADER_LEN;
+		return frame(kind, id, i, count, message, i * share, Math.min(message.length, (i + 1) * share));
 	}
 
 	/* Send one frame; resolves whether it was acknowledged, never rejects. Not an async function: one called before its first await keeps two frames under the calls it makes (XS_CODE_START_ASYNC, then the generator's run), and this one's lead to the send callbacks. */
@@ -375,6 +441,16 @@ export default class Hub {
 			return this.e.asend(mac, data, true).then(undefined, (error: unknown) => this.#sendFailed(mac, error));
 		} catch (error) {
 			return Promise.resolve(this.#sendFailed(mac, error));
+		}
+	}
+
+	/* Send one frame and give done asend's outcome (whether it was acknowledged, or the error): one promise more than asend's, not two as #transmit, since each waits in memory for its status. */
+	#post(to: Uint8Array, f: Uint8Array, done: (outcome: unknown) => void): void {
+		try {
+			this.#peer(to);
+			this.e.asend(to, f, true).then(done, done);
+		} catch (error) {
+			Promise.resolve(error).then(done);
 		}
 	}
 
@@ -506,15 +582,17 @@ export default class Hub {
 		const kind = data[0], count = data[1], bitmap = data.subarray(2);
 		if (kind === REQUEST) { // the responder holds these fragments of our request
 			const out = this.#outgoing.get(id);
-			if (!out?.acked || count !== out.frames.length || bitmap.length !== out.acked.length || this.#device(mac) !== this.#device(out.to)) return;
+			if (!out?.acked || count !== out.count || bitmap.length !== out.acked.length || this.#device(mac) !== this.#device(out.to)) return;
 			for (let i = 0; i < bitmap.length; i++) out.acked[i] |= bitmap[i];
+			if (holds(out.acked, count)) out.message = EMPTY; // no fragment of it goes again
 		} else if (kind === RESPONSE) { // the requester holds these fragments of our response (count 0: none)
 			const incoming = this.#incoming.get(`${this.#device(mac)}/${id}`);
 			if (!incoming?.answer) return;
-			if (count !== 0 && (count !== incoming.answer.length || bitmap.length !== (count + 7) >> 3)) return;
-			const all = full(count);
-			if (count !== 0 && bitmap.every((byte, i) => byte === all[i])) incoming.answer = []; // delivered: keep only that it was answered
-			else this.#sendAnswer(incoming, count ? bitmap : null);
+			if (count !== 0 && (count !== incoming.count || bitmap.length !== (count + 7) >> 3)) return;
+			if (count !== 0 && holds(bitmap, count)) { // delivered: keep only that it was answered
+				incoming.answer = EMPTY;
+				incoming.count = 0;
+			} else this.#sendAnswer(incoming, count ? bitmap : null);
 		}
 	}
 
@@ -528,7 +606,7 @@ export default class Hub {
 		}
 		if (incoming && !incoming.assembly) return; // being handled
 		if (!incoming) {
-			incoming = { mac: mac.slice(), id, assembly: null, answer: null, sending: 0, ack: null };
+			incoming = { mac: mac.slice(), id, assembly: null, answer: null, count: 0, sending: false, ack: null };
 			this.#remember(key, incoming);
 			if (count === 1) return this.#handle(incoming, data);
 			if ((count - 1) * (this.#frameLen - FRAGMENT_HEADER_LEN) > this.#maxMessage + 6 * this.#maxHops) { // body, path and hop count
@@ -613,16 +691,17 @@ export default class Hub {
 		const message = new Uint8Array(1 + body.length);
 		message[0] = status;
 		message.set(body, 1);
-		incoming.answer = this.#frames(RESPONSE, incoming.id, message);
+		incoming.count = this.#count(message);
+		incoming.answer = message;
 		this.#sendAnswer(incoming, null);
 	}
 
 	/* Send the response's fragments the requester lacks (bitmap null: all), unless some are still going out. */
 	#sendAnswer(incoming: Incoming, bitmap: Uint8Array | null): void {
-		if (incoming.sending) return;
-		const frames = incoming.answer!.filter((_, i) => !bitmap || !has(bitmap, i));
-		incoming.sending = frames.length;
-		for (const f of frames) this.#transmit(incoming.mac, f).then(() => incoming.sending--);
+		if (incoming.sending || incoming.count === 0) return;
+		if (incoming.count === 1) return this.#sendOne(incoming, incoming.mac, this.#frame(RESPONSE, incoming.id, incoming.answer!, 1, 0));
+		const held = bitmap && bitmap.slice(); // the ACK's bitmap alone, not the frame it came in
+		this.#more(this.#round(incoming, incoming.mac, incoming.count, (i) => incoming.count === 0 || (held && has(held, i)) ? null : this.#frame(RESPONSE, incoming.id, incoming.answer!, incoming.count, i)));
 	}
 
 	#self(): string {
@@ -679,6 +758,12 @@ function joined(parts: Assembly): Uint8Array {
 
 function has(bitmap: Uint8Array, index: number): boolean {
 	return (bitmap[index >> 3] & (1 << (index & 7))) !== 0;
+}
+
+/* Whether bitmap lists every one of count fragments. */
+function holds(bitmap: Uint8Array, count: number): boolean {
+	for (let i = 0; i < count; i++) if (!has(bitmap, i)) return false;
+	return true;
 }
 
 function full(count: number): Uint8Array {
