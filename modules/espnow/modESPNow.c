@@ -233,6 +233,9 @@ void xs_espnow_any(xsMachine *the)
 
 /* ---- sending ---- */
 
+/* getMAC and getKey point into a JS buffer, which may be a preloaded module's
+   bytes in flash: copy from them with c_memcpy (the ESP8266's espMemCpy reads
+   flash a word at a time; a byte load there faults). */
 static const uint8_t *getMAC(xsMachine *the, xsSlot *slot)
 {
 	void *data;
@@ -303,7 +306,7 @@ void xs_espnow_send(xsMachine *the)
 		xsRangeError("message must be 1..%d bytes, got %d", (int)espnow_radio_max_data_len(), (int)length);
 
 	if (xsmcTest(xsArg(0)))
-		memcpy(destinations[count++], getMAC(the, &xsArg(0)), ESPNOW_MAC_LEN);
+		c_memcpy(destinations[count++], getMAC(the, &xsArg(0)), ESPNOW_MAC_LEN);
 	else {
 		espnowPeerRecord peer;
 		for (bool first = true; ESPNOW_ESP_OK == espnow_radio_fetch_peer(first, &peer); first = false) {
@@ -384,9 +387,9 @@ void xs_espnow_set_pmk(xsMachine *the)
 static void getPeerArguments(xsMachine *the, espnowPeerRecord *peer)
 {
 	memset(peer, 0, sizeof(*peer));
-	memcpy(peer->mac, getMAC(the, &xsArg(0)), ESPNOW_MAC_LEN);
+	c_memcpy(peer->mac, getMAC(the, &xsArg(0)), ESPNOW_MAC_LEN);
 	if (xsmcTest(xsArg(1)))
-		memcpy(peer->lmk, getKey(the, &xsArg(1)), ESPNOW_KEY_LEN);
+		c_memcpy(peer->lmk, getKey(the, &xsArg(1)), ESPNOW_KEY_LEN);
 	xsIntegerValue channel = xsmcToInteger(xsArg(2));
 	xsIntegerValue ifidx = xsmcToInteger(xsArg(3));
 	if (channel < 0 || channel > 14)
