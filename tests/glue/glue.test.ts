@@ -5,25 +5,7 @@
  * report "<build>: N passed, 0 failed".
  */
 import test from 'ava';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-interface Run {
-  code: number;
-  output: string;
-}
-
-function make(target: string): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('make', ['-C', 'tests/glue', target], { cwd: root, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, output: `${stdout}${stderr}` });
-    });
-  });
-}
+import { make } from '../core/make.ts';
 
 /** Every "<build>: N passed, N failed" line, by build. */
 function tallies(output: string): Map<string, [number, number]> {
@@ -37,7 +19,7 @@ const targets: Record<string, string[]> = {
 
 for (const [target, builds] of Object.entries(targets)) {
   test.serial(`the ${target} glue passes its tests against the fake SDK`, async (t) => {
-    const run = await make(target);
+    const run = await make('tests/glue', target);
     t.is(run.code, 0, run.output);
     const found = tallies(run.output);
     t.deepEqual([...found.keys()].sort(), [...builds].sort(), run.output);

@@ -15,29 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int gTestsPassed;
-static int gTestsFailed;
-static int gChecksFailed;
-
-#define CHECK(condition) \
-	do { \
-		if (!(condition)) { \
-			gChecksFailed++; \
-			fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #condition); \
-		} \
-	} while (0)
-
-#define CHECK_EQ(actual, expected) \
-	do { \
-		long long actual_ = (long long)(actual); \
-		long long expected_ = (long long)(expected); \
-		if (actual_ != expected_) { \
-			gChecksFailed++; \
-			fprintf(stderr, "  %s:%d: %s is %lld (0x%llx), expected %lld (0x%llx)\n", __FILE__, __LINE__, #actual, actual_, actual_, expected_, expected_); \
-		} \
-	} while (0)
-
-#define RUN(test) runTest(#test, test)
+/* CHECK, CHECK_EQ, RUN and the counters: tests/c/check.h, with this runner */
+#define CHECK_OWN_RUNNER
+#include "../c/check.h"
 
 static void runTest(const char *name, void (*test)(void))
 {
