@@ -1,7 +1,7 @@
 /*
  * AIOESPNow: MicroPython's aioespnow for Moddable XS. ESPNow, plus arecv(),
  * airecv(), asend() and `for await...of`, which wait without blocking the JS
- * thread (../../../shared/spec/micropython-espnow.rst, "Supporting asyncio").
+ * thread (MicroPython's espnow documentation, "Supporting asyncio").
  *
  * Nothing polls. A reader waits in a queue; the native layer's wake-up (the
  * listener ESPNow.listen registers) hands it the oldest message as soon as the

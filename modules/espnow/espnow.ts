@@ -1,8 +1,8 @@
 /*
  * ESPNow: MicroPython's espnow API for Moddable XS.
  *
- * The contract is MicroPython's documentation (../../../shared/spec/
- * micropython-espnow.rst), mapped to TypeScript: None is null, bytes are
+ * The contract is MicroPython's documentation of its espnow module, mapped
+ * to TypeScript: None is null, bytes are
  * Uint8Array (str accepted where MicroPython accepts it), tuples are arrays,
  * keyword arguments are an options object, OSError is ESPNowError (.errno,
  * .code) and ValueError is RangeError or TypeError.

@@ -1,6 +1,6 @@
 /**
  * ESP-NOW frames as they go over the air: an 802.11 management frame of subtype
- * Action, laid out as ../../../shared/spec/esp-idf-espnow.rst describes, optionally
+ * Action, laid out as ESP-IDF's ESP-NOW documentation describes, optionally
  * protected with CCMP (AES-128-CCM, IEEE 802.11-2012 clause 11.4.3).
  *
  *   MAC header (24)  FC=0xd0 flags | duration | A1=dest | A2=src | A3=ff:ff:ff:ff:ff:ff | seq ctl
