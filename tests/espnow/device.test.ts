@@ -125,12 +125,13 @@ Timer.set(() => {
 test("a full TX queue (ESP_ERR_ESPNOW_NO_MEM) is waited out; send raises it after 2 s if the queue stays full", async (t) => {
   const result = await runScript(`
 import ESPNow from "espnow";
-import { txQueue, holdSends, refused } from "fakeradio";
+import { txQueue, holdSends, holdUntilRefused, refused } from "fakeradio";
 const e = new ESPNow();
 e.active(true);
 txQueue(2);
 const peer = Uint8Array.of(2, 0, 0, 0, 0, 2);
 e.add_peer(peer);
+holdUntilRefused();
 let failed = 0;
 for (let i = 0; i < 100; i++) if (!e.send(peer, "async " + i, false)) failed++;
 trace(\`100 async sends: \${failed} failed, the radio refused \${refused() > 0 ? "some" : "none"}\\n\`);
