@@ -13,13 +13,21 @@
  * deliver() acknowledges the core, so one message at most waits in the
  * machine's queue however long JS blocks (espnow_core.h). One record is open
  * at a time (there is one radio); deliver() ignores posts that outlive the
- * record they were made for.
+ * record they were made for (each record has its own generation number).
+ *
+ * Hostile JS: a buffer argument must be a real ArrayBuffer or one-byte typed
+ * array (getBytes), never an object that only claims to be one. Every argument
+ * that can run JS (valueOf) is converted before the record is looked up, and
+ * no JS runs between taking a buffer's pointer and using it. The wake
+ * callback is rooted in a static slot, not in the record: a Radio collected
+ * while open frees its record and leaves XS's roots intact.
  */
 
 #include "xsmc.h"
 #include "xsHost.h"
 
 #include "core/espnow_radio.h"
+#include "modESPNowBytes.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -47,7 +55,7 @@
 typedef struct modESPNowRecord {
 	espnowCoreRecord core;
 	xsMachine *the;
-	xsSlot onWake;
+	uint32_t generation;
 	uint32_t completionsSeen;	/* JS thread: completions already reported to onWake */
 	bool started;
 	uint32_t rxbufSize;
@@ -55,6 +63,20 @@ typedef struct modESPNowRecord {
 } modESPNowRecord, *modESPNow;
 
 static modESPNow gOpen = NULL;
+static uint32_t gGeneration = 0;
+
+/* The open record's onWake, rooted while it is open (and after a Radio is
+   collected open, until the next new Radio: a destructor cannot forget it). */
+static xsSlot gOnWake;
+static xsMachine *gOnWakeRoot = NULL;
+
+static void forgetOnWake(xsMachine *the)
+{
+	if (gOnWakeRoot != the)
+		return;
+	xsForget(gOnWake);
+	gOnWakeRoot = NULL;
+}
 
 void xs_espnow_destructor(void *data)
 {
@@ -76,13 +98,29 @@ static modESPNow getRecord(xsMachine *the)
 	return espnow;
 }
 
+/* ---- JS values ---- */
+
+/* The bytes of a real ArrayBuffer or one-byte typed array (Uint8Array, ...).
+   What only poses as one is refused: xsmcGetBuffer* would take a host
+   object's C data (a Timer given Uint8Array.prototype) with the length its
+   byteLength property claims, read through a getter. No JS runs here. */
+static void getBytes(xsMachine *the, xsSlot *slot, void **data, xsUnsignedValue *size, xsBooleanValue writable, const char *name)
+{
+	if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, slot))
+		xsTypeError("%s must be a Uint8Array or ArrayBuffer", name);
+	if (writable)
+		xsmcGetBufferWritable(*slot, data, size);
+	else
+		xsmcGetBufferReadable(*slot, data, size);
+}
+
 /* ---- waking JS ---- */
 
 static void deliver(void *the, void *refcon, uint8_t *message, uint16_t length)
 {
-	modESPNow espnow = refcon;
+	modESPNow espnow = gOpen;
 	(void)message, (void)length;
-	if (espnow != gOpen)
+	if (!espnow || espnow->generation != (uint32_t)(uintptr_t)refcon || gOnWakeRoot != the)
 		return;
 	uint32_t reasons = espnow_core_acknowledge(&espnow->core);
 	/* A blocking recv() or send() may have read what the wake announced, and
@@ -97,7 +135,7 @@ static void deliver(void *the, void *refcon, uint8_t *message, uint16_t length)
 	if (!reasons)
 		return;
 	xsBeginHost(the);
-	xsCallFunction1(espnow->onWake, xsUndefined, xsInteger(reasons));
+	xsCallFunction1(gOnWake, xsUndefined, xsInteger(reasons));
 	xsEndHost(the);
 }
 
@@ -106,7 +144,7 @@ static void wake(void *refcon, bool post)
 	modESPNow espnow = refcon;
 	espnow_radio_signal();
 	if (post)
-		modMessagePostToMachine(espnow->the, NULL, 0, deliver, espnow);
+		modMessagePostToMachine(espnow->the, NULL, 0, deliver, (void *)(uintptr_t)espnow->generation);
 }
 
 /* ---- lifecycle ---- */
@@ -117,15 +155,21 @@ void xs_espnow(xsMachine *the)
 	xsIntegerValue rxbuf = xsmcToInteger(xsArg(0));
 	if (rxbuf < RXBUF_MIN || rxbuf > RXBUF_MAX)
 		xsRangeError("rxbuf must be %d..%d bytes, got %d", RXBUF_MIN, RXBUF_MAX, (int)rxbuf);
+	if (!xsmcIsInstanceOf(xsArg(1), xsFunctionPrototype))
+		xsTypeError("onWake must be a function");
 	if (gOpen)
 		xsUnknownError("ESP-NOW is already open");
 	modESPNow espnow = espnow_radio_alloc(sizeof(modESPNowRecord) + (size_t)rxbuf);
 	if (!espnow)
 		xsUnknownError("no memory for a %d-byte rxbuf", (int)rxbuf);
 	espnow->the = the;
+	espnow->generation = ++gGeneration;
 	espnow->rxbufSize = (uint32_t)rxbuf;
-	espnow->onWake = xsArg(1);
-	xsRemember(espnow->onWake);
+	if (gOnWakeRoot)
+		forgetOnWake(gOnWakeRoot);
+	gOnWake = xsArg(1);
+	xsRemember(gOnWake);
+	gOnWakeRoot = the;
 	xsmcSetHostData(xsThis, espnow);
 	gOpen = espnow;
 }
@@ -152,54 +196,68 @@ void xs_espnow_close(xsMachine *the)
 	modESPNow espnow = xsmcGetHostDataValidate(xsThis, xs_espnow_destructor);
 	if (!espnow)
 		return;
-	xsForget(espnow->onWake);
+	forgetOnWake(the);
 	xs_espnow_destructor(espnow);
 	xsmcSetHostData(xsThis, NULL);
 }
 
 /* ---- receiving ---- */
 
-static void setMeta(xsMachine *the, xsSlot *meta, const espnowRxInfoRecord *info)
+#define META_SIZE (3 * sizeof(double))
+
+/* meta must hold 3 numbers: checked before anything is consumed. */
+static void *getMeta(xsMachine *the, xsSlot *meta)
 {
 	void *data;
 	xsUnsignedValue size;
+	getBytes(the, meta, &data, &size, true, "meta");
+	if (size < META_SIZE)
+		xsRangeError("meta must hold 3 numbers");
+	return data;
+}
+
+static void setMeta(void *meta, const espnowRxInfoRecord *info)
+{
 	double values[3] = { 0, info->rssi, info->timestamp };
 	for (int i = 0; i < ESPNOW_MAC_LEN; i++)
 		values[0] = values[0] * 256 + info->mac[i];
-	xsmcGetBufferWritable(*meta, &data, &size);
-	if (size < sizeof(values))
-		xsRangeError("meta must hold 3 numbers");
-	memcpy(data, values, sizeof(values));
+	memcpy(meta, values, sizeof(values));
 }
 
 /* read(target, meta, timeoutMs, resize): copy the oldest message into target
-   (an ArrayBuffer made resizable to MAX_DATA_LEN if resize, else any buffer
-   big enough), store [mac as a 48-bit number, rssi, timestamp] in meta (a
-   Float64Array(3)). Returns the length; 0 if none came within timeoutMs
-   (negative: wait forever); -length if target is too small (nothing read). */
+   (with resize, a resizable ArrayBuffer or length-tracking view of one is
+   first made the message's length when its maxByteLength allows; any other
+   buffer must be big enough), store [mac as a 48-bit number, rssi, timestamp]
+   in meta (a Float64Array(3)'s bytes). Returns the length; 0 if none came
+   within timeoutMs (negative: wait forever); -length if target is too small
+   (nothing read). A bad target or meta throws before anything is read. */
 void xs_espnow_read(xsMachine *the)
 {
-	modESPNow espnow = getRecord(the);
 	xsIntegerValue timeout = xsmcToInteger(xsArg(2));
 	xsBooleanValue resize = xsmcTest(xsArg(3));
+	modESPNow espnow = getRecord(the);
+	void *data;
+	xsUnsignedValue capacity;
+	getBytes(the, &xsArg(0), &data, &capacity, true, "target");
+	getMeta(the, &xsArg(1));
 	uint32_t started = espnow_radio_millis();
 	espnowRxInfoRecord info;
 
 	for (;;) {
 		int result = espnow_ring_peek(&espnow->core.ring, &info);
 		if (ESPNOW_RING_OK == result) {
-			void *data;
-			xsUnsignedValue capacity;
 			if (resize)
-				xsmcSetArrayBufferLength(xsArg(0), info.length);
-			xsmcGetBufferWritable(xsArg(0), &data, &capacity);
+				espnow_bytes_fit(the, &xsArg(0), info.length);
+			/* after espnow_bytes_fit, which may move chunks: no JS runs from here to the copy */
+			getBytes(the, &xsArg(0), &data, &capacity, true, "target");
+			void *meta = getMeta(the, &xsArg(1));
 			if (capacity < info.length) {
 				xsmcSetInteger(xsResult, -(xsIntegerValue)info.length);
 				return;
 			}
 			result = espnow_ring_read(&espnow->core.ring, &info, data, capacity);
 			if (result > 0) {
-				setMeta(the, &xsArg(1), &info);
+				setMeta(meta, &info);
 				xsmcSetInteger(xsResult, info.length);
 				return;
 			}
@@ -240,7 +298,7 @@ static const uint8_t *getMAC(xsMachine *the, xsSlot *slot)
 {
 	void *data;
 	xsUnsignedValue size;
-	xsmcGetBufferReadable(*slot, &data, &size);
+	getBytes(the, slot, &data, &size, false, "mac");
 	if (size != ESPNOW_MAC_LEN)
 		xsRangeError("mac must be %d bytes, got %d", ESPNOW_MAC_LEN, (int)size);
 	return data;
@@ -250,7 +308,7 @@ static const uint8_t *getKey(xsMachine *the, xsSlot *slot)
 {
 	void *data;
 	xsUnsignedValue size;
-	xsmcGetBufferReadable(*slot, &data, &size);
+	getBytes(the, slot, &data, &size, false, "key");
 	if (size != ESPNOW_KEY_LEN)
 		xsRangeError("key must be %d bytes, got %d", ESPNOW_KEY_LEN, (int)size);
 	return data;
@@ -294,14 +352,14 @@ static int offer(const uint8_t *mac, const void *data, size_t length)
    called while it waits: espnow.ts hands the send log to on_send after. */
 void xs_espnow_send(xsMachine *the)
 {
-	modESPNow espnow = getRecord(the);
 	xsBooleanValue sync = xsmcTest(xsArg(2));
+	modESPNow espnow = getRecord(the);
 	uint8_t destinations[ESPNOW_MAX_PEERS][ESPNOW_MAC_LEN];
 	int count = 0;
-	const void *data;
+	void *data;
 	xsUnsignedValue length;
 
-	xsmcGetBufferReadable(xsArg(1), (void **)&data, &length);
+	getBytes(the, &xsArg(1), &data, &length, false, "message");
 	if (length < 1 || length > espnow_radio_max_data_len())
 		xsRangeError("message must be 1..%d bytes, got %d", (int)espnow_radio_max_data_len(), (int)length);
 
@@ -349,6 +407,7 @@ void xs_espnow_log_sends(xsMachine *the)
 void xs_espnow_next_send_status(xsMachine *the)
 {
 	modESPNow espnow = getRecord(the);
+	void *meta = getMeta(the, &xsArg(0));
 	espnowSendStatusRecord status;
 	if (ESPNOW_RING_OK != espnow_core_next_send_status(&espnow->core, &status)) {
 		xsmcSetFalse(xsResult);
@@ -356,7 +415,7 @@ void xs_espnow_next_send_status(xsMachine *the)
 	}
 	espnowRxInfoRecord info = { .rssi = status.delivered };
 	memcpy(info.mac, status.mac, ESPNOW_MAC_LEN);
-	setMeta(the, &xsArg(0), &info);
+	setMeta(meta, &info);
 	xsmcSetTrue(xsResult);
 }
 
@@ -383,15 +442,17 @@ void xs_espnow_set_pmk(xsMachine *the)
 	xsmcSetInteger(xsResult, espnow_radio_set_pmk(getKey(the, &xsArg(0))));
 }
 
-/* (mac, lmk or null, channel, ifidx, encrypt) -> the peer record */
-static void getPeerArguments(xsMachine *the, espnowPeerRecord *peer)
+/* (mac, lmk or null, channel, ifidx, encrypt) -> the peer record; then the
+   open record (the conversions may run JS that closes it). */
+static modESPNow getPeerArguments(xsMachine *the, espnowPeerRecord *peer)
 {
+	xsIntegerValue channel = xsmcToInteger(xsArg(2));
+	xsIntegerValue ifidx = xsmcToInteger(xsArg(3));
+	modESPNow espnow = getRecord(the);
 	memset(peer, 0, sizeof(*peer));
 	c_memcpy(peer->mac, getMAC(the, &xsArg(0)), ESPNOW_MAC_LEN);
 	if (xsmcTest(xsArg(1)))
 		c_memcpy(peer->lmk, getKey(the, &xsArg(1)), ESPNOW_KEY_LEN);
-	xsIntegerValue channel = xsmcToInteger(xsArg(2));
-	xsIntegerValue ifidx = xsmcToInteger(xsArg(3));
 	if (channel < 0 || channel > 14)
 		xsRangeError("channel must be 0..14, got %d", (int)channel);
 	if (ifidx != ESPNOW_IF_STA && ifidx != ESPNOW_IF_AP)
@@ -399,12 +460,12 @@ static void getPeerArguments(xsMachine *the, espnowPeerRecord *peer)
 	peer->channel = (uint8_t)channel;
 	peer->ifidx = (uint8_t)ifidx;
 	peer->encrypt = xsmcTest(xsArg(4));
+	return espnow;
 }
 
 void xs_espnow_add_peer(xsMachine *the)
 {
 	espnowPeerRecord peer;
-	getRecord(the);
 	getPeerArguments(the, &peer);
 	xsmcSetInteger(xsResult, espnow_radio_add_peer(&peer));
 }
@@ -412,7 +473,6 @@ void xs_espnow_add_peer(xsMachine *the)
 void xs_espnow_mod_peer(xsMachine *the)
 {
 	espnowPeerRecord peer;
-	getRecord(the);
 	getPeerArguments(the, &peer);
 	xsmcSetInteger(xsResult, espnow_radio_mod_peer(&peer));
 }
@@ -479,8 +539,9 @@ void xs_espnow_peer_count(xsMachine *the)
 
 void xs_espnow_set_rate(xsMachine *the)
 {
+	xsIntegerValue rate = xsmcToInteger(xsArg(0));
 	getRecord(the);
-	xsmcSetInteger(xsResult, espnow_radio_set_rate(xsmcToInteger(xsArg(0))));
+	xsmcSetInteger(xsResult, espnow_radio_set_rate(rate));
 }
 
 /* maxDataLength(): 250, or 1470 where the radio speaks ESP-NOW v2. */
