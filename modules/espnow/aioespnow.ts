@@ -40,10 +40,11 @@
  * active(false) rejects waiting readers and asends (ESP_ERR_ESPNOW_NOT_INIT).
  */
 
-import ESPNow, { ESPNowError, keyOf, macText, WAKE_RECEIVE, WAKE_SEND, type Bytes } from "espnow";
-import type Radio from "espnow/native";
-import { sendsSettled } from "espnow/native";
+import ESPNow, { ESPNowError, isArrayBuffer, isUint8Array, keyOf, macText, WAKE_RECEIVE, WAKE_SEND, type Bytes } from "espnow";
 import Timer from "timer";
+
+/* the built-in getter, taken as the module loads: a real Uint8Array's own "length" is never asked */
+const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "length")!.get!;
 
 export * from "espnow";
 
@@ -174,7 +175,9 @@ interface Lane {
 
 /** What ESPNow gives its subclasses, as closures, for the State to use. */
 interface Access {
-  radio(): Radio;
+  ensureActive(): void;
+  sendFrame(mac: Uint8Array, data: Uint8Array): number;
+  sendsSettled(): boolean;
   check(message: unknown, what: string): Uint8Array;
   watchSends(watcher: ((mac: Uint8Array, delivered: boolean) => void) | null): void;
   drainSends(): void;
@@ -301,7 +304,7 @@ class State {
     const promise = new Promise<boolean>(this.capture);
     const resolve = this.resolve, reject = this.reject;
     try {
-      this.access.radio();
+      this.access.ensureActive();
       const one = second === undefined;
       const mac = one ? null : first;
       const targets = mac === null || mac === undefined ? this.unicastPeers() : [macOf(mac)];
@@ -342,7 +345,7 @@ class State {
   transmit(lane: Lane, frame: Frame): void {
     const send = frame.send;
     if (send.over) return;
-    const result = this.access.radio().send(frame.mac, send.data, false);
+    const result = this.access.sendFrame(frame.mac, send.data);
     if (result > 1) {
       this.fail(send, new ESPNowError(result, `asend to ${macText(frame.mac)}`));
       return;
@@ -375,7 +378,7 @@ class State {
 
   /** Every frame has completed and every status has been read, yet frames wait: their statuses were lost (the log was full). */
   settleLost(): void {
-    if (!sendsSettled(this.access.radio())) return;
+    if (!this.access.sendsSettled()) return;
     for (const lane of this.lanes.values()) {
       if (lane.flying) this.land(lane, false);
     }
@@ -445,10 +448,12 @@ function timeoutOf(value: unknown, what: string): number {
   return value < 0 ? -1 : Math.min(Math.floor(value), 0x7fffffff);
 }
 
+/* brand checks (espnow.ts), not instanceof: an object that only poses as bytes is refused */
 function macOf(value: unknown): Uint8Array {
-  if (!(value instanceof Uint8Array) && !(value instanceof ArrayBuffer)) throw new TypeError(`asend: mac must be a Uint8Array or ArrayBuffer, got ${value === null ? "null" : typeof value}`);
-  const mac = value instanceof Uint8Array ? value : new Uint8Array(value);
-  if (mac.length !== 6) throw new RangeError(`asend: mac must be 6 bytes, got ${mac.length}`);
+  if (!isUint8Array(value) && !isArrayBuffer(value)) throw new TypeError(`asend: mac must be a Uint8Array or ArrayBuffer, got ${value === null ? "null" : typeof value}`);
+  const mac = isUint8Array(value) ? value : new Uint8Array(value);
+  const length = typedArrayLength.call(mac);
+  if (length !== 6) throw new RangeError(`asend: mac must be 6 bytes, got ${length}`);
   return mac;
 }
 
@@ -466,7 +471,9 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
   /* Not in the constructor, whose arrow functions XS cannot end with a tail call: each would be one frame more on the way to the callbacks. */
   static #attach(self: AIOESPNow): void {
     const state = new State(self, {
-      radio: () => self.radio,
+      ensureActive: () => self.ensureActive(),
+      sendFrame: (mac, data) => self.sendFrame(mac, data),
+      sendsSettled: () => self.sendsSettled(),
       check: (message, what) => self.check(message, what),
       watchSends: (watcher) => self.watchSends(watcher),
       drainSends: () => self.drainSends(),

@@ -15,7 +15,11 @@
  * on MicroPython; AIOESPNow (module "aioespnow") waits without blocking.
  */
 
-import Radio from "espnow/native";
+import { claim, type Radio as NativeRadio } from "espnow/native";
+
+/* The native layer, claimed as this module loads: no one else can (native.js). */
+const { Radio, sendsSettled } = claim();
+type Radio = NativeRadio;
 
 /*
  * Preloading. On a device Moddable runs preloaded modules at build time, where
@@ -115,23 +119,94 @@ function isInteger(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value);
 }
 
+/*
+ * Brand checks, not instanceof: an object given Uint8Array.prototype (a host
+ * object such as a Timer, a Proxy) is no Uint8Array, and a real one's own
+ * "length" getter is never called. The built-in getters are taken as the
+ * module loads; the primordials are frozen after preload.
+ */
+const TypedArrayPrototype = Object.getPrototypeOf(Uint8Array.prototype);
+const typedArrayTag = Object.getOwnPropertyDescriptor(TypedArrayPrototype, Symbol.toStringTag)!.get!;
+const typedArrayLength = Object.getOwnPropertyDescriptor(TypedArrayPrototype, "length")!.get!;
+const arrayBufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get!;
+const arrayBufferDetached = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "detached")?.get;
+
+/** A real Uint8Array (a brand check). */
+export function isUint8Array(value: unknown): value is Uint8Array {
+  return typedArrayTag.call(value) === "Uint8Array";
+}
+
+/** A real ArrayBuffer (a brand check). */
+export function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  if (typeof value !== "object" || value === null) return false;
+  try {
+    arrayBufferLength.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A checked Uint8Array's length, by the built-in getter. */
+function lengthOf(bytes: Uint8Array): number {
+  return typedArrayLength.call(bytes);
+}
+
+/** A checked Uint8Array's or ArrayBuffer's byte count, for messages. */
+function byteCount(bytes: Uint8Array | ArrayBuffer): number {
+  return isUint8Array(bytes) ? lengthOf(bytes) : arrayBufferLength.call(bytes);
+}
+
 /** what and name make the error message (only built on error: the hot path allocates nothing). */
 function bytesOf(value: unknown, what: string, name: string, allowString: boolean): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (allowString && typeof value === "string") return new Uint8Array(ArrayBuffer.fromString(value));
+  if (isUint8Array(value)) return value;
+  if (isArrayBuffer(value)) {
+    if (arrayBufferDetached?.call(value)) throw new TypeError(`${what}${name} is a detached ArrayBuffer`);
+    return new Uint8Array(value);
+  }
+  if (allowString && typeof value === "string") return utf8(value);
   throw new TypeError(`${what}${name} must be a Uint8Array or ArrayBuffer${allowString ? " or a string" : ""}, got ${value === null ? "null" : typeof value}`);
+}
+
+/**
+ * A string's UTF-8, as TextEncoder gives it: a lone surrogate becomes U+FFFD.
+ * XS keeps strings as bytes in which U+0000 and surrogates are not well-formed
+ * UTF-8 (ArrayBuffer.fromString copies them), so those strings are encoded here.
+ */
+function utf8(text: string): Uint8Array {
+  let plain = true;
+  for (let i = 0; i < text.length && plain; i++) {
+    const unit = text.charCodeAt(i);
+    plain = unit !== 0 && (unit < 0xd800 || unit > 0xdfff);
+  }
+  if (plain) return new Uint8Array(ArrayBuffer.fromString(text));
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
+        i++;
+      } else code = 0xfffd;
+    }
+    if (code < 0x80) bytes.push(code);
+    else if (code < 0x800) bytes.push(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
+    else if (code < 0x10000) bytes.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+    else bytes.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+  }
+  return Uint8Array.from(bytes);
 }
 
 function macOf(value: unknown, what: string): Uint8Array {
   const mac = bytesOf(value, what, MAC, false);
-  if (mac.length !== ADDR_LEN) throw new RangeError(`${what}: mac must be ${ADDR_LEN} bytes, got ${mac.length}`);
+  if (lengthOf(mac) !== ADDR_LEN) throw new RangeError(`${what}: mac must be ${ADDR_LEN} bytes, got ${lengthOf(mac)}`);
   return mac;
 }
 
 function keyBytes(value: unknown, what: string, name: string): Uint8Array {
   const key = bytesOf(value, what, name, true);
-  if (key.length !== KEY_LEN) throw new RangeError(`${what}${name} must be ${KEY_LEN} bytes, got ${key.length}`);
+  if (lengthOf(key) !== KEY_LEN) throw new RangeError(`${what}${name} must be ${KEY_LEN} bytes, got ${lengthOf(key)}`);
   return key;
 }
 
@@ -351,14 +426,16 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   recvinto(data: unknown[], timeout_ms?: number | null): number {
     if (!Array.isArray(data) || data.length < 2) throw new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
     const message = data[1];
-    if (!(message instanceof Uint8Array) && !(message instanceof ArrayBuffer)) throw new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
-    const buffer = (message instanceof Uint8Array ? message.buffer : message) as ArrayBuffer;
-    const tracks = buffer.resizable && (message instanceof ArrayBuffer || (message.byteOffset === 0 && message.length === buffer.byteLength));
-    const length = read(tracks ? buffer : message, timeout_ms, tracks && buffer.maxByteLength >= MAX_DATA_LEN, RECVINTO);
-    if (length < 0) throw new RangeError(`recvinto: msg holds ${message.byteLength} bytes, the message has ${-length}`);
+    if (!isUint8Array(message) && !isArrayBuffer(message)) throw new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
+    const full = data.length >= 4;
+    /* before a message is consumed: data must take what is read */
+    if (!writable(data, full)) throw new TypeError("recvinto: data must be a writable array (not frozen)");
+    /* a resizable ArrayBuffer, or a length-tracking view of one, becomes the message's length (native read) */
+    const length = read(message, timeout_ms, true, RECVINTO);
+    if (length < 0) throw new RangeError(`recvinto: msg holds ${byteCount(message)} bytes, the message has ${-length}`);
     if (length) {
       data[0] = received();
-      if (data.length >= 4) {
+      if (full) {
         data[2] = shared.meta[1];
         data[3] = shared.meta[2];
       }
@@ -413,7 +490,8 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   /** Check a message: bytes (or a string, sent as UTF-8) of 1..MAX_DATA_LEN bytes. */
   protected check(message: unknown, what: string): Uint8Array {
     const data = bytesOf(message, what, MSG, true);
-    if (data.length < 1 || data.length > MAX_DATA_LEN) throw new RangeError(`${what}: msg must be 1..${MAX_DATA_LEN} bytes, got ${data.length}`);
+    const length = lengthOf(data);
+    if (length < 1 || length > MAX_DATA_LEN) throw new RangeError(`${what}: msg must be 1..${MAX_DATA_LEN} bytes, got ${length}`);
     return data;
   }
 
@@ -432,7 +510,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** add_peer(mac, lmk?, channel?, ifidx?, encrypt?) or add_peer(mac, {lmk, channel, ifidx, encrypt}). */
   add_peer(mac: Bytes, lmk?: PeerOptions | PeerOptions["lmk"], channel?: number | null, ifidx?: number | null, encrypt?: boolean | null): void {
-    const radio = radioFor("add_peer");
+    radioFor("add_peer");
     const address = macOf(mac, "add_peer");
     const options = peerOptions(lmk, channel, ifidx, encrypt);
     const key = lmkOf(options.lmk, "add_peer");
@@ -443,7 +521,8 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
       encrypt: options.encrypt === undefined || options.encrypt === null ? key !== null : !!options.encrypt,
     };
     checkEncryption(address, peer.lmk, peer.encrypt, "add_peer");
-    check(radio.addPeer(address, peer.lmk, peer.channel, peer.ifidx, peer.encrypt), `add_peer ${macText(address)}`);
+    /* the options' getters may have turned ESP-NOW off: ask again */
+    check(radioFor("add_peer").addPeer(address, peer.lmk, peer.channel, peer.ifidx, peer.encrypt), `add_peer ${macText(address)}`);
   }
 
   /** Change a registered peer; parameters left out (or null) keep their values. */
@@ -460,7 +539,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     const newChannel = optionalInteger(options.channel, "mod_peer: channel", 0, 14) ?? oldChannel;
     const newIfidx = optionalInteger(options.ifidx, "mod_peer: ifidx", 0, 1) ?? oldIfidx;
     checkEncryption(address, key, crypt, "mod_peer");
-    check(radio.modPeer(address, key, newChannel, newIfidx, crypt), `mod_peer ${macText(address)}`);
+    check(radioFor("mod_peer").modPeer(address, key, newChannel, newIfidx, crypt), `mod_peer ${macText(address)}`);
   }
 
   /** Unregister a peer. */
@@ -540,9 +619,19 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     offerToIrq();
   }
 
-  /** The open radio, or ESPNowError ESP_ERR_ESPNOW_NOT_INIT naming the call. */
-  protected get radio(): Radio {
-    return radioFor("ESPNow");
+  /** ESPNowError ESP_ERR_ESPNOW_NOT_INIT unless ESP-NOW is active. (The native radio itself stays in this module.) */
+  protected ensureActive(): void {
+    radioFor("ESPNow");
+  }
+
+  /** Queue one frame to one peer without waiting: 0, or an ESP-IDF error number. mac and data as send() checks them (the native layer checks again). */
+  protected sendFrame(mac: Uint8Array, data: Uint8Array): number {
+    return radioFor("ESPNow").send(mac, data, false);
+  }
+
+  /** Every frame sent has completed and every logged status has been read. */
+  protected sendsSettled(): boolean {
+    return sendsSettled(radioFor("ESPNow"));
   }
 }
 
@@ -585,7 +674,7 @@ function isPhyRate(rate: number): boolean {
 }
 
 function peerOptions(lmk: unknown, channel: unknown, ifidx: unknown, encrypt: unknown): PeerOptions {
-  if (lmk !== null && typeof lmk === "object" && !(lmk instanceof Uint8Array) && !(lmk instanceof ArrayBuffer)) {
+  if (lmk !== null && typeof lmk === "object" && !isUint8Array(lmk) && !isArrayBuffer(lmk)) {
     for (const name of Object.keys(lmk)) {
       if (!["lmk", "channel", "ifidx", "encrypt"].includes(name)) throw new RangeError(`unknown peer parameter "${name}"; expected lmk, channel, ifidx or encrypt`);
     }
@@ -597,9 +686,23 @@ function peerOptions(lmk: unknown, channel: unknown, ifidx: unknown, encrypt: un
 /** MicroPython: a 16-byte key, or any false value (None, False, b'') for none. */
 function lmkOf(value: unknown, what: string): Uint8Array | null {
   if (!value) return null;
-  if ((value instanceof Uint8Array || value instanceof ArrayBuffer) && value.byteLength === 0) return null;
+  if ((isUint8Array(value) || isArrayBuffer(value)) && byteCount(value) === 0) return null;
   if (value === true) throw new TypeError(`${what}: lmk must be ${KEY_LEN} bytes or a false value, got true`);
   return keyBytes(value, what, ": lmk");
+}
+
+/** Whether data's slots 0 (and 2, 3) can be written: each is written with itself (strict code throws if it cannot be). */
+function writable(data: unknown[], full: boolean): boolean {
+  try {
+    data[0] = data[0];
+    if (full) {
+      data[2] = data[2];
+      data[3] = data[3];
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkEncryption(mac: Uint8Array, lmk: Uint8Array | null, encrypt: boolean, what: string): void {

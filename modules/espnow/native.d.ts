@@ -4,7 +4,7 @@ type Bytes = ArrayBuffer | ArrayBufferView;
 /** [mac, lmk (empty when not encrypted), channel, ifidx, encrypt] */
 export type PeerOut = [ArrayBuffer, ArrayBuffer, number, number, boolean];
 
-export default class Radio {
+declare class Radio {
   /** Allocates the record and an rxbuf-byte ring; onWake(reasons) runs on the JS thread. */
   constructor(rxbuf: number, onWake: (reasons: number) => void);
   start(): number;
@@ -31,5 +31,13 @@ export default class Radio {
   static errorName(errno: number): string;
 }
 
-/** For AIOESPNow: every frame sent has completed and every logged status has been read. */
-export function sendsSettled(radio: Radio): boolean;
+export type { Radio };
+
+export interface Native {
+  Radio: typeof Radio;
+  /** For AIOESPNow: every frame sent has completed and every logged status has been read. */
+  sendsSettled(radio: Radio): boolean;
+}
+
+/** The host functions, to the first caller only (espnow.ts, as it loads); TypeError after. */
+export function claim(): Native;

@@ -1,6 +1,10 @@
 /*
  * The host functions of modESPNow.c: the only `@` declarations of ESP-NOW.
  * espnow.ts gives them their API; see there for the shapes.
+ *
+ * Private to espnow.ts: it claims them as it loads (at preload time on a
+ * device and in the simulator), and claim() refuses everyone after it, so an
+ * app that imports espnow/native gets nothing from it.
  */
 
 class Radio @ "xs_espnow_destructor" {
@@ -26,7 +30,15 @@ class Radio @ "xs_espnow_destructor" {
 }
 Object.freeze(Radio.prototype);
 
-export default Radio;
+/* for AIOESPNow, through ESPNow */
+function sendsSettled(radio) @ "xs_espnow_sends_settled";
 
-/* for AIOESPNow */
-export function sendsSettled(radio) @ "xs_espnow_sends_settled";
+let claimed = false;
+
+/** { Radio, sendsSettled } the first time; TypeError after. */
+export function claim() {
+	if (claimed)
+		throw new TypeError("espnow/native is private to the espnow module");
+	claimed = true;
+	return { Radio, sendsSettled };
+}
