@@ -45,7 +45,7 @@ NEWLIB_INCLUDE=${NEWLIB_INCLUDE:-/usr/include/newlib}
 GLUE_ESP32="espnow/esp32/espnow_esp32.c wlan/esp32/wlan_esp32.c"
 GLUE_ESP8266="espnow/esp8266/espnow_esp8266.c wlan/esp8266/wlan_esp8266.c"
 CORE="espnow/core/espnow_core.c espnow/core/espnow_ring.c espnow/core/espnow_stats.c espnow/core/espnow_errors.c"
-BINDING="espnow/modESPNow.c wlan/modWLAN.c"
+BINDING="espnow/modESPNow.c espnow/modESPNowBytes.c wlan/modWLAN.c"
 
 result() {	# name status log
 	CHECKED=$((CHECKED + 1))
