@@ -40,7 +40,7 @@
  * active(false) rejects waiting readers and asends (ESP_ERR_ESPNOW_NOT_INIT).
  */
 
-import ESPNow, { ESPNowError, isArrayBuffer, isUint8Array, keyOf, macText, WAKE_RECEIVE, WAKE_SEND, type Bytes } from "espnow";
+import ESPNow, { ESPNowError, isArrayBuffer, isUint8Array, keyOf, macText, WAKE_RECEIVE, WAKE_SEND, WAKE_STOPPED, type Bytes } from "espnow";
 import Timer from "timer";
 
 /* the built-in getter, taken as the module loads: a real Uint8Array's own "length" is never asked */
@@ -291,6 +291,11 @@ class State {
 
   /** The native wake-up. Returns true if readers were waiting: their messages are not offered to irq now. */
   wake(reasons: number): boolean {
+    /* turned off through another ESPNow object (an ESPNow's active(false)): what waits here never comes */
+    if (reasons & WAKE_STOPPED) {
+      this.stop();
+      return false;
+    }
     this.lent = false;	/* every job has run since the last hand-over */
     if ((reasons & WAKE_SEND) && this.flying) this.settleLost();
     if (!(reasons & WAKE_RECEIVE) || !this.readers.count) return false;

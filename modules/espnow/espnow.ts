@@ -54,6 +54,8 @@ const DEFAULT_TIMEOUT_MS = 300000;
 /** Bits of the native layer's wake-up (ESPNOW_WAKE_* in core/espnow_core.h). */
 export const WAKE_RECEIVE = 1;
 export const WAKE_SEND = 2;
+/** Not from the native layer: ESP-NOW was turned off, by whichever ESPNow object (listeners drop what waits). */
+export const WAKE_STOPPED = 4;
 
 /** Bytes as MicroPython accepts them: a Uint8Array or ArrayBuffer (or a str where noted). */
 export type Bytes = Uint8Array | ArrayBuffer;
@@ -363,6 +365,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     } else if (!flag && shared.radio) {
       shared.radio.close();
       shared.radio = null;
+      for (let i = 0; i < shared.listeners.length; i++) shared.listeners[i](WAKE_STOPPED);
     }
     return shared.radio !== null;
   }

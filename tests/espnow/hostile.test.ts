@@ -215,3 +215,14 @@ test("the native read resizes only a resizable buffer or length-tracking view, w
   succeeded(t, results);
   t.deepEqual(results[0].lines, ["start 0", "fixed 2 250", "fixed 5 250", "small -11 4 11", "tracking 5 5"]);
 });
+
+/* found by the fuzzer: AIOESPNow heard only its own active(false) */
+test("an AIOESPNow reader waiting when ESPNow's active(false) turns ESP-NOW off is rejected with NOT_INIT", async (t) => {
+  const results = await runMixed([{ source: `import AIOESPNow from "aioespnow";\n` + node([], `
+      const a = new AIOESPNow();
+      const waiting = a.arecv();
+      e.active(false);
+      waiting.then(() => say("resolved"), (error) => say("rejected", error.name, error.code));`) }]);
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, ["rejected ESPNowError ESP_ERR_ESPNOW_NOT_INIT"]);
+});
