@@ -46,6 +46,7 @@ export let DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
 const RXBUF_MIN = 17;
 const RXBUF_MAX = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 300000;
+const INT32_MAX = 0x7fffffff;
 
 /** Bits of the native layer's wake-up (ESPNOW_WAKE_* in core/espnow_core.h). */
 export const WAKE_RECEIVE = 1;
@@ -143,28 +144,65 @@ function optionalInteger(value: unknown, what: string, low: number, high: number
   return value;
 }
 
-/** The peer device table: {mac: [rssi, time_ms]}. Keys are the mac objects recv() returns; get() and has() also accept any equal bytes. */
+/**
+ * The peer device table: {mac: [rssi, time_ms]}. Keys are the mac objects
+ * recv() returns; get() and has() also accept any equal bytes. set(),
+ * delete() and clear() keep the receive path's index of entries (Sender)
+ * right, so that reading a message costs one lookup.
+ */
 export class PeersTable extends Map<Uint8Array, [number, number]> {
   get(mac: Uint8Array): [number, number] | undefined {
-    return super.get(macs?.get(keyOf(mac)) ?? mac);
+    return super.get(senders.get(keyOf(mac))?.mac ?? mac);
   }
   has(mac: Uint8Array): boolean {
-    return super.has(macs?.get(keyOf(mac)) ?? mac);
+    return super.has(senders.get(keyOf(mac))?.mac ?? mac);
+  }
+  set(mac: Uint8Array, entry: [number, number]): this {
+    super.set(mac, entry);
+    const sender = interned(mac);
+    if (sender) sender.entry = entry;
+    return this;
+  }
+  delete(mac: Uint8Array): boolean {
+    const sender = interned(mac);
+    if (sender) sender.entry = null;
+    return super.delete(mac);
+  }
+  clear(): void {
+    super.clear();
+    for (const sender of senders.values()) sender.entry = null;
   }
 }
 
-/** One Uint8Array per MAC ever seen: recv() returns these, peers_table is keyed by them. */
-let macs: Map<number, Uint8Array> | null = null;
+/** One per MAC ever seen: the Uint8Array recv() returns (the peers_table key), and its peers_table entry (null: none). */
+interface Sender {
+  readonly mac: Uint8Array;
+  entry: [number, number] | null;
+}
+
+/** The senders, by the MAC as a number (keyOf). */
+let senders = null as unknown as Map<number, Sender>;
+
+/** The Sender whose mac this very object is, if any. */
+function interned(mac: unknown): Sender | undefined {
+  if (!(mac instanceof Uint8Array)) return undefined;
+  const sender = senders.get(keyOf(mac));
+  return sender?.mac === mac ? sender : undefined;
+}
+
+function senderOf(key: number): Sender {
+  let sender = senders.get(key);
+  if (!sender) {
+    const mac = new Uint8Array(ADDR_LEN);
+    for (let i = ADDR_LEN - 1, rest = key; i >= 0; i--, rest = Math.floor(rest / 256)) mac[i] = rest % 256;
+    sender = { mac, entry: null };
+    senders.set(key, sender);
+  }
+  return sender;
+}
 
 function intern(key: number): Uint8Array {
-  macs ??= new Map();
-  let mac = macs.get(key);
-  if (!mac) {
-    mac = new Uint8Array(ADDR_LEN);
-    for (let i = ADDR_LEN - 1, rest = key; i >= 0; i--, rest = Math.floor(rest / 256)) mac[i] = rest % 256;
-    macs.set(key, mac);
-  }
-  return mac;
+  return senderOf(key).mac;
 }
 
 /** Told of each native wake-up; returning true claims the wake's messages (AIOESPNow hands them to its waiting readers), so irq is not called. */
@@ -193,14 +231,19 @@ const shared = {
   singletons: null as unknown as Map<Function, ESPNow>,
 };
 
+/* The receive path's own copies of shared.meta and shared.metaBytes: a module variable costs one step less than a property. */
+let meta = null as unknown as Float64Array;
+let metaBytes = null as unknown as ArrayBuffer;
+
 /** Once, where the module runs: the radio's limits, and the objects that change. */
 function boot(): void {
   if (shared.meta) return;
   MAX_DATA_LEN = Radio.maxDataLength();
   DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
+  senders = new Map();
   shared.peersTable = new PeersTable();
-  shared.meta = new Float64Array(3);
-  shared.metaBytes = shared.meta.buffer as ArrayBuffer;
+  shared.meta = meta = new Float64Array(3);
+  shared.metaBytes = metaBytes = shared.meta.buffer as ArrayBuffer;
   shared.scratch = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
   shared.singletons = new Map();
 }
@@ -325,20 +368,31 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Wait for a message: [mac, msg] in new buffers (mac is the peers_table key), or [null, null] on timeout. */
   recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    const length = read(shared.scratch, timeout_ms, true, RECV);
+    const radio = shared.radio ?? radioFor(RECV);
+    const scratch = shared.scratch;
+    const length = radio.read(scratch, metaBytes, timeoutOf(timeout_ms, RECV), true);
     if (!length) return [null, null];
-    return [received(), new Uint8Array(shared.scratch.slice(0, length))];
+    return [received(), new Uint8Array(scratch.slice(0, length))];
   }
 
   /** As recv(), but returns the same array and message buffer every time: no allocation. */
   irecv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
+    /* the hot path: every step here costs on every message (received() and timeoutOf()'s fast cases written out) */
     const pair = this.#pair;
-    if (!this.#buffer) {
-      this.#buffer = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
-      this.#message = new Uint8Array(this.#buffer);
+    let buffer = this.#buffer;
+    if (!buffer) {
+      this.#buffer = buffer = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
+      this.#message = new Uint8Array(buffer);
     }
-    if (read(this.#buffer, timeout_ms, true, IRECV)) {
-      pair[0] = received();
+    const timeout = timeout_ms === undefined ? shared.timeout : typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX ? (timeout_ms as number) : timeoutOf(timeout_ms, IRECV);
+    if ((shared.radio ?? radioFor(IRECV)).read(buffer, metaBytes, timeout, true)) {
+      const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
+      const entry = sender.entry;
+      if (entry) {
+        entry[0] = meta[1];
+        entry[1] = meta[2];
+      } else shared.peersTable.set(sender.mac, [meta[1], meta[2]]);
+      pair[0] = sender.mac;
       pair[1] = this.#message;
     } else {
       pair[0] = null;
@@ -354,13 +408,14 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     if (!(message instanceof Uint8Array) && !(message instanceof ArrayBuffer)) throw new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
     const buffer = (message instanceof Uint8Array ? message.buffer : message) as ArrayBuffer;
     const tracks = buffer.resizable && (message instanceof ArrayBuffer || (message.byteOffset === 0 && message.length === buffer.byteLength));
-    const length = read(tracks ? buffer : message, timeout_ms, tracks && buffer.maxByteLength >= MAX_DATA_LEN, RECVINTO);
+    const radio = shared.radio ?? radioFor(RECVINTO);
+    const length = radio.read(tracks ? buffer : message, metaBytes, timeoutOf(timeout_ms, RECVINTO), tracks && buffer.maxByteLength >= MAX_DATA_LEN);
     if (length < 0) throw new RangeError(`recvinto: msg holds ${message.byteLength} bytes, the message has ${-length}`);
     if (length) {
       data[0] = received();
       if (data.length >= 4) {
-        data[2] = shared.meta[1];
-        data[3] = shared.meta[2];
+        data[2] = meta[1];
+        data[3] = meta[2];
       }
     }
     return length;
@@ -558,26 +613,26 @@ function check(error: number, what: string): void {
   if (error) throw new ESPNowError(error, what);
 }
 
-function read(target: Uint8Array | ArrayBuffer, timeout_ms: number | null | undefined, resize: boolean, what: string): number {
-  const radio = radioFor(what);
-  let timeout = shared.timeout;
-  if (timeout_ms !== undefined && timeout_ms !== null) {
-    if (typeof timeout_ms !== NUMBER || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
-    timeout = timeout_ms < 0 ? -1 : Math.min(Math.floor(timeout_ms), 0x7fffffff);
-  }
-  return radio.read(target, shared.metaBytes, timeout < 0 ? -1 : timeout, resize);
+/**
+ * The timeout read() is given: config()'s when timeout_ms is undefined or null
+ * (kept as config() checked it: a negative one waits for ever), else
+ * timeout_ms, which the native layer truncates; slowTimeout() for the rest.
+ */
+function timeoutOf(timeout_ms: unknown, what: string): number {
+  if (timeout_ms === undefined || timeout_ms === null) return shared.timeout;
+  if (typeof timeout_ms !== NUMBER || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
+  return (timeout_ms as number) < 0 ? -1 : Math.min(timeout_ms as number, INT32_MAX);
 }
 
-/** The sender of the message just read: its interned mac, with peers_table updated. */
+/** The sender of the message just read: its interned mac, with peers_table updated; one lookup once the MAC is known. */
 function received(): Uint8Array {
-  const meta = shared.meta;
-  const mac = intern(meta[0]);
-  const entry = shared.peersTable.get(mac);
+  const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
+  const entry = sender.entry;
   if (entry) {
     entry[0] = meta[1];
     entry[1] = meta[2];
-  } else shared.peersTable.set(mac, [meta[1], meta[2]]);
-  return mac;
+  } else shared.peersTable.set(sender.mac, [meta[1], meta[2]]);
+  return sender.mac;
 }
 
 function isPhyRate(rate: number): boolean {
