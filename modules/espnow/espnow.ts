@@ -384,8 +384,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
       this.#buffer = buffer = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
       this.#message = new Uint8Array(buffer);
     }
-    const timeout = timeout_ms === undefined ? shared.timeout : typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX ? (timeout_ms as number) : timeoutOf(timeout_ms, IRECV);
-    if ((shared.radio ?? radioFor(IRECV)).read(buffer, metaBytes, timeout, true)) {
+    if ((shared.radio ?? radioFor(IRECV)).read(buffer, metaBytes, timeout_ms === undefined ? shared.timeout : typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX ? (timeout_ms as number) : timeoutOf(timeout_ms, IRECV), true)) {
       const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
       const entry = sender.entry;
       if (entry) {
@@ -403,16 +402,29 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Read into data = [mac, msg(, rssi, time)]: returns the length, or 0 on timeout. data[0] becomes the peers_table key. */
   recvinto(data: unknown[], timeout_ms?: number | null): number {
-    if (!Array.isArray(data) || data.length < 2) throw new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
+    if (!(data instanceof Array) || data.length < 2) throw new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
     const message = data[1];
-    if (!(message instanceof Uint8Array) && !(message instanceof ArrayBuffer)) throw new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
-    const buffer = (message instanceof Uint8Array ? message.buffer : message) as ArrayBuffer;
-    const tracks = buffer.resizable && (message instanceof ArrayBuffer || (message.byteOffset === 0 && message.length === buffer.byteLength));
-    const radio = shared.radio ?? radioFor(RECVINTO);
-    const length = radio.read(tracks ? buffer : message, metaBytes, timeoutOf(timeout_ms, RECVINTO), tracks && buffer.maxByteLength >= MAX_DATA_LEN);
-    if (length < 0) throw new RangeError(`recvinto: msg holds ${message.byteLength} bytes, the message has ${-length}`);
+    /* a resizable buffer, or a view of the whole of one, is made the message's length; anything else must be big enough */
+    let target = message as Uint8Array | ArrayBuffer, resize = false;
+    if (message instanceof Uint8Array) {
+      const buffer = message.buffer as ArrayBuffer;
+      if (buffer.resizable && message.byteOffset === 0 && message.length === buffer.byteLength) {
+        target = buffer;
+        resize = buffer.maxByteLength >= MAX_DATA_LEN;
+      }
+    } else if (message instanceof ArrayBuffer) resize = message.resizable && message.maxByteLength >= MAX_DATA_LEN;
+    else throw new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
+    const length = (shared.radio ?? radioFor(RECVINTO)).read(target, metaBytes, timeoutOf(timeout_ms, RECVINTO), resize);
+    if (length < 0) throw new RangeError(`recvinto: msg holds ${target.byteLength} bytes, the message has ${-length}`);
     if (length) {
-      data[0] = received();
+      /* received(), written out */
+      const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
+      const entry = sender.entry;
+      if (entry) {
+        entry[0] = meta[1];
+        entry[1] = meta[2];
+      } else shared.peersTable.set(sender.mac, [meta[1], meta[2]]);
+      data[0] = sender.mac;
       if (data.length >= 4) {
         data[2] = meta[1];
         data[3] = meta[2];
@@ -619,6 +631,7 @@ function check(error: number, what: string): void {
  * timeout_ms, which the native layer truncates; slowTimeout() for the rest.
  */
 function timeoutOf(timeout_ms: unknown, what: string): number {
+  if (typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX) return timeout_ms as number;
   if (timeout_ms === undefined || timeout_ms === null) return shared.timeout;
   if (typeof timeout_ms !== NUMBER || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
   return (timeout_ms as number) < 0 ? -1 : Math.min(timeout_ms as number, INT32_MAX);
