@@ -71,9 +71,10 @@ type Reject = (reason: unknown) => void;
 class Readers {
   private resolves: (Resolve | null)[] = [null, null, null, null];
   private rejects: (Reject | null)[] = [null, null, null, null];
-  private kinds: Kind[] = [COPY, COPY, COPY, COPY];
+  /* kinds and head are read by State.hand(), a method call less for each message */
+  kinds: Kind[] = [COPY, COPY, COPY, COPY];
   private timers: (Timer | null)[] = [null, null, null, null];
-  private head = 0;
+  head = 0;
   count = 0;
 
   add(resolve: Resolve, reject: Reject, kind: Kind, timer: Timer | null): void {
@@ -86,16 +87,16 @@ class Readers {
     this.count++;
   }
 
-  /** The oldest reader's kind. */
-  first(): Kind {
-    return this.kinds[this.head];
-  }
-
-  /** Remove the oldest reader; returns its resolve function. */
+  /** Remove the oldest reader; returns its resolve function. (clear() written out: this runs for every message.) */
   take(): Resolve {
     const i = this.head;
     const resolve = this.resolves[i]!;
-    this.clear(i);
+    const timer = this.timers[i];
+    if (timer) {
+      Timer.clear(timer);
+      this.timers[i] = null;
+    }
+    this.resolves[i] = this.rejects[i] = null;
     this.head = (i + 1) % this.kinds.length;
     this.count--;
     return resolve;
@@ -210,7 +211,7 @@ class State {
     this.resume = () => {
       this.handing = false;
       this.lent = false;
-      this.hand(true);
+      if (this.self.active()) this.hand(true, this.access.radio());
     };
     this.watcher = watcherOf(this);
   }
@@ -225,7 +226,7 @@ class State {
       const timeout = timeoutOf(timeout_ms, what);
       if (!this.self.active()) throw notActive(what);
       this.readers.add(resolve, reject, kind, timeout > 0 ? this.timer(resolve, timeout) : null);
-      if (!this.handing) this.hand(false);
+      if (!this.handing) this.hand(false, this.access.radio());
       if (timeout === 0) this.expire(resolve);
     } catch (error) {
       reject(error);
@@ -245,13 +246,21 @@ class State {
   /**
    * Hand waiting messages to waiting readers, oldest first. After a wake-up,
    * what no reader takes goes to the irq callback (not from an API call: the
-   * callback would run inside it).
+   * callback would run inside it). radio: the open radio (the callers
+   * check; asking the ESPNow object costs more than the rest of a hand-over).
    */
-  hand(offer: boolean): void {
+  hand(offer: boolean, radio: Radio): void {
     const self = this.self, readers = this.readers;
-    if (!self.active()) return;
-    while (self.any()) {
-      const kind = readers.count ? readers.first() : null;
+    while (radio.any()) {
+      const kind = readers.count ? readers.kinds[readers.head] : null;
+      if (kind === REUSE && !this.lent) {
+        /* the usual case first: an airecv() waits, irecv()'s array is free */
+        const pair = self.irecv(0) as Message;
+        this.lent = true;
+        this.lentTo = null;
+        readers.take()(pair);
+        continue;
+      }
       if (kind === COPY) {
         readers.take()(self.recv(0));
         continue;
@@ -287,11 +296,12 @@ class State {
   }
 
   /** The native wake-up. Returns true if readers were waiting: their messages are not offered to irq now. */
-  wake(reasons: number): boolean {
+  wake(reasons: number, radio: Radio | null): boolean {
     this.lent = false;	/* every job has run since the last hand-over */
     if ((reasons & WAKE_SEND) && this.flying) this.settleLost();
-    if (!(reasons & WAKE_RECEIVE) || !this.readers.count) return false;
-    if (!this.handing) this.hand(true);
+    /* no radio: a listener before this one closed it, and stop() has let every reader go */
+    if (!(reasons & WAKE_RECEIVE) || !this.readers.count || !radio) return false;
+    if (!this.handing) this.hand(true, radio);
     return true;
   }
 
@@ -473,7 +483,8 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
       offerToIrq: () => self.offerToIrq(),
     });
     Object.defineProperty(self, STATE, { value: state });
-    self.listen((reasons) => state.wake(reasons), true);
+    /* bound, not an arrow: a bound function's call costs no bytecode, and this one runs at every wake-up */
+    self.listen(state.wake.bind(state), true);
   }
 
   /** Start (true) or stop (false) ESP-NOW. Stopping rejects every waiting reader and asend with ESPNowError ESP_ERR_ESPNOW_NOT_INIT. */

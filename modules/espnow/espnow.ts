@@ -205,8 +205,8 @@ function intern(key: number): Uint8Array {
   return senderOf(key).mac;
 }
 
-/** Told of each native wake-up; returning true claims the wake's messages (AIOESPNow hands them to its waiting readers), so irq is not called. */
-type Wake = (reasons: number) => boolean | void;
+/** Told of each native wake-up, with the open radio (null if a listener before it closed it); returning true claims the wake's messages (AIOESPNow hands them to its waiting readers), so irq is not called. */
+type Wake = (reasons: number, radio: Radio | null) => boolean | void;
 
 /** What every ESPNow object (ESPNow, AIOESPNow) shares: there is one radio. */
 const shared = {
@@ -258,7 +258,7 @@ try {
 function onWake(reasons: number): void {
   if (reasons & WAKE_SEND) drainSends();
   let claimed = false;
-  for (let i = 0; i < shared.listeners.length; i++) if (shared.listeners[i](reasons)) claimed = true;
+  for (let i = 0; i < shared.listeners.length; i++) if (shared.listeners[i](reasons, shared.radio)) claimed = true;
   if ((reasons & WAKE_RECEIVE) && !claimed) offerToIrq();
 }
 
@@ -377,14 +377,14 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** As recv(), but returns the same array and message buffer every time: no allocation. */
   irecv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    /* the hot path: every step here costs on every message (received() and timeoutOf()'s fast cases written out) */
+    /* the hot path: every step here costs on every message (received() and timeoutOf()'s fast cases written out; 0 first: irq callbacks and AIOESPNow drain with irecv(0)) */
     const pair = this.#pair;
     let buffer = this.#buffer;
     if (!buffer) {
       this.#buffer = buffer = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
       this.#message = new Uint8Array(buffer);
     }
-    if ((shared.radio ?? radioFor(IRECV)).read(buffer, metaBytes, timeout_ms === undefined ? shared.timeout : typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX ? (timeout_ms as number) : timeoutOf(timeout_ms, IRECV), true)) {
+    if ((shared.radio ?? radioFor(IRECV)).read(buffer, metaBytes, timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX ? (timeout_ms as number) : timeoutOf(timeout_ms, IRECV), true)) {
       const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
       const entry = sender.entry;
       if (entry) {
