@@ -368,9 +368,8 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Wait for a message: [mac, msg] in new buffers (mac is the peers_table key), or [null, null] on timeout. */
   recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    const radio = shared.radio ?? radioFor(RECV);
     const scratch = shared.scratch;
-    const length = radio.read(scratch, metaBytes, timeoutOf(timeout_ms, RECV), true);
+    const length = (shared.radio ?? radioFor(RECV)).read(scratch, metaBytes, timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, RECV), true);
     if (!length) return [null, null];
     return [received(), new Uint8Array(scratch.slice(0, length))];
   }
@@ -414,7 +413,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
       }
     } else if (message instanceof ArrayBuffer) resize = message.resizable && message.maxByteLength >= MAX_DATA_LEN;
     else throw new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
-    const length = (shared.radio ?? radioFor(RECVINTO)).read(target, metaBytes, timeoutOf(timeout_ms, RECVINTO), resize);
+    const length = (shared.radio ?? radioFor(RECVINTO)).read(target, metaBytes, timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, RECVINTO), resize);
     if (length < 0) throw new RangeError(`recvinto: msg holds ${target.byteLength} bytes, the message has ${-length}`);
     if (length) {
       /* received(), written out */
@@ -466,11 +465,12 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   send(msg: Bytes | string): boolean;
   send(mac: Bytes | null, msg: Bytes | string, sync?: boolean): boolean;
   send(first: unknown, second?: unknown, sync: unknown = true): boolean {
-    const radio = radioFor(SEND);
+    const radio = shared.radio ?? radioFor(SEND);
     const one = second === undefined;
-    const mac = one ? null : first;
-    const destination = mac === null || mac === undefined ? null : macOf(mac, SEND);
-    const data = this.check(one ? first : second, SEND);
+    const mac = one ? null : first, message = one ? first : second;
+    /* the usual arguments, a 6-byte mac and a Uint8Array message, checked here: macOf() and check() are calls more for each send */
+    const destination = mac === null || mac === undefined ? null : mac instanceof Uint8Array && mac.length === ADDR_LEN ? mac : macOf(mac, SEND);
+    const data = message instanceof Uint8Array && message.length >= 1 && message.length <= MAX_DATA_LEN ? message : this.check(message, SEND);
     const result = radio.send(destination, data, one || !!sync);
     if (shared.onSend !== null || shared.sendWatcher !== null) drainSends();
     if (result > 1) throw new ESPNowError(result, destination ? `send to ${macText(destination)}` : "send");

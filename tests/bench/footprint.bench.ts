@@ -23,7 +23,7 @@ import { ROOT } from "../../tools/sim/build.ts";
 
 const XS = join(ROOT, "node_modules/@agoric/xsnap/moddable/xs");
 const CORE = join(ROOT, "modules/espnow/core");
-const FLAGS = ["-march=rv32imc", "-mabi=ilp32", "-Os", "-ffunction-sections", "-fdata-sections", "-std=gnu11"];
+const FLAGS = ["-march=rv32imc", "-mabi=ilp32", "-Os", "-fno-pic", "-fno-pie", "-ffunction-sections", "-fdata-sections", "-std=gnu11"];
 
 const compiler = process.env.RISCV_GCC ?? "riscv64-linux-gnu-gcc";
 const size = process.env.RISCV_SIZE ?? "riscv64-linux-gnu-size";
@@ -32,7 +32,7 @@ function available(command: string): boolean {
   return spawnSync(command, ["--version"], { encoding: "utf8" }).status === 0;
 }
 
-console.log("\nC for RISC-V (rv32imc, ilp32, -Os, -ffunction-sections), bytes:");
+console.log("\nC for RISC-V (rv32imc, ilp32, -Os, -ffunction-sections, no PIC as ESP-IDF builds), bytes:");
 if (!available(compiler) || !available(size)) {
   console.log(`  (no RISC-V cross compiler: ${compiler} or ${size} is missing; set RISCV_GCC and RISCV_SIZE, or apt-get install gcc-riscv64-linux-gnu)`);
 } else {
