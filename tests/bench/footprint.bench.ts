@@ -6,7 +6,9 @@
  * file uses are still counted: the figures are per file, not per firmware).
  * The binding compiles against XS's own headers and a stand-in for
  * Moddable's xsHost.h (footprint/xsHost.h), without mxDebug, as a release
- * build does. Then the bytecode, where xsc can be built.
+ * build does. Then the bytecode, where there is an xsc (XSC): the TypeScript
+ * as the simulator's build compiled it (build/sim/js), through xsc as
+ * mcconfig's release build runs it.
  *
  * The compiler: RISCV_GCC, else riscv64-linux-gnu-gcc on PATH
  * (apt-get install gcc-riscv64-linux-gnu; on Debian 12 that removes
@@ -16,7 +18,7 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { ROOT } from "../../tools/sim/build.ts";
@@ -66,7 +68,27 @@ if (!available(compiler) || !available(size)) {
   }
 }
 
-console.log("\nBytecode (.xsb) of espnow, aioespnow and espnow/native:");
-if (!existsSync(join(XS, "tools/xsc.c"))) {
-  console.log(`  (not measured: xsc cannot be built here, ${join("node_modules/@agoric/xsnap/moddable/xs", "tools/xsc.c")} is absent: the XS of @agoric/xsnap ships the engine's sources without its tools; Moddable's SDK has them)`);
+console.log("\nBytecode (.xsb, xsc -c -e: a release build's) of espnow, aioespnow and espnow/native, bytes:");
+const xsc = process.env.XSC;
+const compiled = join(ROOT, "build/sim/js/modules/espnow");
+if (!xsc) {
+  console.log(`  (not measured: xsc cannot be built from node_modules/@agoric/xsnap/moddable/xs alone: it has the engine's sources, not xs/tools/xsc.c. Build one with Moddable's xs/tools/xsc.c of the same XS version (13.3.0) and those sources (xs/makefiles/lin/xsc.mk lists them), and set XSC)`);
+} else if (!existsSync(join(compiled, "espnow.js")) || !existsSync(join(compiled, "aioespnow.js"))) {
+  console.log(`  (not measured: ${compiled} has no espnow.js and aioespnow.js yet; any simulator build that uses them writes them, e.g. the AIOESPNow benchmark)`);
+} else {
+  const folder = mkdtempSync(join(tmpdir(), "espnow-xsb-"));
+  try {
+    let total = 0;
+    for (const source of [join(compiled, "espnow.js"), join(compiled, "aioespnow.js"), join(ROOT, "modules/espnow/native.js")]) {
+      const run = spawnSync(xsc, ["-c", "-e", "-o", folder, source], { encoding: "utf8" });
+      if (run.status !== 0) throw new Error(`xsc ${basename(source)}: ${run.stdout}${run.stderr}`);
+      const xsb = join(folder, `${basename(source, ".js")}.xsb`);
+      const bytes = statSync(xsb).size;
+      total += bytes;
+      console.log(`  ${basename(xsb).padEnd(22)} ${String(bytes).padStart(7)}`);
+    }
+    console.log(`  ${"all".padEnd(22)} ${String(total).padStart(7)}`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
