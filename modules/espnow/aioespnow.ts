@@ -91,9 +91,8 @@ class Readers {
   take(): Resolve {
     const i = this.head;
     const resolve = this.resolves[i]!;
-    const timer = this.timers[i];
-    if (timer) {
-      Timer.clear(timer);
+    if (this.timers[i]) {
+      Timer.clear(this.timers[i]!);
       this.timers[i] = null;
     }
     this.resolves[i] = this.rejects[i] = null;
