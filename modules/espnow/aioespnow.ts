@@ -253,11 +253,10 @@ class State {
     while (radio.any()) {
       const kind = readers.count ? readers.kinds[readers.head] : null;
       if (kind === REUSE && !this.lent) {
-        /* the usual case first: an airecv() waits, irecv()'s array is free */
-        const pair = self.irecv(0) as Message;
+        /* the usual case first: an airecv() waits, irecv()'s array is free (and a message waits: irecv(0) returns it) */
         this.lent = true;
         this.lentTo = null;
-        readers.take()(pair);
+        readers.take()(self.irecv(0));
         continue;
       }
       if (kind === COPY) {
