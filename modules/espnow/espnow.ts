@@ -626,9 +626,12 @@ function check(error: number, what: string): void {
 }
 
 /**
- * The timeout read() is given: config()'s when timeout_ms is undefined or null
- * (kept as config() checked it: a negative one waits for ever), else
- * timeout_ms, which the native layer truncates; slowTimeout() for the rest.
+ * The timeout Radio.read() is given: timeout_ms if it is a number in
+ * 0..2^31 - 1 (the native layer truncates a fraction, as Math.floor would);
+ * config()'s when undefined or null (kept as config() checked it: a negative
+ * one waits for ever); -1 for a negative one; 2^31 - 1 above that; TypeError
+ * otherwise. irecv(), recv() and recvinto() test its usual cases before
+ * calling it.
  */
 function timeoutOf(timeout_ms: unknown, what: string): number {
   if (typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX) return timeout_ms as number;
