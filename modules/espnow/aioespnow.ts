@@ -72,9 +72,10 @@ type Reject = (reason: unknown) => void;
 class Readers {
   private resolves: (Resolve | null)[] = [null, null, null, null];
   private rejects: (Reject | null)[] = [null, null, null, null];
-  private kinds: Kind[] = [COPY, COPY, COPY, COPY];
+  /* kinds and head are read by State.hand(), a method call less for each message */
+  kinds: Kind[] = [COPY, COPY, COPY, COPY];
   private timers: (Timer | null)[] = [null, null, null, null];
-  private head = 0;
+  head = 0;
   count = 0;
 
   add(resolve: Resolve, reject: Reject, kind: Kind, timer: Timer | null): void {
@@ -87,16 +88,15 @@ class Readers {
     this.count++;
   }
 
-  /** The oldest reader's kind. */
-  first(): Kind {
-    return this.kinds[this.head];
-  }
-
-  /** Remove the oldest reader; returns its resolve function. */
+  /** Remove the oldest reader; returns its resolve function. (clear() written out: this runs for every message.) */
   take(): Resolve {
     const i = this.head;
     const resolve = this.resolves[i]!;
-    this.clear(i);
+    if (this.timers[i]) {
+      Timer.clear(this.timers[i]!);
+      this.timers[i] = null;
+    }
+    this.resolves[i] = this.rejects[i] = null;
     this.head = (i + 1) % this.kinds.length;
     this.count--;
     return resolve;
@@ -213,7 +213,7 @@ class State {
     this.resume = () => {
       this.handing = false;
       this.lent = false;
-      this.hand(true);
+      if (this.self.active()) this.hand(true);
     };
     this.watcher = watcherOf(this);
   }
@@ -248,13 +248,19 @@ class State {
   /**
    * Hand waiting messages to waiting readers, oldest first. After a wake-up,
    * what no reader takes goes to the irq callback (not from an API call: the
-   * callback would run inside it).
+   * callback would run inside it). The callers check that the radio is open.
    */
   hand(offer: boolean): void {
     const self = this.self, readers = this.readers;
-    if (!self.active()) return;
     while (self.any()) {
-      const kind = readers.count ? readers.first() : null;
+      const kind = readers.count ? readers.kinds[readers.head] : null;
+      if (kind === REUSE && !this.lent) {
+        /* the usual case first: an airecv() waits, irecv()'s array is free (and a message waits: irecv(0) returns it) */
+        this.lent = true;
+        this.lentTo = null;
+        readers.take()(self.irecv(0));
+        continue;
+      }
       if (kind === COPY) {
         readers.take()(self.recv(0));
         continue;
@@ -290,7 +296,7 @@ class State {
   }
 
   /** The native wake-up. Returns true if readers were waiting: their messages are not offered to irq now. */
-  wake(reasons: number): boolean {
+  wake(reasons: number, open: boolean): boolean {
     /* turned off through another ESPNow object (an ESPNow's active(false)): what waits here never comes */
     if (reasons & WAKE_STOPPED) {
       this.stop();
@@ -298,7 +304,8 @@ class State {
     }
     this.lent = false;	/* every job has run since the last hand-over */
     if ((reasons & WAKE_SEND) && this.flying) this.settleLost();
-    if (!(reasons & WAKE_RECEIVE) || !this.readers.count) return false;
+    /* no radio: a listener before this one closed it, and stop() has let every reader go */
+    if (!(reasons & WAKE_RECEIVE) || !this.readers.count || !open) return false;
     if (!this.handing) this.hand(true);
     return true;
   }
@@ -485,7 +492,8 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
       offerToIrq: () => self.offerToIrq(),
     });
     Object.defineProperty(self, STATE, { value: state });
-    self.listen((reasons) => state.wake(reasons), true);
+    /* bound, not an arrow: a bound function's call costs no bytecode, and this one runs at every wake-up */
+    self.listen(state.wake.bind(state), true);
   }
 
   /** Start (true) or stop (false) ESP-NOW. Stopping rejects every waiting reader and asend with ESPNowError ESP_ERR_ESPNOW_NOT_INIT. */

@@ -50,6 +50,7 @@ export let DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
 const RXBUF_MIN = 17;
 const RXBUF_MAX = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 300000;
+const INT32_MAX = 0x7fffffff;
 
 /** Bits of the native layer's wake-up (ESPNOW_WAKE_* in core/espnow_core.h). */
 export const WAKE_RECEIVE = 1;
@@ -220,32 +221,69 @@ function optionalInteger(value: unknown, what: string, low: number, high: number
   return value;
 }
 
-/** The peer device table: {mac: [rssi, time_ms]}. Keys are the mac objects recv() returns; get() and has() also accept any equal bytes. */
+/**
+ * The peer device table: {mac: [rssi, time_ms]}. Keys are the mac objects
+ * recv() returns; get() and has() also accept any equal bytes. set(),
+ * delete() and clear() keep the receive path's index of entries (Sender)
+ * right, so that reading a message costs one lookup.
+ */
 export class PeersTable extends Map<Uint8Array, [number, number]> {
   get(mac: Uint8Array): [number, number] | undefined {
-    return super.get(macs?.get(keyOf(mac)) ?? mac);
+    return super.get(senders.get(keyOf(mac))?.mac ?? mac);
   }
   has(mac: Uint8Array): boolean {
-    return super.has(macs?.get(keyOf(mac)) ?? mac);
+    return super.has(senders.get(keyOf(mac))?.mac ?? mac);
+  }
+  set(mac: Uint8Array, entry: [number, number]): this {
+    super.set(mac, entry);
+    const sender = interned(mac);
+    if (sender) sender.entry = entry;
+    return this;
+  }
+  delete(mac: Uint8Array): boolean {
+    const sender = interned(mac);
+    if (sender) sender.entry = null;
+    return super.delete(mac);
+  }
+  clear(): void {
+    super.clear();
+    for (const sender of senders.values()) sender.entry = null;
   }
 }
 
-/** One Uint8Array per MAC ever seen: recv() returns these, peers_table is keyed by them. */
-let macs: Map<number, Uint8Array> | null = null;
+/** One per MAC ever seen: the Uint8Array recv() returns (the peers_table key), and its peers_table entry (null: none). */
+interface Sender {
+  readonly mac: Uint8Array;
+  entry: [number, number] | null;
+}
+
+/** The senders, by the MAC as a number (keyOf). */
+let senders = null as unknown as Map<number, Sender>;
+
+/** The Sender whose mac this very object is, if any. */
+function interned(mac: unknown): Sender | undefined {
+  if (!(mac instanceof Uint8Array)) return undefined;
+  const sender = senders.get(keyOf(mac));
+  return sender?.mac === mac ? sender : undefined;
+}
+
+function senderOf(key: number): Sender {
+  let sender = senders.get(key);
+  if (!sender) {
+    const mac = new Uint8Array(ADDR_LEN);
+    for (let i = ADDR_LEN - 1, rest = key; i >= 0; i--, rest = Math.floor(rest / 256)) mac[i] = rest % 256;
+    sender = { mac, entry: null };
+    senders.set(key, sender);
+  }
+  return sender;
+}
 
 function intern(key: number): Uint8Array {
-  macs ??= new Map();
-  let mac = macs.get(key);
-  if (!mac) {
-    mac = new Uint8Array(ADDR_LEN);
-    for (let i = ADDR_LEN - 1, rest = key; i >= 0; i--, rest = Math.floor(rest / 256)) mac[i] = rest % 256;
-    macs.set(key, mac);
-  }
-  return mac;
+  return senderOf(key).mac;
 }
 
-/** Told of each native wake-up; returning true claims the wake's messages (AIOESPNow hands them to its waiting readers), so irq is not called. */
-type Wake = (reasons: number) => boolean | void;
+/** Told of each native wake-up, with whether the radio is open (a listener before it may have closed it); returning true claims the wake's messages (AIOESPNow hands them to its waiting readers), so irq is not called. */
+type Wake = (reasons: number, open: boolean) => boolean | void;
 
 /** What every ESPNow object (ESPNow, AIOESPNow) shares: there is one radio. */
 const shared = {
@@ -270,14 +308,19 @@ const shared = {
   singletons: null as unknown as Map<Function, ESPNow>,
 };
 
+/* The receive path's own copies of shared.meta and shared.metaBytes: a module variable costs one step less than a property. */
+let meta = null as unknown as Float64Array;
+let metaBytes = null as unknown as ArrayBuffer;
+
 /** Once, where the module runs: the radio's limits, and the objects that change. */
 function boot(): void {
   if (shared.meta) return;
   MAX_DATA_LEN = Radio.maxDataLength();
   DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
+  senders = new Map();
   shared.peersTable = new PeersTable();
-  shared.meta = new Float64Array(3);
-  shared.metaBytes = shared.meta.buffer as ArrayBuffer;
+  shared.meta = meta = new Float64Array(3);
+  shared.metaBytes = metaBytes = shared.meta.buffer as ArrayBuffer;
   shared.scratch = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
   shared.singletons = new Map();
 }
@@ -292,7 +335,7 @@ try {
 function onWake(reasons: number): void {
   if (reasons & WAKE_SEND) drainSends();
   let claimed = false;
-  for (let i = 0; i < shared.listeners.length; i++) if (shared.listeners[i](reasons)) claimed = true;
+  for (let i = 0; i < shared.listeners.length; i++) if (shared.listeners[i](reasons, shared.radio !== null)) claimed = true;
   if ((reasons & WAKE_RECEIVE) && !claimed) offerToIrq();
 }
 
@@ -365,7 +408,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     } else if (!flag && shared.radio) {
       shared.radio.close();
       shared.radio = null;
-      for (let i = 0; i < shared.listeners.length; i++) shared.listeners[i](WAKE_STOPPED);
+      for (let i = 0; i < shared.listeners.length; i++) shared.listeners[i](WAKE_STOPPED, false);
     }
     return shared.radio !== null;
   }
@@ -403,20 +446,29 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Wait for a message: [mac, msg] in new buffers (mac is the peers_table key), or [null, null] on timeout. */
   recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    const length = read(shared.scratch, timeout_ms, true, RECV);
+    const scratch = shared.scratch;
+    const length = (shared.radio ?? radioFor(RECV)).read(scratch, metaBytes, timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, RECV), true);
     if (!length) return [null, null];
-    return [received(), new Uint8Array(shared.scratch.slice(0, length))];
+    return [received(), new Uint8Array(scratch.slice(0, length))];
   }
 
   /** As recv(), but returns the same array and message buffer every time: no allocation. */
   irecv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
+    /* the hot path: every step here costs on every message (received() and timeoutOf()'s fast cases written out; 0 first: irq callbacks and AIOESPNow drain with irecv(0)) */
     const pair = this.#pair;
-    if (!this.#buffer) {
-      this.#buffer = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
-      this.#message = new Uint8Array(this.#buffer);
+    let buffer = this.#buffer;
+    if (!buffer) {
+      this.#buffer = buffer = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
+      this.#message = new Uint8Array(buffer);
     }
-    if (read(this.#buffer, timeout_ms, true, IRECV)) {
-      pair[0] = received();
+    if ((shared.radio ?? radioFor(IRECV)).read(buffer, metaBytes, timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX ? (timeout_ms as number) : timeoutOf(timeout_ms, IRECV), true)) {
+      const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
+      const entry = sender.entry;
+      if (entry) {
+        entry[0] = meta[1];
+        entry[1] = meta[2];
+      } else shared.peersTable.set(sender.mac, [meta[1], meta[2]]);
+      pair[0] = sender.mac;
       pair[1] = this.#message;
     } else {
       pair[0] = null;
@@ -427,20 +479,27 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Read into data = [mac, msg(, rssi, time)]: returns the length, or 0 on timeout. data[0] becomes the peers_table key. */
   recvinto(data: unknown[], timeout_ms?: number | null): number {
-    if (!Array.isArray(data) || data.length < 2) throw new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
+    if (!(data instanceof Array) || data.length < 2) throw new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
     const message = data[1];
     if (!isUint8Array(message) && !isArrayBuffer(message)) throw new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
     const full = data.length >= 4;
     /* before a message is consumed: data must take what is read */
     if (!writable(data, full)) throw new TypeError("recvinto: data must be a writable array (not frozen)");
     /* a resizable ArrayBuffer, or a length-tracking view of one, becomes the message's length (native read) */
-    const length = read(message, timeout_ms, true, RECVINTO);
+    const length = (shared.radio ?? radioFor(RECVINTO)).read(message, metaBytes, timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, RECVINTO), true);
     if (length < 0) throw new RangeError(`recvinto: msg holds ${byteCount(message)} bytes, the message has ${-length}`);
     if (length) {
-      data[0] = received();
+      /* received(), written out */
+      const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
+      const entry = sender.entry;
+      if (entry) {
+        entry[0] = meta[1];
+        entry[1] = meta[2];
+      } else shared.peersTable.set(sender.mac, [meta[1], meta[2]]);
+      data[0] = sender.mac;
       if (full) {
-        data[2] = shared.meta[1];
-        data[3] = shared.meta[2];
+        data[2] = meta[1];
+        data[3] = meta[2];
       }
     }
     return length;
@@ -479,11 +538,12 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   send(msg: Bytes | string): boolean;
   send(mac: Bytes | null, msg: Bytes | string, sync?: boolean): boolean;
   send(first: unknown, second?: unknown, sync: unknown = true): boolean {
-    const radio = radioFor(SEND);
+    const radio = shared.radio ?? radioFor(SEND);
     const one = second === undefined;
-    const mac = one ? null : first;
-    const destination = mac === null || mac === undefined ? null : macOf(mac, SEND);
-    const data = this.check(one ? first : second, SEND);
+    const mac = one ? null : first, message = one ? first : second;
+    /* the usual arguments, a 6-byte mac and a Uint8Array message, checked here: macOf() and check() are calls more for each send */
+    const destination = mac === null || mac === undefined ? null : mac instanceof Uint8Array && mac.length === ADDR_LEN ? mac : macOf(mac, SEND);
+    const data = message instanceof Uint8Array && message.length >= 1 && message.length <= MAX_DATA_LEN ? message : this.check(message, SEND);
     const result = radio.send(destination, data, one || !!sync);
     if (shared.onSend !== null || shared.sendWatcher !== null) drainSends();
     if (result > 1) throw new ESPNowError(result, destination ? `send to ${macText(destination)}` : "send");
@@ -650,26 +710,30 @@ function check(error: number, what: string): void {
   if (error) throw new ESPNowError(error, what);
 }
 
-function read(target: Uint8Array | ArrayBuffer, timeout_ms: number | null | undefined, resize: boolean, what: string): number {
-  const radio = radioFor(what);
-  let timeout = shared.timeout;
-  if (timeout_ms !== undefined && timeout_ms !== null) {
-    if (typeof timeout_ms !== NUMBER || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
-    timeout = timeout_ms < 0 ? -1 : Math.min(Math.floor(timeout_ms), 0x7fffffff);
-  }
-  return radio.read(target, shared.metaBytes, timeout < 0 ? -1 : timeout, resize);
+/**
+ * The timeout Radio.read() is given: timeout_ms if it is a number in
+ * 0..2^31 - 1 (the native layer truncates a fraction, as Math.floor would);
+ * config()'s when undefined or null (kept as config() checked it: a negative
+ * one waits for ever); -1 for a negative one; 2^31 - 1 above that; TypeError
+ * otherwise. irecv(), recv() and recvinto() test its usual cases before
+ * calling it.
+ */
+function timeoutOf(timeout_ms: unknown, what: string): number {
+  if (typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX) return timeout_ms as number;
+  if (timeout_ms === undefined || timeout_ms === null) return shared.timeout;
+  if (typeof timeout_ms !== NUMBER || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
+  return (timeout_ms as number) < 0 ? -1 : Math.min(timeout_ms as number, INT32_MAX);
 }
 
-/** The sender of the message just read: its interned mac, with peers_table updated. */
+/** The sender of the message just read: its interned mac, with peers_table updated; one lookup once the MAC is known. */
 function received(): Uint8Array {
-  const meta = shared.meta;
-  const mac = intern(meta[0]);
-  const entry = shared.peersTable.get(mac);
+  const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
+  const entry = sender.entry;
   if (entry) {
     entry[0] = meta[1];
     entry[1] = meta[2];
-  } else shared.peersTable.set(mac, [meta[1], meta[2]]);
-  return mac;
+  } else shared.peersTable.set(sender.mac, [meta[1], meta[2]]);
+  return sender.mac;
 }
 
 function isPhyRate(rate: number): boolean {

@@ -218,9 +218,12 @@ static void *getMeta(xsMachine *the, xsSlot *meta)
 
 static void setMeta(void *meta, const espnowRxInfoRecord *info)
 {
-	double values[3] = { 0, info->rssi, info->timestamp };
+	/* the MAC's 48 bits as an integer, then one conversion: without an FPU
+	   (ESP32-C3) each double operation is a library call */
+	uint64_t key = 0;
 	for (int i = 0; i < ESPNOW_MAC_LEN; i++)
-		values[0] = values[0] * 256 + info->mac[i];
+		key = (key << 8) | info->mac[i];
+	double values[3] = { (double)key, info->rssi, info->timestamp };
 	memcpy(meta, values, sizeof(values));
 }
 

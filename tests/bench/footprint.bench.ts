@@ -1,0 +1,94 @@
+/*
+ * Footprint (`npm run bench`): text, data and bss of each file of the portable
+ * C (modules/espnow/core) and of the binding (modules/espnow/modESPNow.c),
+ * compiled for an ESP32-C3's RISC-V at -Os with Debian's cross compiler, as
+ * they would be linked with -Wl,--gc-sections (sections no function of the
+ * file uses are still counted: the figures are per file, not per firmware).
+ * The binding compiles against XS's own headers and a stand-in for
+ * Moddable's xsHost.h (footprint/xsHost.h), without mxDebug, as a release
+ * build does. Then the bytecode, where there is an xsc (XSC): the TypeScript
+ * as the simulator's build compiled it (build/sim/js), through xsc as
+ * mcconfig's release build runs it.
+ *
+ * The compiler: RISCV_GCC, else riscv64-linux-gnu-gcc on PATH
+ * (apt-get install gcc-riscv64-linux-gnu; on Debian 12 that removes
+ * gcc-multilib, which the m32 simulator needs: `apt-get download
+ * gcc-12-riscv64-linux-gnu` and dpkg -x keep both). Prints figures; fails on
+ * nothing but a compile error.
+ */
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { ROOT } from "../../tools/sim/build.ts";
+
+const XS = join(ROOT, "node_modules/@agoric/xsnap/moddable/xs");
+const CORE = join(ROOT, "modules/espnow/core");
+const FLAGS = ["-march=rv32imc", "-mabi=ilp32", "-Os", "-fno-pic", "-fno-pie", "-ffunction-sections", "-fdata-sections", "-std=gnu11"];
+
+const compiler = process.env.RISCV_GCC ?? "riscv64-linux-gnu-gcc";
+const size = process.env.RISCV_SIZE ?? "riscv64-linux-gnu-size";
+
+function available(command: string): boolean {
+  return spawnSync(command, ["--version"], { encoding: "utf8" }).status === 0;
+}
+
+console.log("\nC for RISC-V (rv32imc, ilp32, -Os, -ffunction-sections, no PIC as ESP-IDF builds), bytes:");
+if (!available(compiler) || !available(size)) {
+  console.log(`  (no RISC-V cross compiler: ${compiler} or ${size} is missing; set RISCV_GCC and RISCV_SIZE, or apt-get install gcc-riscv64-linux-gnu)`);
+} else {
+  const folder = mkdtempSync(join(tmpdir(), "espnow-footprint-"));
+  try {
+    /* newlib's headers where Debian has them (libnewlib-dev), as ESP-IDF's libc; else the cross compiler's glibc */
+    const gccInclude = spawnSync(compiler, ["-print-file-name=include"], { encoding: "utf8" }).stdout.trim();
+    const libc = existsSync("/usr/include/newlib") ? ["-nostdinc", "-isystem", gccInclude, "-isystem", "/usr/include/newlib"] : [];
+    const files: [string, string[]][] = [
+      ...readdirSync(CORE).filter((name) => name.endsWith(".c")).sort().map((name): [string, string[]] => [join(CORE, name), [`-I${CORE}`]]),
+      [join(ROOT, "modules/espnow/modESPNow.c"), [`-I${join(ROOT, "tests/bench/footprint")}`, `-I${XS}/includes`, `-I${join(ROOT, "modules/espnow")}`]],
+    ];
+    const totals = { core: [0, 0, 0], all: [0, 0, 0] };
+    console.log("  file                      text    data     bss");
+    for (const [source, includes] of files) {
+      const object = join(folder, `${basename(source, ".c")}.o`);
+      const cc = spawnSync(compiler, [...FLAGS, ...libc, ...includes, "-c", source, "-o", object], { encoding: "utf8" });
+      if (cc.status !== 0) throw new Error(`${basename(source)}: ${cc.stderr}`);
+      const [text, data, bss] = spawnSync(size, [object], { encoding: "utf8" }).stdout.trim().split("\n")[1].trim().split(/\s+/).map(Number);
+      for (const [i, value] of [text, data, bss].entries()) {
+        totals.all[i] += value;
+        if (source.startsWith(CORE)) totals.core[i] += value;
+      }
+      console.log(`  ${basename(source).padEnd(22)} ${String(text).padStart(7)} ${String(data).padStart(7)} ${String(bss).padStart(7)}`);
+    }
+    const row = (name: string, [text, data, bss]: number[]) => console.log(`  ${name.padEnd(22)} ${String(text).padStart(7)} ${String(data).padStart(7)} ${String(bss).padStart(7)}`);
+    row("core", totals.core);
+    row("core + binding", totals.all);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+console.log("\nBytecode (.xsb, xsc -c -e: a release build's) of espnow, aioespnow and espnow/native, bytes:");
+const xsc = process.env.XSC;
+const compiled = join(ROOT, "build/sim/js/modules/espnow");
+if (!xsc) {
+  console.log(`  (not measured: xsc cannot be built from node_modules/@agoric/xsnap/moddable/xs alone: it has the engine's sources, not xs/tools/xsc.c. Build one with Moddable's xs/tools/xsc.c of the same XS version (13.3.0) and those sources (xs/makefiles/lin/xsc.mk lists them), and set XSC)`);
+} else if (!existsSync(join(compiled, "espnow.js")) || !existsSync(join(compiled, "aioespnow.js"))) {
+  console.log(`  (not measured: ${compiled} has no espnow.js and aioespnow.js yet; any simulator build that uses them writes them, e.g. the AIOESPNow benchmark)`);
+} else {
+  const folder = mkdtempSync(join(tmpdir(), "espnow-xsb-"));
+  try {
+    let total = 0;
+    for (const source of [join(compiled, "espnow.js"), join(compiled, "aioespnow.js"), join(ROOT, "modules/espnow/native.js")]) {
+      const run = spawnSync(xsc, ["-c", "-e", "-o", folder, source], { encoding: "utf8" });
+      if (run.status !== 0) throw new Error(`xsc ${basename(source)}: ${run.stdout}${run.stderr}`);
+      const xsb = join(folder, `${basename(source, ".js")}.xsb`);
+      const bytes = statSync(xsb).size;
+      total += bytes;
+      console.log(`  ${basename(xsb).padEnd(22)} ${String(bytes).padStart(7)}`);
+    }
+    console.log(`  ${"all".padEnd(22)} ${String(total).padStart(7)}`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}

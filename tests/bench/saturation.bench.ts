@@ -1,0 +1,70 @@
+/*
+ * Sustained receive at the air's saturation (`npm run bench`): node 1
+ * broadcasts 250-byte messages back to back with send(..., false), which waits
+ * whenever the radio's TX queue is full, so frames leave at the rate the
+ * simulated air carries them; node 0 reads them with the default rxbuf
+ * (two messages) through a blocking irecv(), await airecv(), or an irq
+ * callback, and prints what it read and what its ring dropped (stats()). At
+ * 1 and 54 Mbit/s. Prints figures; asserts nothing. The machine's load shows
+ * in the drops: the receiving node is a process that the scheduler may stop.
+ */
+
+import { loadavg } from "node:os";
+import { node, runNodes } from "../espnow/helpers.ts";
+
+/* rates as config() takes them (wifi_phy_rate_t) and about 1.3 s of frames at each */
+const RATES: [string, number, number][] = [["1 Mbit/s", 0x00, 500], ["54 Mbit/s", 0x0c, 8000]];
+const BROADCAST = "Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff)";
+
+const consumers: Record<string, { source: string; async?: boolean }> = {
+  "blocking irecv()": { source: `
+    let read = 0;
+    while (e.irecv(1500)[0]) read++;
+    finish(read);` },
+  "await airecv()": { async: true, source: `
+    let read = 0;
+    while ((await a.airecv(1500))[0]) read++;
+    finish(read);` },
+  "irq callback": { source: `
+    let read = 0, idle = Date.now();
+    e.irq((self) => { while (self.irecv(0)[0]) read++; idle = Date.now(); });
+    const timer = Timer.repeat(() => { if (Date.now() - idle > 1500) { Timer.clear(timer); e.irq(null); finish(read); } }, 100);` },
+};
+
+console.log(`\nSustained receive at the air's saturation, 250-byte broadcasts, default rxbuf (load average ${loadavg()[0].toFixed(1)} on ${(await import("node:os")).cpus().length} cores):`);
+console.log("  rate        consumer           sent    read  dropped   frames/s");
+for (const [rateName, rate, count] of RATES) {
+  for (const [name, consumer] of Object.entries(consumers)) {
+    const receiver = node([1], `
+      ${consumer.async ? 'import AIOESPNow from "aioespnow"; const a = new AIOESPNow();' : ""}
+      e.config({rate: ${rate}});
+      const base = e.stats();
+      let started = 0;
+      function finish(read) {
+        const stats = e.stats();
+        say("RESULT", read, stats[3] - base[3], stats[4] - base[4]);
+        e.active(false);
+      }
+      reach(peer0);
+      e.send(peer0, "go");
+      ${consumer.source}`, { open: true });
+    const sender = node([0], `
+      e.config({rate: ${rate}});
+      const bcast = ${BROADCAST};
+      e.add_peer(bcast);
+      expect("go");
+      const msg = new Uint8Array(250).fill(7);
+      const start = Date.now();
+      for (let i = 0; i < ${count}; i++) e.send(bcast, msg, false);
+      say("SENT", ${count}, Date.now() - start);`);
+    const results = await runNodes([{ source: receiver, async: consumer.async }, { source: sender }], { timeoutMs: 120000 });
+    const result = results[0].lines.find((line) => line.startsWith("RESULT"))?.split(" ").map(Number);
+    const sent = results[1].lines.find((line) => line.startsWith("SENT"))?.split(" ").map(Number);
+    if (!result || !sent) {
+      console.log(`  ${rateName.padEnd(11)} ${name.padEnd(16)} failed: ${results.map((r) => r.stdout + r.stderr).join(" | ").slice(0, 400)}`);
+      continue;
+    }
+    const [, read, , dropped] = result;
+    console.log(`  ${rateName.padEnd(11)} ${name.padEnd(16)} ${String(sent[1]).padStart(6)} ${String(read).padStart(7)} ${String(dropped).padStart(8)} ${String(Math.round(sent[1] / (sent[2] / 1000))).padStart(10)}`);
+  }
+}
