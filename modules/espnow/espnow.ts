@@ -36,6 +36,22 @@ export const ADDR_LEN = 6;
 export const MAX_TOTAL_PEER_NUM = 20;
 export const MAX_ENCRYPT_PEER_NUM = 6;
 
+/*
+ * Transmit rates for config({rate}): MicroPython's names for wifi_phy_rate_t
+ * values (the 802.11b rates with the long preamble). The two long-range rates
+ * need WLAN's protocol to include WLAN.PROTOCOL_LR on sender and receiver.
+ */
+export const RATE_LORA_250K = 0x29;
+export const RATE_LORA_500K = 0x2a;
+export const RATE_1M = 0x00;
+export const RATE_2M = 0x01;
+export const RATE_5M = 0x02;
+export const RATE_6M = 0x0b;
+export const RATE_11M = 0x03;
+export const RATE_12M = 0x0a;
+export const RATE_24M = 0x09;
+export const RATE_54M = 0x0c;
+
 /**
  * rxbuf when config() has not set one: two records of MAX_DATA_LEN bytes, each
  * with its 16-byte header (532 bytes for ESP-NOW v1, 2972 for v2). MicroPython's
@@ -89,6 +105,8 @@ export class ESPNowError extends Error {
 }
 
 const ERR_NOT_INIT = 0x3065;
+/* esp_now_send's answer to a message of 0 or over MAX_DATA_LEN bytes: MicroPython's send has no length check of its own */
+const ERR_ARG = 0x3066;
 
 /*
  * Strings the receive and send paths use, named once: XS copies a string
@@ -410,10 +428,10 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     return result === 0;
   }
 
-  /** Check a message: bytes (or a string, sent as UTF-8) of 1..MAX_DATA_LEN bytes. */
+  /** Check a message: bytes (or a string, sent as UTF-8) of 1..MAX_DATA_LEN bytes; another length is ESPNowError ESP_ERR_ESPNOW_ARG, as esp_now_send answers. */
   protected check(message: unknown, what: string): Uint8Array {
     const data = bytesOf(message, what, MSG, true);
-    if (data.length < 1 || data.length > MAX_DATA_LEN) throw new RangeError(`${what}: msg must be 1..${MAX_DATA_LEN} bytes, got ${data.length}`);
+    if (data.length < 1 || data.length > MAX_DATA_LEN) throw new ESPNowError(ERR_ARG, `${what}: msg must be 1..${MAX_DATA_LEN} bytes, got ${data.length}`);
     return data;
   }
 

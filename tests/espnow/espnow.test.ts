@@ -46,8 +46,8 @@ test("every length 1..250 echoes back intact on ESP-NOW v1; 0 and 251 bytes are 
   t.deepEqual(results[1].lines, [
     "MAX_DATA_LEN 250",
     "bad 0",
-    "RangeError send: msg must be 1..250 bytes, got 0",
-    "RangeError send: msg must be 1..250 bytes, got 251",
+    "ESPNowError send: msg must be 1..250 bytes, got 0: ESP_ERR_ESPNOW_ARG",
+    "ESPNowError send: msg must be 1..250 bytes, got 251: ESP_ERR_ESPNOW_ARG",
     "stats 251,251,0",
   ]);
 });
@@ -389,8 +389,8 @@ e.active(false);
     "encrypt without lmk RangeError: add_peer: encrypt needs a 16-byte lmk ",
     'unknown peer option RangeError: unknown peer parameter "key"; expected lmk, channel, ifidx or encrypt ',
     "peer_count 0,0",
-    "msg 0 RangeError: send: msg must be 1..1470 bytes, got 0 ",
-    "msg too long RangeError: send: msg must be 1..1470 bytes, got 1471 ",
+    "msg 0 ESPNowError: send: msg must be 1..1470 bytes, got 0: ESP_ERR_ESPNOW_ARG 12390",
+    "msg too long ESPNowError: send: msg must be 1..1470 bytes, got 1471: ESP_ERR_ESPNOW_ARG 12390",
     "msg number TypeError: send: msg must be a Uint8Array or ArrayBuffer or a string, got number ",
     "timeout string TypeError: recv: timeout_ms must be a number or null, got soon ",
     "recvinto short list TypeError: recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time] ",
