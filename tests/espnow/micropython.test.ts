@@ -1,6 +1,6 @@
 /*
  * MicroPython's multi-device ESP-NOW tests (tests/multi_espnow in its
- * repository), ported to TypeScript in tests/espnow/micropython and run as
+ * repository), ported to TypeScript in tests/fixtures/multi_espnow and run as
  * MicroPython runs them: each instance a node on one air, output compared
  * with the .exp file (the same as MicroPython's where the test prints the same).
  */
@@ -11,7 +11,7 @@ import { prebuild } from "./helpers.ts";
 
 test.before(prebuild);
 
-const TESTS = "tests/espnow/micropython";
+const TESTS = "tests/fixtures/multi_espnow";
 
 async function multitest(name: string, options: Partial<MultitestOptions> = {}): Promise<{ passed: boolean; skipped: boolean; report: string }> {
   let report = "";
