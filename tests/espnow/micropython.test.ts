@@ -38,3 +38,13 @@ test("45_recv_espnow_v2 is skipped where the radio speaks ESP-NOW v1 (ESP8266)",
   const { skipped, report } = await multitest("45_recv_espnow_v2.ts", { profile: "esp8266" });
   t.true(skipped, report);
 });
+
+test("75_rate: three messages at each of 1, 5.5, 11, 24, 54 Mbit/s and the long-range 250 and 500 kbit/s, both radios with PROTOCOL_LR | PROTOCOL_DEFAULT, all received", async (t) => {
+  const { passed, report } = await multitest("75_rate.ts");
+  t.true(passed, report);
+});
+
+test("75_rate is skipped on the ESP8266 (one rate, no long range)", async (t) => {
+  const { skipped, report } = await multitest("75_rate.ts", { profile: "esp8266" });
+  t.true(skipped, report);
+});

@@ -11,7 +11,7 @@
 static int gPowerSave = WLAN_PM_PERFORMANCE;
 
 /* The protocols of each interface (ESP-IDF's default, 11b/g/n, until set) and
-   the transmit power; the air hears what either interface's protocols have. */
+   the transmit power; the air hears what the active interfaces' protocols have. */
 #define SIM_PROTOCOL_DEFAULT (WLAN_PROTOCOL_11B | WLAN_PROTOCOL_11G | WLAN_PROTOCOL_11N)
 static int gProtocol[2] = { SIM_PROTOCOL_DEFAULT, SIM_PROTOCOL_DEFAULT };
 static int gTxPower = 80;		/* 20 dBm, the air's default (tools/air/radio.ts) */
@@ -22,12 +22,42 @@ static uint8_t flagOf(int iface)
 	return iface == WLAN_IF_AP ? SIM_AIR_AP_ON : SIM_AIR_STA_ON;
 }
 
+static int gHeard = SIM_PROTOCOL_DEFAULT;		/* what the air was last told */
+
+/* STATE's protocol and txpower octets: the default is sent as 0 */
+static int tellAir(int protocol, int quarterDbm, bool powerSet)
+{
+	if (sim_air_set_phy((uint8_t)protocol, (uint8_t)(powerSet ? quarterDbm : 0)))
+		return WLAN_ESP_FAIL;
+	gHeard = protocol;
+	return WLAN_ESP_OK;
+}
+
+/* The radio hears what its active interfaces' protocols have (the station's when none is active). */
+static int heard(void)
+{
+	uint8_t flags = sim_air_flags();
+	int protocol = 0;
+	if (flags & SIM_AIR_STA_ON)
+		protocol |= gProtocol[WLAN_IF_STA];
+	if (flags & SIM_AIR_AP_ON)
+		protocol |= gProtocol[WLAN_IF_AP];
+	return protocol ? protocol : gProtocol[WLAN_IF_STA];
+}
+
+static bool heardChanged(void)
+{
+	return heard() != gHeard;
+}
+
 int wlan_radio_set_active(int iface, bool active)
 {
 	if (sim_air_connect())
 		return WLAN_ESP_ERR_WIFI_NOT_INIT;
 	uint8_t flag = flagOf(iface);
-	return sim_air_set_flags(active ? flag : 0, active ? 0 : flag) ? WLAN_ESP_FAIL : WLAN_ESP_OK;
+	if (sim_air_set_flags(active ? flag : 0, active ? 0 : flag))
+		return WLAN_ESP_FAIL;
+	return heardChanged() ? tellAir(heard(), gTxPower, gTxPowerSet) : WLAN_ESP_OK;
 }
 
 int wlan_radio_get_active(int iface, bool *active)
@@ -98,11 +128,6 @@ int wlan_radio_get_protocol(int iface, int *protocol)
 	return WLAN_ESP_OK;
 }
 
-/* STATE's protocol and txpower octets: the default is sent as 0 */
-static int tellAir(int protocol, int quarterDbm, bool powerSet)
-{
-	return sim_air_set_phy((uint8_t)protocol, (uint8_t)(powerSet ? quarterDbm : 0)) ? WLAN_ESP_FAIL : WLAN_ESP_OK;
-}
 
 int wlan_radio_set_protocol(int iface, int protocol)
 {
@@ -112,10 +137,11 @@ int wlan_radio_set_protocol(int iface, int protocol)
 		return WLAN_ESP_ERR_NOT_SUPPORTED;		/* the ESP8266 has no choice; the modelled ESP32s have no 11ax */
 	if (!(sim_air_flags() & (iface == WLAN_IF_AP ? SIM_AIR_AP_ON : SIM_AIR_STA_ON)))
 		return WLAN_ESP_ERR_WIFI_IF;
-	int other = gProtocol[iface == WLAN_IF_AP ? WLAN_IF_STA : WLAN_IF_AP];
-	int result = tellAir(protocol | other, gTxPower, gTxPowerSet);
-	if (result == WLAN_ESP_OK)
-		gProtocol[iface] = protocol;
+	int old = gProtocol[iface];
+	gProtocol[iface] = protocol;
+	int result = tellAir(heard(), gTxPower, gTxPowerSet);
+	if (result != WLAN_ESP_OK)
+		gProtocol[iface] = old;
 	return result;
 }
 
@@ -133,7 +159,7 @@ int wlan_radio_set_txpower(int quarterDbm)
 		return WLAN_ESP_ERR_WIFI_NOT_STARTED;
 	if (sim_air_is_esp8266() && quarterDbm > 82)
 		return WLAN_ESP_ERR_INVALID_ARG;		/* the ESP8266 SDK's maximum: 20.5 dBm */
-	int result = tellAir(gProtocol[0] | gProtocol[1], quarterDbm, true);
+	int result = tellAir(heard(), quarterDbm, true);
 	if (result == WLAN_ESP_OK) {
 		gTxPower = quarterDbm;
 		gTxPowerSet = true;
