@@ -8,7 +8,8 @@
 
 import test from "ava";
 import type { AirEvent } from "../../tools/air/air.ts";
-import { frameTime, mpduTime, ppduUs } from "../../tools/air/airtime.ts";
+import { frameTime, mpduTime, PHY_RATES, ppduUs } from "../../tools/air/airtime.ts";
+import { decode, encode, rateFromCode, type StateMsg } from "../../tools/air/protocol.ts";
 import { macOf, node, prebuild, runNodes } from "../espnow/helpers.ts";
 
 test.before(prebuild);
@@ -158,6 +159,22 @@ test("the air time model: LR at 250 and 500 kbit/s with the long preamble and it
   t.is(ppduUs(100, 6.5), 36 + 4 * Math.ceil((16 + 800 + 6) / 26) + 6, "MCS0: 26 bits a 4 us symbol after a 36 us preamble");
   t.is(ppduUs(100, 7.2), 36 + Math.ceil(3.6 * Math.ceil((16 + 800 + 6) / 26)) + 6, "MCS0 with the short guard interval: the same symbols, 3.6 us each");
   t.true(mpduTime(100, 72.2, true).totalUs < mpduTime(100, 65, true).totalUs);
+});
+
+test("STATE carries protocol and txpower in two optional octets, and the HT and LR rates as 0x8000 | wifi_phy_rate_t", (t) => {
+  const state: StateMsg = { type: "state", req: 7, staOn: true, apOn: false, espnow: true, channel: 6, rate: 0.25, version: 2, protocol: 15, txPower: 34 };
+  const bytes = encode(state);
+  t.is(bytes.length, 15);
+  t.is(bytes.readUInt16LE(10), 0x8029);
+  t.deepEqual(decode(bytes), state);
+  /* a node built before long range sends 13 bytes: both stay at their defaults */
+  const old = decode(encode({ ...state, protocol: undefined, txPower: undefined, rate: 54 }));
+  t.false("protocol" in old || "txPower" in old);
+  t.is(encode({ ...state, protocol: undefined, txPower: undefined }).length, 13);
+  for (const rate of PHY_RATES) t.is((decode(encode({ ...state, rate })) as StateMsg).rate, rate, `rate ${rate}`);
+  t.is(rateFromCode(0x801f), 72.2);
+  t.is(rateFromCode(0x8010), 6.5);
+  t.true(Number.isNaN(rateFromCode(0x8020)), "an extended code that names no rate");
 });
 
 test("config({txpower}) lowers the RSSI the receiver measures by the same number of dB", async (t) => {
