@@ -61,7 +61,8 @@ function peerOf(value: unknown, what: string): Peer {
 
 /** The wake-up's messages: each one to on_recv's handler, with its peer object. */
 function received(e: ESPNow): void {
-  for (;;) {
+  /* a handler may call deinit(): then nothing more is read */
+  while (espnow === e) {
     const [mac, msg] = e.recv(0);
     if (!mac || !msg) return;
     onRecv?.([new Uint8Array(mac), peers!.get(keyOf(mac)) ?? null, msg]);

@@ -113,6 +113,18 @@ attempt("after deinit", () => ESPNOW.peer_count());
   ]);
 });
 
+test("deinit() from on_recv's handler stops the reading: the messages still waiting are not handed out, nothing throws", async (t) => {
+  const results = await runNodes([
+    { source: pycom(`
+      ESPNOW.on_recv(([mac, peer, msg]) => { say("got", text(msg)); if (text(msg) === "stop") ESPNOW.deinit(); });
+      /* the messages arrive while main is busy, so that one wake-up finds several */
+      const until = Date.now() + 1500; while (Date.now() < until);`) },
+    { source: node([0], `Timer.delay(500); for (const word of ["a", "stop", "b", "c"]) e.send(peer0, word);`) },
+  ]);
+  results.forEach((r, i) => t.is(r.code, 0, `node${i}: ${r.stdout}\n${r.stderr}`));
+  t.deepEqual(results[0].lines, ["got a", "got stop"]);
+});
+
 test("send(null, msg) goes to every registered unicast peer, and deinit() right after it still lets the frames out (their outcomes are not reported)", async (t) => {
   const listen = node([0], `const mac = expect("all"); say("got all from", hex(mac));`);
   const results = await runNodes([
