@@ -55,7 +55,7 @@ export const RATE_54M = 0x0c;
 /**
  * rxbuf when config() has not set one: two records of MAX_DATA_LEN bytes, each
  * with its 16-byte header (532 bytes for ESP-NOW v1, 2972 for v2). MicroPython
- * documents 528 (v1, its 8-byte header) or 2972 (v2); a ring that cannot hold
+ * documents 528 (v1, for its own record header) or 2972 (v2); a ring that cannot hold
  * one v2 frame would drop every large message.
  */
 export let DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
