@@ -121,27 +121,29 @@ attempt("txpower off", () => sta.config("txpower"));
   ]);
 });
 
-test("an LR frame takes the air time of 250 kbit/s and reaches only the radio with PROTOCOL_LR; an 802.11b radio hears no OFDM frame", async (t) => {
+test("an LR frame takes the air time of 250 kbit/s and reaches only the radios with PROTOCOL_LR; an 802.11b radio hears no OFDM frame, an LR-only radio nothing but LR", async (t) => {
   const events: AirEvent[] = [];
   const listen = (protocol: string) => node([0], `sta.config({ protocol: ${protocol} }); say("ready");
     for (;;) { const [, msg] = e.recv(1500); if (!msg) break; say(text(msg)); }`);
   const results = await runNodes([
-    { source: node([1, 2], `
+    { source: node([1, 2, 3], `
       sta.config({ protocol: WLAN.PROTOCOL_LR | WLAN.PROTOCOL_DEFAULT });
-      reach(peer0); reach(peer1);
+      reach(peer0); reach(peer1); e.config({ rate: espnow.RATE_LORA_500K }); reach(peer2);
       e.config({ rate: espnow.RATE_LORA_250K });
-      say("lr", e.send(peer0, "long range"), e.send(peer1, "long range"));
+      say("lr", e.send(peer0, "long range"), e.send(peer1, "long range"), e.send(peer2, "long range"));
       e.config({ rate: espnow.RATE_54M });
-      say("54M", e.send(peer0, "ofdm"), e.send(peer1, "ofdm"));
+      say("54M", e.send(peer0, "ofdm"), e.send(peer1, "ofdm"), e.send(peer2, "ofdm"));
       e.config({ rate: espnow.RATE_1M });
-      say("1M", e.send(peer0, "dsss"), e.send(peer1, "dsss"));`) },
+      say("1M", e.send(peer0, "dsss"), e.send(peer1, "dsss"), e.send(peer2, "dsss"));`) },
     { source: listen("WLAN.PROTOCOL_LR | WLAN.PROTOCOL_DEFAULT") },
     { source: listen("WLAN.MODE_11B") },
+    { source: listen("WLAN.PROTOCOL_LR") },
   ], { during: async (air) => void air.on("event", (event: AirEvent) => events.push(event)) });
   results.forEach((r, i) => t.is(r.code, 0, `node${i}: ${r.stdout}\n${r.stderr}`));
-  t.deepEqual(results[0].lines, ["lr true false", "54M true false", "1M true true"]);
+  t.deepEqual(results[0].lines, ["lr true false true", "54M true false false", "1M true true false"]);
   t.deepEqual(results[1].lines.filter((line) => line !== "hi"), ["ready", "long range", "ofdm", "dsss"]);
   t.deepEqual(results[2].lines.filter((line) => line !== "hi"), ["ready", "dsss"]);
+  t.deepEqual(results[3].lines.filter((line) => line !== "hi"), ["ready", "long range"], "a radio in LR only hears nothing else");
   const frames = events.filter((e): e is Frame => e.ev === "frame" && e.length === 10 && e.attempt === 1);
   const lr = frames.find((f) => f.dst === macOf(1))!;
   t.is(lr.rate, 0.25);
