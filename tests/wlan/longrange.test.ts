@@ -11,6 +11,7 @@ import type { AirEvent } from "../../tools/air/air.ts";
 import { frameTime, mpduTime, PHY_RATES, ppduUs } from "../../tools/air/airtime.ts";
 import { decode, encode, rateFromCode, type StateMsg } from "../../tools/air/protocol.ts";
 import { macOf, node, prebuild, runNodes } from "../espnow/helpers.ts";
+import { connect, drops, startAir } from "../air/helpers.ts";
 
 test.before(prebuild);
 
@@ -177,6 +178,20 @@ test("STATE carries protocol and txpower in two optional octets, and the HT and 
   t.is(rateFromCode(0x801f), 72.2);
   t.is(rateFromCode(0x8010), 6.5);
   t.true(Number.isNaN(rateFromCode(0x8020)), "an extended code that names no rate");
+});
+
+test("the air refuses a STATE with unknown protocol bits or a txpower outside 8..84, and changes nothing", async (t) => {
+  const { port, events } = await startAir(t);
+  const a = await connect(t, port, { name: "a" });
+  const b = await connect(t, port, { name: "b" });
+  await t.throwsAsync(b.setState({ protocol: 0x20 }), { message: /protocol must be WIFI_PROTOCOL_ bits/ });
+  await t.throwsAsync(b.setState({ txPower: 100 }), { message: /txpower must be 8\.\.84/ });
+  await b.setState({ protocol: 1 }); // 802.11b only
+  t.like(await a.send(b.sta, "dsss"), { ok: true });
+  await a.setState({ rate: 54 });
+  t.like(await a.send(b.sta, "ofdm"), { ok: false, reason: "no-receiver-on-channel" });
+  /* once for each of the 7 attempts (the default 6 retries) */
+  t.deepEqual(drops(events), Array(7).fill("b:protocol-mismatch"));
 });
 
 test("config({txpower}) lowers the RSSI the receiver measures by the same number of dB", async (t) => {
