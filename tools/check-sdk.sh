@@ -384,7 +384,9 @@ fi
 
 if [ -n "${MODDABLE:-}" ] && [ "${CHECK_EXAMPLES:-1}" != 0 ]; then
 	if command -v mcconfig >/dev/null 2>&1; then
-		for example in "$ROOT"/examples/*/; do
+		# an example is a folder with a manifest.json, or a folder of them (examples/pycom)
+		for example in "$ROOT"/examples/*/ "$ROOT"/examples/*/*/; do
+			[ -f "$example/manifest.json" ] || continue
 			for platform in esp32/esp32c3 esp; do
 				log="$WORK/$(basename "$example")-$(echo $platform | tr / -).log"
 				(cd "$example" && mcconfig -d -m -p "$platform" -o "$WORK/build-$platform" ./manifest.json) >"$log" 2>&1

@@ -40,11 +40,27 @@ export const ADDR_LEN = 6;
 export const MAX_TOTAL_PEER_NUM = 20;
 export const MAX_ENCRYPT_PEER_NUM = 6;
 
+/*
+ * Transmit rates for config({rate}): MicroPython's names for wifi_phy_rate_t
+ * values (the 802.11b rates with the long preamble). The two long-range rates
+ * need WLAN's protocol to include WLAN.PROTOCOL_LR on sender and receiver.
+ */
+export const RATE_LORA_250K = 0x29;
+export const RATE_LORA_500K = 0x2a;
+export const RATE_1M = 0x00;
+export const RATE_2M = 0x01;
+export const RATE_5M = 0x02;
+export const RATE_6M = 0x0b;
+export const RATE_11M = 0x03;
+export const RATE_12M = 0x0a;
+export const RATE_24M = 0x09;
+export const RATE_54M = 0x0c;
+
 /**
  * rxbuf when config() has not set one: two records of MAX_DATA_LEN bytes, each
- * with its 16-byte header (532 bytes for ESP-NOW v1, 2972 for v2). MicroPython's
- * 526 is for its 7-byte header and v1 only; a ring that cannot hold one v2
- * frame would drop every large message.
+ * with its 16-byte header (532 bytes for ESP-NOW v1, 2972 for v2). MicroPython
+ * documents 528 (v1, for its own record header) or 2972 (v2); a ring that cannot hold
+ * one v2 frame would drop every large message.
  */
 export let DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
 const RXBUF_MIN = 17;
@@ -96,6 +112,8 @@ export class ESPNowError extends Error {
 }
 
 const ERR_NOT_INIT = 0x3065;
+/* esp_now_send's answer to a message of 0 or over MAX_DATA_LEN bytes: MicroPython's send has no length check of its own */
+const ERR_ARG = 0x3066;
 
 /*
  * Strings the receive and send paths use, named once: XS copies a string
@@ -542,19 +560,19 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     const one = second === undefined;
     const mac = one ? null : first, message = one ? first : second;
     /* the usual arguments, a 6-byte mac and a Uint8Array message, checked here: macOf() and check() are calls more for each send */
-    const destination = mac === null || mac === undefined ? null : mac instanceof Uint8Array && mac.length === ADDR_LEN ? mac : macOf(mac, SEND);
-    const data = message instanceof Uint8Array && message.length >= 1 && message.length <= MAX_DATA_LEN ? message : this.check(message, SEND);
+    const destination = mac === null || mac === undefined ? null : isUint8Array(mac) && lengthOf(mac) === ADDR_LEN ? mac : macOf(mac, SEND);
+    const data = this.check(message, SEND);
     const result = radio.send(destination, data, one || !!sync);
     if (shared.onSend !== null || shared.sendWatcher !== null) drainSends();
     if (result > 1) throw new ESPNowError(result, destination ? `send to ${macText(destination)}` : "send");
     return result === 0;
   }
 
-  /** Check a message: bytes (or a string, sent as UTF-8) of 1..MAX_DATA_LEN bytes. */
+  /** Check a message: bytes (or a string, sent as UTF-8) of 1..MAX_DATA_LEN bytes; another length is ESPNowError ESP_ERR_ESPNOW_ARG, as esp_now_send answers. */
   protected check(message: unknown, what: string): Uint8Array {
     const data = bytesOf(message, what, MSG, true);
     const length = lengthOf(data);
-    if (length < 1 || length > MAX_DATA_LEN) throw new RangeError(`${what}: msg must be 1..${MAX_DATA_LEN} bytes, got ${length}`);
+    if (length < 1 || length > MAX_DATA_LEN) throw new ESPNowError(ERR_ARG, `${what}: msg must be 1..${MAX_DATA_LEN} bytes, got ${length}`);
     return data;
   }
 

@@ -13,6 +13,7 @@ static const char *errorName(int error)
 {
 	switch (error) {
 	case WLAN_ESP_ERR_WIFI_NOT_INIT: return "ESP_ERR_WIFI_NOT_INIT: Wi-Fi is not started";
+	case WLAN_ESP_ERR_WIFI_NOT_STARTED: return "ESP_ERR_WIFI_NOT_STARTED: no interface is active";
 	case WLAN_ESP_ERR_WIFI_IF: return "ESP_ERR_WIFI_IF: invalid interface";
 	case WLAN_ESP_ERR_INVALID_ARG: return "ESP_ERR_INVALID_ARG";
 	case WLAN_ESP_ERR_NOT_SUPPORTED: return "ESP_ERR_NOT_SUPPORTED: not on this chip";
@@ -81,6 +82,47 @@ void xs_wlan_set_pm(xsMachine *the)
 	if (pm < WLAN_PM_NONE || pm > WLAN_PM_POWERSAVE)
 		xsRangeError("pm must be 0..2, got %d", (int)pm);
 	check(the, wlan_radio_set_pm(pm));
+}
+
+void xs_wlan_protocol_default(xsMachine *the)
+{
+	xsmcSetInteger(xsResult, wlan_radio_protocol_default());
+}
+
+/* protocol(iface) */
+void xs_wlan_protocol(xsMachine *the)
+{
+	int protocol;
+	check(the, wlan_radio_get_protocol(getInterface(the), &protocol));
+	xsmcSetInteger(xsResult, protocol);
+}
+
+/* setProtocol(iface, bits) */
+void xs_wlan_set_protocol(xsMachine *the)
+{
+	int iface = getInterface(the);
+	xsIntegerValue protocol = xsmcToInteger(xsArg(1));
+	const int known = WLAN_PROTOCOL_11B | WLAN_PROTOCOL_11G | WLAN_PROTOCOL_11N | WLAN_PROTOCOL_LR | WLAN_PROTOCOL_11AX;
+	if ((protocol <= 0) || (protocol & ~known))
+		xsRangeError("protocol must be a combination of 0x%x bits, got %d", known, (int)protocol);
+	check(the, wlan_radio_set_protocol(iface, protocol));
+}
+
+/* txpower(): 0.25 dBm units */
+void xs_wlan_txpower(xsMachine *the)
+{
+	int power;
+	check(the, wlan_radio_get_txpower(&power));
+	xsmcSetInteger(xsResult, power);
+}
+
+/* setTxpower(quarterDbm) */
+void xs_wlan_set_txpower(xsMachine *the)
+{
+	xsIntegerValue power = xsmcToInteger(xsArg(0));
+	if ((power < WLAN_TXPOWER_MIN) || (power > WLAN_TXPOWER_MAX))
+		xsRangeError("txpower must be %d..%d quarter dBm, got %d", WLAN_TXPOWER_MIN, WLAN_TXPOWER_MAX, (int)power);
+	check(the, wlan_radio_set_txpower(power));
 }
 
 void xs_wlan_disconnect(xsMachine *the)

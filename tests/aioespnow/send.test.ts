@@ -41,7 +41,7 @@ test("asend resolves true when acknowledged and false to an absent peer; without
     "in flight together [true,false,true,false]",
     "stats 8,4,4",
     "true ESPNowError ESP_ERR_ESPNOW_NOT_FOUND",
-    "true RangeError asend: msg must be 1..250 bytes, got 0",
+    "true ESPNowError ESP_ERR_ESPNOW_ARG",
     "true RangeError asend: mac must be 6 bytes, got 2",
     "true TypeError asend: mac must be a Uint8Array or ArrayBuffer, got number",
   ]);

@@ -152,6 +152,44 @@ static void fetch_peer_walks_the_peers(void)
 	CHECK_EQ(espnow_radio_fetch_peer(false, &peer), ESPNOW_ESP_ERR_ESPNOW_NOT_FOUND);
 }
 
+/* config({protocol}): ESP-IDF's bits on the interface asked for; LR refused on the C2, 11ax where the chip has none. */
+static void protocols_reach_esp_wifi_set_protocol(void)
+{
+	int protocol = 0;
+	fake_idf_reset();
+	CHECK_EQ(wlan_radio_get_protocol(WLAN_IF_STA, &protocol), WLAN_ESP_ERR_WIFI_NOT_INIT);
+	CHECK_EQ(wlan_radio_set_active(WLAN_IF_STA, true), ESPNOW_ESP_OK);
+	CHECK_EQ(wlan_radio_get_protocol(WLAN_IF_STA, &protocol), WLAN_ESP_OK);
+	CHECK_EQ(protocol, WLAN_PROTOCOL_11B | WLAN_PROTOCOL_11G | WLAN_PROTOCOL_11N);
+	CHECK_EQ(wlan_radio_protocol_default(), CONFIG_SOC_WIFI_HE_SUPPORT ? 0x17 : 0x07);
+	CHECK_EQ(wlan_radio_set_protocol(WLAN_IF_AP, WLAN_PROTOCOL_11B), WLAN_ESP_ERR_WIFI_IF);
+#if CONFIG_IDF_TARGET_ESP32C2
+	CHECK_EQ(wlan_radio_set_protocol(WLAN_IF_STA, WLAN_PROTOCOL_LR | 7), WLAN_ESP_ERR_NOT_SUPPORTED);
+	CHECK_EQ(wlan_radio_get_protocol(WLAN_IF_STA, &protocol), WLAN_ESP_OK);
+	CHECK_EQ(protocol, 7);
+#else
+	CHECK_EQ(wlan_radio_set_protocol(WLAN_IF_STA, WLAN_PROTOCOL_LR | 7), WLAN_ESP_OK);
+	CHECK_EQ(wlan_radio_get_protocol(WLAN_IF_STA, &protocol), WLAN_ESP_OK);
+	CHECK_EQ(protocol, WLAN_PROTOCOL_LR | 7);
+#endif
+	CHECK_EQ(wlan_radio_set_protocol(WLAN_IF_STA, WLAN_PROTOCOL_11AX | 7), CONFIG_SOC_WIFI_HE_SUPPORT ? WLAN_ESP_OK : WLAN_ESP_ERR_NOT_SUPPORTED);
+}
+
+static void txpower_reaches_esp_wifi_set_max_tx_power(void)
+{
+	int power = 0;
+	fake_idf_reset();
+	CHECK_EQ(wlan_radio_set_txpower(40), WLAN_ESP_ERR_WIFI_NOT_INIT);
+	CHECK_EQ(wlan_radio_set_active(WLAN_IF_STA, true), ESPNOW_ESP_OK);
+	CHECK_EQ(wlan_radio_get_txpower(&power), WLAN_ESP_OK);
+	CHECK_EQ(power, 80);
+	CHECK_EQ(wlan_radio_set_txpower(34), WLAN_ESP_OK);
+	CHECK_EQ(wlan_radio_get_txpower(&power), WLAN_ESP_OK);
+	CHECK_EQ(power, 34);
+	CHECK_EQ(wlan_radio_set_active(WLAN_IF_STA, false), ESPNOW_ESP_OK);
+	CHECK_EQ(wlan_radio_set_txpower(40), WLAN_ESP_ERR_WIFI_NOT_STARTED);
+}
+
 int main(void)
 {
 	RUN(max_data_len_is_known_before_wifi_init);
@@ -161,5 +199,7 @@ int main(void)
 	RUN(numbers_that_are_no_rate_are_refused);
 	RUN(the_glue_puts_nothing_in_iram);
 	RUN(fetch_peer_walks_the_peers);
+	RUN(protocols_reach_esp_wifi_set_protocol);
+	RUN(txpower_reaches_esp_wifi_set_max_tx_power);
 	return finish(BUILD_NAME);
 }

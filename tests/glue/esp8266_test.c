@@ -143,6 +143,22 @@ static void sizes_and_destinations_the_sdk_refuses(void)
 	CHECK_EQ(fake_esp8266_frames_sent(), 1);
 }
 
+/* No choice of protocols, no long range; txpower goes to system_phy_set_max_tpw, 82 at most. */
+static void protocols_are_refused_txpower_is_set(void)
+{
+	int value = 0;
+	fake_esp8266_reset();
+	CHECK_EQ(wlan_radio_protocol_default(), 0);
+	CHECK_EQ(wlan_radio_get_protocol(WLAN_IF_STA, &value), WLAN_ESP_ERR_NOT_SUPPORTED);
+	CHECK_EQ(wlan_radio_set_protocol(WLAN_IF_STA, WLAN_PROTOCOL_LR), WLAN_ESP_ERR_NOT_SUPPORTED);
+	CHECK_EQ(wlan_radio_set_txpower(60), WLAN_ESP_OK);
+	CHECK_EQ(fake_esp8266_max_tpw(), 60);
+	CHECK_EQ(wlan_radio_get_txpower(&value), WLAN_ESP_OK);
+	CHECK_EQ(value, 60);
+	CHECK_EQ(wlan_radio_set_txpower(84), WLAN_ESP_ERR_INVALID_ARG);
+	CHECK_EQ(fake_esp8266_max_tpw(), 60);
+}
+
 int main(void)
 {
 	RUN(fetch_peer_walks_every_peer);
@@ -151,5 +167,6 @@ int main(void)
 	RUN(a_message_in_flash_is_sent);
 	RUN(macs_and_keys_in_flash_are_used);
 	RUN(sizes_and_destinations_the_sdk_refuses);
+	RUN(protocols_are_refused_txpower_is_set);
 	return finish("esp8266");
 }

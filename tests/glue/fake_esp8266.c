@@ -51,6 +51,7 @@ static struct {
 	uint8 opmode;
 	uint8 channel;
 	sleep_type_t sleep;
+	int maxTpw;
 	bool espnow;
 	u8 role;
 	esp_now_recv_cb_t received;
@@ -95,6 +96,7 @@ void fake_esp8266_reset(void)
 	gFake.opmode = STATION_MODE;
 	gFake.channel = 1;
 	gFake.sleep = MODEM_SLEEP_T;
+	gFake.maxTpw = 82;
 }
 
 const uint8_t *fake_esp8266_in_flash(const void *bytes, size_t length)
@@ -402,6 +404,21 @@ bool wifi_set_sleep_type(sleep_type_t type)
 {
 	gFake.sleep = type;
 	return true;
+}
+
+/* The SDK takes 0..82 (0.25 dBm); more is a caller's bug. */
+void system_phy_set_max_tpw(uint8 max_tpw)
+{
+	if (max_tpw > 82) {
+		fprintf(stderr, "fake-esp8266: system_phy_set_max_tpw(%d): over 82\n", max_tpw);
+		abort();
+	}
+	gFake.maxTpw = max_tpw;
+}
+
+int fake_esp8266_max_tpw(void)
+{
+	return gFake.maxTpw;
 }
 
 sleep_type_t wifi_get_sleep_type(void)

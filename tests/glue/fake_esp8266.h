@@ -7,6 +7,8 @@
 
 /* Forget everything: station mode, ESP-NOW off, no peers, nothing in flash. */
 void fake_esp8266_reset(void);
+/* What system_phy_set_max_tpw was last given (82 after reset). */
+int fake_esp8266_max_tpw(void);
 
 /* A copy of `bytes` at a flash address, where a preloaded module's data lives:
    only Moddable's espMemCpy() may read it; any other access faults. */

@@ -42,6 +42,8 @@ static struct {
 	bool started;
 	wifi_mode_t mode;
 	wifi_ps_type_t ps;
+	uint8_t protocol[2];
+	int8_t txPower;
 	uint8_t channel;
 	bool espnow;
 	esp_now_recv_cb_t received;
@@ -67,6 +69,8 @@ void fake_idf_reset(void)
 {
 	memset(&gFake, 0, sizeof(gFake));
 	gFake.ps = WIFI_PS_MIN_MODEM;
+	gFake.protocol[0] = gFake.protocol[1] = WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N;
+	gFake.txPower = 80;
 	gFake.channel = 1;
 }
 
@@ -187,6 +191,52 @@ esp_err_t esp_wifi_get_ps(wifi_ps_type_t *type)
 	if (!gFake.wifi)
 		return ESP_ERR_WIFI_NOT_INIT;
 	*type = gFake.ps;
+	return ESP_OK;
+}
+
+/* As ESP-IDF: the interface must be in the mode; a bitmap of unknown bits is refused. */
+esp_err_t esp_wifi_set_protocol(wifi_interface_t ifx, uint8_t protocol_bitmap)
+{
+	if (!gFake.wifi)
+		return ESP_ERR_WIFI_NOT_INIT;
+	if (!(gFake.mode & ((WIFI_IF_AP == ifx) ? WIFI_MODE_AP : WIFI_MODE_STA)))
+		return ESP_ERR_WIFI_IF;
+	if (!protocol_bitmap || (protocol_bitmap & ~0x1f))
+		return ESP_ERR_INVALID_ARG;
+	gFake.protocol[ifx] = protocol_bitmap;
+	return ESP_OK;
+}
+
+esp_err_t esp_wifi_get_protocol(wifi_interface_t ifx, uint8_t *protocol_bitmap)
+{
+	if (!gFake.wifi)
+		return ESP_ERR_WIFI_NOT_INIT;
+	if (!(gFake.mode & ((WIFI_IF_AP == ifx) ? WIFI_MODE_AP : WIFI_MODE_STA)))
+		return ESP_ERR_WIFI_IF;
+	*protocol_bitmap = gFake.protocol[ifx];
+	return ESP_OK;
+}
+
+/* As ESP-IDF: Wi-Fi started, 8..84 quarter dBm. */
+esp_err_t esp_wifi_set_max_tx_power(int8_t power)
+{
+	if (!gFake.wifi)
+		return ESP_ERR_WIFI_NOT_INIT;
+	if (!gFake.started)
+		return ESP_ERR_WIFI_NOT_STARTED;
+	if ((power < 8) || (power > 84))
+		return ESP_ERR_INVALID_ARG;
+	gFake.txPower = power;
+	return ESP_OK;
+}
+
+esp_err_t esp_wifi_get_max_tx_power(int8_t *power)
+{
+	if (!gFake.wifi)
+		return ESP_ERR_WIFI_NOT_INIT;
+	if (!gFake.started)
+		return ESP_ERR_WIFI_NOT_STARTED;
+	*power = gFake.txPower;
 	return ESP_OK;
 }
 

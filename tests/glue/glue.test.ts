@@ -1,8 +1,8 @@
 /**
  * The ESP32 and ESP8266 glue, compiled with the host's gcc against the fake
  * SDKs in tests/glue (no chip, no SDK): make -C tests/glue esp32 builds it for
- * five ESP-IDF versions and chips, esp8266 for the NONOS SDK. Every build must
- * report "<build>: N passed, 0 failed".
+ * six ESP-IDF versions and chips (the ESP32-C2 for its lack of long range),
+ * esp8266 for the NONOS SDK. Every build must report "<build>: N passed, 0 failed".
  */
 import test from 'ava';
 import { make } from '../core/make.ts';
@@ -13,7 +13,7 @@ function tallies(output: string): Map<string, [number, number]> {
 }
 
 const targets: Record<string, string[]> = {
-  esp32: ['esp32-idf5.3', 'esp32s3-idf5.4.1', 'esp32c3-idf5.5', 'esp32c6-idf5.4.1', 'esp32c6-idf6.0'],
+  esp32: ['esp32-idf5.3', 'esp32s3-idf5.4.1', 'esp32c3-idf5.5', 'esp32c6-idf5.4.1', 'esp32c6-idf6.0', 'esp32c2-idf5.5'],
   esp8266: ['esp8266'],
 };
 

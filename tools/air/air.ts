@@ -8,7 +8,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { isPhyRate, mpduTime, type PhyRate } from './airtime.ts';
+import { isPhyRate, mpduTime, phyOf, PROTOCOL_BITS, type PhyRate } from './airtime.ts';
 import { RealClock, VirtualClock, type Clock } from './clock.ts';
 import { decodeFrame, deriveKey, encodeFrame, espNowMpduLength, type FrameFields } from './frame.ts';
 import { defaultMacs, isGroupMac, isZeroMac, macFromString, macToString, normaliseMac } from './mac.ts';
@@ -82,6 +82,10 @@ export interface NodeInfo {
   espnow: boolean;
   channel: number;
   rate: PhyRate;
+  /** WIFI_PROTOCOL_ bits (11b 1, 11g 2, 11n 4, LR 8): the frames the node hears */
+  protocol: number;
+  /** maximum transmit power, dBm */
+  txPowerDbm: number;
   x: number;
   y: number;
   stopped: boolean;
@@ -104,7 +108,7 @@ export type AirEvent = { t: number } & (
   | { ev: 'listen'; port: number }
   | { ev: 'node-join'; node: string; index: number; sta: string; ap: string; chip: ChipName; version: number; address: string }
   | { ev: 'node-leave'; node: string; index: number; reason: 'bye' | 'timeout' | 'rehello' }
-  | { ev: 'node-state'; node: string; staOn: boolean; apOn: boolean; espnow: boolean; channel: number; rate: number; version: number }
+  | { ev: 'node-state'; node: string; staOn: boolean; apOn: boolean; espnow: boolean; channel: number; rate: number; version: number; protocol: number; txPowerDbm: number }
   | {
       ev: 'frame';
       frame: number;
@@ -589,6 +593,8 @@ export class Air extends EventEmitter {
       espnow: m.espnow,
       channel: m.channel,
       rate: m.rate as PhyRate,
+      protocol: DEFAULT_PROTOCOL,
+      txPowerDbm: this.options.radio.txPowerDbm,
       x: m.x,
       y: m.y,
       stopped: false,
@@ -614,7 +620,7 @@ export class Air extends EventEmitter {
   }
 
   private onState(node: NodeState, m: StateMsg): void {
-    const problem = stateProblem(m.channel, m.rate, m.version);
+    const problem = stateProblem(m.channel, m.rate, m.version) ?? powerProblem(m.protocol ?? 0, m.txPower ?? 0);
     if (problem) return this.ack(node, m.req, AckStatus.INVALID, `state: ${problem}`);
     if (node.espnow && !m.espnow) node.lmks.clear();
     node.staOn = m.staOn;
@@ -623,9 +629,11 @@ export class Air extends EventEmitter {
     node.channel = m.channel;
     node.rate = m.rate as PhyRate;
     node.version = m.version as 1 | 2;
+    node.protocol = m.protocol || DEFAULT_PROTOCOL;
+    node.txPowerDbm = m.txPower ? m.txPower / 4 : this.options.radio.txPowerDbm;
     this.emitEvent({
       ev: 'node-state', node: node.name, staOn: node.staOn, apOn: node.apOn, espnow: node.espnow,
-      channel: node.channel, rate: node.rate, version: node.version,
+      channel: node.channel, rate: node.rate, version: node.version, protocol: node.protocol, txPowerDbm: node.txPowerDbm,
     });
     this.ack(node, m.req, AckStatus.OK, '');
   }
@@ -741,13 +749,18 @@ export class Air extends EventEmitter {
    * the unicast outcome (whether the destination's MAC acknowledged it).
    */
   private receive(tx: Transmission, frame: Buffer, ppduStart: number, ppduEnd: number): { ok: boolean; reason: ReasonName } {
-    const listeners = [...this.byIndex.values()]
+    const onChannel = [...this.byIndex.values()]
       .filter((n) => n !== tx.sender && !n.stopped && n.channel === tx.channel && (n.staOn || n.apOn))
       .sort((a, b) => a.index - b.index);
+    /* a radio hears only the PHYs its protocol has: LR frames only with WIFI_PROTOCOL_LR */
+    const phy = PROTOCOL_BITS[phyOf(tx.rate)];
+    const listeners = onChannel.filter((n) => n.protocol & phy);
+    const deaf = onChannel.filter((n) => !(n.protocol & phy));
     const lost = new Map<NodeState, boolean>();
     const rssi = new Map<NodeState, number>();
+    const model = tx.sender.txPowerDbm === this.options.radio.txPowerDbm ? this.options.radio : { ...this.options.radio, txPowerDbm: tx.sender.txPowerDbm };
     for (const n of listeners) {
-      const r = rssiAt(distance(tx.sender, n), this.options.radio);
+      const r = rssiAt(distance(tx.sender, n), model);
       rssi.set(n, r);
       const p = combineLoss(
         this.options.loss,
@@ -759,6 +772,7 @@ export class Air extends EventEmitter {
       lost.set(n, this.lossRng.next() < p);
     }
     this.capture(tx, frame, ppduStart, listeners, rssi);
+    for (const n of deaf) if (tx.group || n.sta === tx.dstText || n.ap === tx.dstText) this.drop(tx, n, 'protocol-mismatch', ppduEnd);
 
     if (tx.group) {
       for (const n of listeners) {
@@ -885,7 +899,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 function nodeInfo(n: NodeState): NodeInfo {
   return {
     index: n.index, name: n.name, chip: n.chip, version: n.version, sta: n.sta, ap: n.ap, staOn: n.staOn, apOn: n.apOn,
-    espnow: n.espnow, channel: n.channel, rate: n.rate, x: n.x, y: n.y, stopped: n.stopped, loss: n.loss,
+    espnow: n.espnow, channel: n.channel, rate: n.rate, protocol: n.protocol, txPowerDbm: n.txPowerDbm, x: n.x, y: n.y, stopped: n.stopped, loss: n.loss,
     address: `${n.address}:${n.port}`,
   };
 }
@@ -900,8 +914,17 @@ function checkChannel(channel: number): void {
 
 function stateProblem(channel: number, rate: number, version: number): string | undefined {
   if (!Number.isInteger(channel) || channel < 1 || channel > 14) return `channel must be 1..14, got ${channel}`;
-  if (!isPhyRate(rate)) return `rate ${rate} Mbit/s is not one of 1, 2, 5.5, 11, 6, 9, 12, 18, 24, 36, 48, 54`;
+  if (!isPhyRate(rate)) return `rate ${rate} Mbit/s is not one of 1, 2, 5.5, 11, 6, 9, 12, 18, 24, 36, 48, 54, an HT MCS0..7 rate or LR 0.25, 0.5`;
   if (version !== 1 && version !== 2) return `ESP-NOW version must be 1 or 2, got ${version}`;
+  return undefined;
+}
+
+/** WIFI_PROTOCOL_ bits a node has unless it sets others: 802.11b/g/n. */
+export const DEFAULT_PROTOCOL = 7;
+
+function powerProblem(protocol: number, txPower: number): string | undefined {
+  if (protocol > 15) return `protocol must be WIFI_PROTOCOL_ bits 11b 1, 11g 2, 11n 4, LR 8, got ${protocol}`;
+  if (txPower && (txPower < 8 || txPower > 84)) return `txpower must be 8..84 (0.25 dBm units, 2..21 dBm), got ${txPower}`;
   return undefined;
 }
 

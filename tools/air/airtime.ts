@@ -7,9 +7,20 @@
  */
 import { espNowMpduLength } from './frame.ts';
 
-/** PHY rates in Mbit/s that the air accepts: 802.11b DSSS/CCK and 802.11g ERP-OFDM. */
-export const PHY_RATES = [1, 2, 5.5, 11, 6, 9, 12, 18, 24, 36, 48, 54] as const;
-export type PhyRate = (typeof PHY_RATES)[number];
+/** Legacy PHY rates in Mbit/s: 802.11b DSSS/CCK and 802.11g ERP-OFDM. */
+export const LEGACY_RATES = [1, 2, 5.5, 11, 6, 9, 12, 18, 24, 36, 48, 54] as const;
+/** 802.11n HT20 rates, one stream, MCS0..7 with the long (800 ns) guard interval. */
+export const HT_LGI_RATES = [6.5, 13, 19.5, 26, 39, 52, 58.5, 65] as const;
+/**
+ * The same MCS with the short (400 ns) guard interval, rounded to 0.1 Mbit/s. MCS6's
+ * 65 Mbit/s is MCS7's with the long interval: the air takes 65 as MCS7 LGI.
+ */
+export const HT_SGI_RATES = [7.2, 14.4, 21.7, 28.9, 43.3, 57.8, 65, 72.2] as const;
+/** Espressif's long-range (LR) PHY: 1/4 and 1/2 Mbit/s, heard only by radios with WIFI_PROTOCOL_LR. */
+export const LR_RATES = [0.25, 0.5] as const;
+/** Every PHY rate in Mbit/s that the air accepts. */
+export const PHY_RATES: readonly number[] = [...LEGACY_RATES, ...HT_LGI_RATES, ...HT_SGI_RATES.filter((r) => r !== 65), ...LR_RATES];
+export type PhyRate = number;
 
 export const SIFS_US = 10;
 export const SLOT_DSSS_US = 20;
@@ -29,31 +40,60 @@ export function isDsss(rate: PhyRate): boolean {
   return rate === 1 || rate === 2 || rate === 5.5 || rate === 11;
 }
 
-/** Long preamble (192 us) at 1 and 2 Mbit/s, short preamble (96 us) at 5.5 and 11. */
+export function isLr(rate: PhyRate): boolean {
+  return rate === 0.25 || rate === 0.5;
+}
+
+export function isHt(rate: PhyRate): boolean {
+  return (HT_LGI_RATES as readonly number[]).includes(rate) || (HT_SGI_RATES as readonly number[]).includes(rate);
+}
+
+/** The 802.11 family a rate belongs to, as WIFI_PROTOCOL_ bits name them: a receiver hears a frame only if its protocol has the frame's bit. */
+export type Phy = '11b' | '11g' | '11n' | 'lr';
+export const PROTOCOL_BITS: Record<Phy, number> = { '11b': 1, '11g': 2, '11n': 4, 'lr': 8 };
+
+export function phyOf(rate: PhyRate): Phy {
+  if (isLr(rate)) return 'lr';
+  if (isDsss(rate)) return '11b';
+  return isHt(rate) ? '11n' : '11g';
+}
+
+/** Long preamble (192 us) at 1 and 2 Mbit/s and for LR, short preamble (96 us) at 5.5 and 11. */
 export function usesLongPreamble(rate: PhyRate): boolean {
-  return rate === 1 || rate === 2;
+  return rate === 1 || rate === 2 || isLr(rate);
 }
 
 export function slotUs(rate: PhyRate): number {
-  return isDsss(rate) ? SLOT_DSSS_US : SLOT_OFDM_US;
+  return isDsss(rate) || isLr(rate) ? SLOT_DSSS_US : SLOT_OFDM_US;
 }
+
+/** The HT-mixed preamble of one stream: L-STF, L-LTF, L-SIG, HT-SIG, HT-STF, one HT-LTF. */
+export const HT_PREAMBLE_US = 36;
 
 /** Duration of a PPDU carrying `bytes` of MPDU at `rate`. */
 export function ppduUs(bytes: number, rate: PhyRate): number {
-  if (isDsss(rate)) {
+  if (isDsss(rate) || isLr(rate)) {
     const plcp = usesLongPreamble(rate) ? 192 : 96;
     return plcp + Math.ceil((bytes * 8) / rate);
   }
+  if (isHt(rate) && (HT_SGI_RATES as readonly number[]).includes(rate) && rate !== 65) {
+    /* 3.6 us symbols carrying what the MCS's 4 us symbols carry */
+    const bitsPerSymbol = Math.round(rate * 3.6);
+    const symbols = Math.ceil((16 + 8 * bytes + 6) / bitsPerSymbol);
+    return HT_PREAMBLE_US + Math.ceil(symbols * 3.6) + SIGNAL_EXTENSION_US;
+  }
   const bitsPerSymbol = rate * 4;
   const symbols = Math.ceil((16 + 8 * bytes + 6) / bitsPerSymbol);
-  return 20 + 4 * symbols + SIGNAL_EXTENSION_US;
+  return (isHt(rate) ? HT_PREAMBLE_US : 20) + 4 * symbols + SIGNAL_EXTENSION_US;
 }
 
 /**
  * The rate an ACK to a frame at `rate` is sent at: the highest mandatory rate of the
- * same modulation family not above the data rate (1, 2 for DSSS/CCK; 6, 12, 24 for OFDM).
+ * same modulation family not above the data rate (1, 2 for DSSS/CCK; 6, 12, 24 for OFDM,
+ * HT included); an LR frame's ACK is sent at its own rate.
  */
 export function ackRate(rate: PhyRate): PhyRate {
+  if (isLr(rate)) return rate; /* LR frames are acknowledged in LR */
   if (isDsss(rate)) return rate >= 2 ? 2 : 1;
   if (rate >= 24) return 24;
   if (rate >= 12) return 12;

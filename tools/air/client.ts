@@ -61,6 +61,10 @@ export interface InterfaceState {
   channel: number;
   rate: number;
   version: 1 | 2;
+  /** WIFI_PROTOCOL_ bits the radio hears (0 or absent: 802.11b/g/n) */
+  protocol?: number;
+  /** maximum transmit power, 0.25 dBm units (0 or absent: the air's default) */
+  txPower?: number;
 }
 
 export interface SendOptions {

@@ -87,6 +87,7 @@ export const Reason = {
   'key-mismatch': 16,
   'v1-too-long': 17,
   'esp8266-no-group': 18,
+  'protocol-mismatch': 19,
 } as const;
 export type ReasonName = keyof typeof Reason;
 
@@ -122,6 +123,10 @@ export interface StateMsg extends Flags {
   channel: number;
   rate: number;
   version: number;
+  /** WIFI_PROTOCOL_ bits of the interfaces (11b 1, 11g 2, 11n 4, LR 8); 0 or absent: the default, 11b/g/n */
+  protocol?: number;
+  /** maximum transmit power in 0.25 dBm units, as esp_wifi_set_max_tx_power takes it; 0 or absent: the air's default */
+  txPower?: number;
 }
 
 export interface SetPmkMsg {
@@ -390,8 +395,28 @@ function textBytes(text: string): Buffer {
   return b;
 }
 
+/*
+ * The rate field: 500 kbit/s units for the 802.11b/g rates (2 is 1 Mbit/s); the
+ * HT and long-range rates are 0x8000 | their wifi_phy_rate_t value (MCS0..7 with the
+ * long guard interval 0x10..0x17, with the short one 0x18..0x1f; LR 250 and 500
+ * kbit/s 0x29, 0x2a). Decoded, every rate is Mbit/s (tools/air/airtime.ts).
+ */
+const EXTENDED_RATE = 0x8000;
+const EXTENDED_RATES: Record<number, number> = {
+  0x10: 6.5, 0x11: 13, 0x12: 19.5, 0x13: 26, 0x14: 39, 0x15: 52, 0x16: 58.5, 0x17: 65,
+  0x18: 7.2, 0x19: 14.4, 0x1a: 21.7, 0x1b: 28.9, 0x1c: 43.3, 0x1d: 57.8, 0x1e: 65, 0x1f: 72.2,
+  0x29: 0.25, 0x2a: 0.5,
+};
+
 function rateCode(rate: number): number {
+  for (const [code, mbps] of Object.entries(EXTENDED_RATES)) if (mbps === rate) return EXTENDED_RATE | Number(code);
   return Math.round(rate * 2);
+}
+
+/** The rate field decoded to Mbit/s; an extended code that names no rate decodes to NaN (the air refuses it). */
+export function rateFromCode(code: number): number {
+  if (code & EXTENDED_RATE) return EXTENDED_RATES[code & ~EXTENDED_RATE] ?? NaN;
+  return code / 2;
 }
 
 export function encode(m: Message): Buffer {
@@ -404,7 +429,11 @@ export function encode(m: Message): Buffer {
         .f32(m.x).f32(m.y).bytes(m.sta, 6).bytes(m.ap, 6).u8(name.length).bytes(name).buf;
     }
     case 'state':
-      return header(new Writer(13), MsgType.STATE, m.req).u8(flagsByte(m)).u8(m.channel).u16(rateCode(m.rate)).u8(m.version).buf;
+    {
+      const extended = m.protocol !== undefined || m.txPower !== undefined;
+      const w = header(new Writer(extended ? 15 : 13), MsgType.STATE, m.req).u8(flagsByte(m)).u8(m.channel).u16(rateCode(m.rate)).u8(m.version);
+      return extended ? w.u8(m.protocol ?? 0).u8(m.txPower ?? 0).buf : w.buf;
+    }
     case 'set-pmk':
       return header(new Writer(24), MsgType.SET_PMK, m.req).bytes(m.pmk, KEY_LEN).buf;
     case 'set-peer-key':
@@ -471,7 +500,7 @@ export function decode(datagram: Uint8Array): Message {
       const version = r.u8('version');
       const flags = flagsFrom(r.u8('flags'));
       const channel = r.u8('channel');
-      const rate = r.u16('rate') / 2;
+      const rate = rateFromCode(r.u16('rate'));
       const x = r.f32('x');
       const y = r.f32('y');
       const sta = r.bytes(6, 'sta');
@@ -482,7 +511,11 @@ export function decode(datagram: Uint8Array): Message {
     }
     case MsgType.STATE: {
       const flags = flagsFrom(r.u8('flags'));
-      m = { type: 'state', req, ...flags, channel: r.u8('channel'), rate: r.u16('rate') / 2, version: r.u8('version') };
+      const state: StateMsg = { type: 'state', req, ...flags, channel: r.u8('channel'), rate: rateFromCode(r.u16('rate')), version: r.u8('version') };
+      /* two optional octets (nodes built before long range send 13 bytes) */
+      if (r.at < buf.length) state.protocol = r.u8('protocol');
+      if (r.at < buf.length) state.txPower = r.u8('txpower');
+      m = state;
       break;
     }
     case MsgType.SET_PMK:
@@ -559,7 +592,7 @@ export function decode(datagram: Uint8Array): Message {
       const b = r.u8('flags');
       m = {
         type: 'notice', req, ...flagsFrom(b), stopped: (b & Flag.STOPPED) !== 0,
-        channel: r.u8('channel'), rate: r.u16('rate') / 2, x: r.f32('x'), y: r.f32('y'),
+        channel: r.u8('channel'), rate: rateFromCode(r.u16('rate')), x: r.f32('x'), y: r.f32('y'),
       };
       break;
     }

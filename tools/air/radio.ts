@@ -25,8 +25,10 @@ export const DEFAULT_RADIO: RadioModel = {
 export const RSSI_MIN = -127;
 export const RSSI_MAX = 0;
 
-/** Receiver sensitivity by rate, dBm: rounded ESP32 datasheet figures. */
-export const SENSITIVITY_DBM: Record<PhyRate, number> = {
+/** Receiver sensitivity by rate, dBm: rounded ESP32 datasheet figures (HT20 by MCS, either guard interval; LR from Espressif's figure of about 8 dB over 1 Mbit/s). */
+export const SENSITIVITY_DBM: Record<number, number> = {
+  0.25: -105,
+  0.5: -102,
   1: -98,
   2: -96,
   5.5: -93,
@@ -39,6 +41,15 @@ export const SENSITIVITY_DBM: Record<PhyRate, number> = {
   36: -80,
   48: -77,
   54: -75,
+  6.5: -92, 7.2: -92,
+  13: -89, 14.4: -89,
+  19.5: -87, 21.7: -87,
+  26: -84, 28.9: -84,
+  39: -80, 43.3: -80,
+  52: -76, 57.8: -76,
+  58.5: -74,
+  65: -73,
+  72.2: -72,
 };
 
 export function distance(a: { x: number; y: number }, b: { x: number; y: number }): number {

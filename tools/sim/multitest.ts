@@ -229,7 +229,8 @@ function runInstances(app: App, count: number, airPort: number, timeoutMs: numbe
         timeoutMs: 2 ** 31 - 1,
         seed: nodeSeed(1, instance.index),
         stdin: true,
-        env: nodeEnv({ airPort, name: `instance${instance.index}`, index: instance.index }),
+        /* the profile's chip; the ESP8266's SDK speaks ESP-NOW v1 only */
+        env: nodeEnv({ airPort, name: `instance${instance.index}`, index: instance.index, chip: app.profile.chip, version: app.profile.chip === "esp8266" ? 1 : undefined }),
         onSpawn: (child) => {
           const input = child.stdin;
           input?.on("error", () => {}); /* an instance that ended reads nothing more */

@@ -200,7 +200,11 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
       timeoutMs: 2 ** 31 - 1,
       seed: nodeSeed(options.air?.seed ?? 1, index),
       verbose: options.verbose,
-      env: nodeEnv({ airPort: port, name: node.name, index, channel: options.channel, version: options.version }),
+      /* the profile's chip; the ESP8266's SDK speaks ESP-NOW v1 only */
+      env: nodeEnv({
+        airPort: port, name: node.name, index, channel: options.channel, chip: node.app.profile.chip,
+        version: options.version ?? (node.app.profile.chip === "esp8266" ? 1 : undefined),
+      }),
       onSpawn: (child) => {
         node.child = child;
         if (stopping) child.kill("SIGTERM");

@@ -297,13 +297,22 @@ int espnow_radio_peer_count(int *total, int *encrypted)
 
 int espnow_radio_set_rate(int rate)
 {
-	/* wifi_phy_rate_t (802.11b and g rates) -> the air's 500 kbit/s units */
+	/* wifi_phy_rate_t: the 802.11b and g rates -> the air's 500 kbit/s units; the
+	   HT rates (MCS0..7, either guard interval) and the long-range ones are sent
+	   as 0x8000 | the rate (tools/air/PROTOCOL.md, STATE) */
 	static const int8_t units[16] = { 2, 4, 11, 22, -1, 4, 11, 22, 96, 48, 24, 12, 108, 72, 36, 18 };
+	int code;
 	if (!gRadio.on)
 		return ESPNOW_ESP_ERR_ESPNOW_NOT_INIT;
-	if (rate < 0 || rate > 15 || units[rate] < 0)
+	if (sim_air_is_esp8266())
+		return ESPNOW_ESP_ERR_NOT_SUPPORTED;		/* the ESP8266 SDK sends at one rate */
+	if ((0 <= rate) && (rate <= 15) && (units[rate] >= 0))
+		code = units[rate];
+	else if (((0x10 <= rate) && (rate <= 0x1f)) || (0x29 == rate) || (0x2a == rate))
+		code = 0x8000 | rate;
+	else
 		return ESPNOW_ESP_ERR_NOT_SUPPORTED;
-	return sim_air_set_rate(units[rate]) ? ESPNOW_ESP_ERR_ESPNOW_INTERNAL : ESPNOW_ESP_OK;
+	return sim_air_set_rate(code) ? ESPNOW_ESP_ERR_ESPNOW_INTERNAL : ESPNOW_ESP_OK;
 }
 
 void *espnow_radio_alloc(size_t size)

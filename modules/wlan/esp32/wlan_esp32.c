@@ -25,6 +25,9 @@ _Static_assert(WLAN_ESP_ERR_INVALID_ARG == ESP_ERR_INVALID_ARG, "wlan_radio.h an
 _Static_assert(WLAN_ESP_ERR_NOT_SUPPORTED == ESP_ERR_NOT_SUPPORTED, "wlan_radio.h and esp_err.h disagree");
 _Static_assert(WLAN_ESP_ERR_WIFI_NOT_INIT == ESP_ERR_WIFI_NOT_INIT, "wlan_radio.h and esp_wifi.h disagree");
 _Static_assert(WLAN_ESP_ERR_WIFI_IF == ESP_ERR_WIFI_IF, "wlan_radio.h and esp_wifi.h disagree");
+_Static_assert(WLAN_ESP_ERR_WIFI_NOT_STARTED == ESP_ERR_WIFI_NOT_STARTED, "wlan_radio.h and esp_wifi.h disagree");
+_Static_assert((WLAN_PROTOCOL_11B == WIFI_PROTOCOL_11B) && (WLAN_PROTOCOL_11G == WIFI_PROTOCOL_11G) && (WLAN_PROTOCOL_11N == WIFI_PROTOCOL_11N)
+	&& (WLAN_PROTOCOL_LR == WIFI_PROTOCOL_LR) && (WLAN_PROTOCOL_11AX == WIFI_PROTOCOL_11AX), "WLAN_PROTOCOL_ values are WIFI_PROTOCOL_ bits");
 _Static_assert((WLAN_PM_NONE == WIFI_PS_NONE) && (WLAN_PM_PERFORMANCE == WIFI_PS_MIN_MODEM) && (WLAN_PM_POWERSAVE == WIFI_PS_MAX_MODEM), "WLAN_PM_ values are wifi_ps_type_t values");
 
 static struct {
@@ -160,4 +163,51 @@ int wlan_radio_disconnect(void)
 	if ((ESP_OK != esp_wifi_get_mode(&mode)) || !(mode & WIFI_MODE_STA))
 		return ESP_OK;		/* no station, no access point to leave */
 	return esp_wifi_disconnect();
+}
+
+/* esp_wifi_set_protocol()'s documented default, which MicroPython's
+   WLAN.PROTOCOL_DEFAULT also rebuilds: 11b/g/n, and 11ax where the chip has it. */
+int wlan_radio_protocol_default(void)
+{
+#if CONFIG_SOC_WIFI_HE_SUPPORT
+	return WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N | WIFI_PROTOCOL_11AX;
+#else
+	return WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N;
+#endif
+}
+
+int wlan_radio_get_protocol(int iface, int *protocol)
+{
+	uint8_t bitmap = 0;
+	esp_err_t err = esp_wifi_get_protocol((WLAN_IF_AP == iface) ? WIFI_IF_AP : WIFI_IF_STA, &bitmap);
+	if (ESP_OK == err)
+		*protocol = bitmap;
+	return err;
+}
+
+int wlan_radio_set_protocol(int iface, int protocol)
+{
+#if CONFIG_IDF_TARGET_ESP32C2
+	if (protocol & WIFI_PROTOCOL_LR)
+		return ESP_ERR_NOT_SUPPORTED;		/* the ESP32-C2 has no long-range mode */
+#endif
+#if !CONFIG_SOC_WIFI_HE_SUPPORT
+	if (protocol & WIFI_PROTOCOL_11AX)
+		return ESP_ERR_NOT_SUPPORTED;
+#endif
+	return esp_wifi_set_protocol((WLAN_IF_AP == iface) ? WIFI_IF_AP : WIFI_IF_STA, (uint8_t)protocol);
+}
+
+int wlan_radio_get_txpower(int *quarterDbm)
+{
+	int8_t power = 0;
+	esp_err_t err = esp_wifi_get_max_tx_power(&power);
+	if (ESP_OK == err)
+		*quarterDbm = power;
+	return err;
+}
+
+int wlan_radio_set_txpower(int quarterDbm)
+{
+	return esp_wifi_set_max_tx_power((int8_t)quarterDbm);
 }

@@ -86,3 +86,41 @@ int wlan_radio_disconnect(void)
 	wifi_station_set_reconnect_policy(false);
 	return fromSDK(wifi_station_disconnect());
 }
+
+/* The SDK runs 802.11b/g/n as it chooses (wifi_set_phy_mode changes the
+   station's, not what ESP-NOW hears) and has no long-range mode. */
+int wlan_radio_protocol_default(void)
+{
+	return 0;
+}
+
+int wlan_radio_get_protocol(int iface, int *protocol)
+{
+	(void)iface, (void)protocol;
+	return WLAN_ESP_ERR_NOT_SUPPORTED;
+}
+
+int wlan_radio_set_protocol(int iface, int protocol)
+{
+	(void)iface, (void)protocol;
+	return WLAN_ESP_ERR_NOT_SUPPORTED;
+}
+
+/* system_phy_set_max_tpw takes 0..82 (0.25 dBm units); the SDK cannot say what
+   it was given, so the glue remembers it (82 at boot). */
+static int gTxPower = 82;
+
+int wlan_radio_get_txpower(int *quarterDbm)
+{
+	*quarterDbm = gTxPower;
+	return WLAN_ESP_OK;
+}
+
+int wlan_radio_set_txpower(int quarterDbm)
+{
+	if (quarterDbm > 82)
+		return WLAN_ESP_ERR_INVALID_ARG;
+	system_phy_set_max_tpw((uint8)quarterDbm);
+	gTxPower = quarterDbm;
+	return WLAN_ESP_OK;
+}

@@ -62,6 +62,8 @@ typedef struct {
 	uint8_t flags;
 	uint8_t channel;
 	uint16_t rate;
+	uint8_t protocol;				/* WIFI_PROTOCOL_ bits; 0: the air's default (11b/g/n) */
+	uint8_t txPower;				/* 0.25 dBm units; 0: the air's default */
 
 	/* the one outstanding request (requests come from the JS thread only) */
 	uint16_t nextId;
@@ -531,12 +533,14 @@ int sim_air_channel(void)
 
 static int sendState(uint8_t flags, uint8_t channel, uint16_t rate)
 {
-	uint8_t message[HEADER + 5];
+	uint8_t message[HEADER + 7];
 	header(message, STATE, 0);
 	message[8] = flags;
 	message[9] = channel;
 	put16(message + 10, rate);
 	message[12] = gAir.version;
+	message[13] = gAir.protocol;
+	message[14] = gAir.txPower;
 	pthread_mutex_lock(&gAir.mutex);
 	int result = request(message, sizeof(message), "wifi state");
 	if (result == 0) {
@@ -561,6 +565,19 @@ int sim_air_set_channel(int channel)
 int sim_air_set_rate(int rate500k)
 {
 	return sendState(sim_air_flags(), (uint8_t)sim_air_channel(), (uint16_t)rate500k);
+}
+
+int sim_air_set_phy(uint8_t protocol, uint8_t txPower)
+{
+	uint8_t oldProtocol = gAir.protocol, oldTxPower = gAir.txPower;
+	gAir.protocol = protocol;
+	gAir.txPower = txPower;
+	int result = sendState(sim_air_flags(), (uint8_t)sim_air_channel(), gAir.rate);
+	if (result) {
+		gAir.protocol = oldProtocol;
+		gAir.txPower = oldTxPower;
+	}
+	return result;
 }
 
 int sim_air_set_pmk(const uint8_t pmk[16])

@@ -78,6 +78,9 @@ int sim_air_set_flags(uint8_t set, uint8_t clear);
 int sim_air_channel(void);
 int sim_air_set_channel(int channel);
 int sim_air_set_rate(int rate500k);
+/* What the radio hears and how loud it sends (STATE's protocol and txpower):
+   WIFI_PROTOCOL_ bits and 0.25 dBm units, 0 for the air's default. */
+int sim_air_set_phy(uint8_t protocol, uint8_t txPower);
 
 /* Keys, as the air protocol's SET_PMK and SET_PEER_KEY (lmk NULL: none). */
 int sim_air_set_pmk(const uint8_t pmk[16]);

@@ -24,6 +24,7 @@ bool wifi_get_macaddr(uint8 if_index, uint8 *macaddr);
 uint8 wifi_get_channel(void);
 bool wifi_set_channel(uint8 channel);
 bool wifi_set_sleep_type(sleep_type_t type);
+void system_phy_set_max_tpw(uint8 max_tpw);
 sleep_type_t wifi_get_sleep_type(void);
 bool wifi_station_disconnect(void);
 bool wifi_station_set_reconnect_policy(bool set);

@@ -28,3 +28,7 @@ esp_err_t esp_wifi_get_mac(wifi_interface_t iface, uint8_t mac[6]);
 esp_err_t esp_wifi_get_channel(uint8_t *primary, wifi_second_chan_t *second);
 esp_err_t esp_wifi_set_channel(uint8_t primary, wifi_second_chan_t second);
 esp_err_t esp_wifi_disconnect(void);
+esp_err_t esp_wifi_set_protocol(wifi_interface_t ifx, uint8_t protocol_bitmap);
+esp_err_t esp_wifi_get_protocol(wifi_interface_t ifx, uint8_t *protocol_bitmap);
+esp_err_t esp_wifi_set_max_tx_power(int8_t power);
+esp_err_t esp_wifi_get_max_tx_power(int8_t *power);

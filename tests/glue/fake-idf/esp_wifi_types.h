@@ -16,6 +16,12 @@ typedef enum {
 	WIFI_IF_AP = 1,
 } wifi_interface_t;
 
+#define WIFI_PROTOCOL_11B 0x1
+#define WIFI_PROTOCOL_11G 0x2
+#define WIFI_PROTOCOL_11N 0x4
+#define WIFI_PROTOCOL_LR 0x8
+#define WIFI_PROTOCOL_11AX 0x10
+
 typedef enum {
 	WIFI_PS_NONE,
 	WIFI_PS_MIN_MODEM,
