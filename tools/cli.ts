@@ -1,6 +1,7 @@
 /*
  * espnow-sim: build and run apps in the simulator.
  *
+ *   espnow-sim init [DIR]                                write a starter app
  *   espnow-sim build [--variant V]                       build the XS host (timed)
  *   espnow-sim run <app>... [options]                     run nodes on a simulated air
  *   espnow-sim control <port> <json | op [key=value]...>  drive a running air
@@ -26,44 +27,75 @@ import type { RunNodesOptions } from "./sim/run.ts";
 const launcher = (): Promise<typeof import("./sim/build.ts")> => import("./sim/build.ts");
 const runner = (): Promise<typeof import("./sim/run.ts")> => import("./sim/run.ts");
 
-const USAGE = `usage: espnow-sim build [--variant release|asan|tsan|m32]
-       espnow-sim run <app>... [options]
-           <app>: a folder with a manifest.json, a manifest, or a main .js/.ts file;
-           one node per app, or --nodes N copies of one app
-         --nodes N        run N nodes of the one app given (named node0, node1, ...)
-         --include FILE   add a manifest to every app (repeatable)
-         --seconds S      stop the nodes after S seconds, and succeed if none failed
-         --channel C      the nodes' first radio channel, 1..14 (default 1)
-         --version 1|2    the nodes' ESP-NOW version
-         --loss P         the air's loss probability, 0..1
-         --retries N      MAC retransmissions of an unacknowledged unicast frame, 0..15 (default 6)
-         --pcap FILE      capture every frame (radiotap pcap, for Wireshark or tshark)
-         --log FILE       write the air's event log, one JSON object a line
-         --port P         the air's UDP port, also its control port (default: a free one)
-         --seed N         the seed of the air's random decisions and of each node's Math.random (default 1)
-         --profile P      the device the nodes reproduce: esp32c3, esp32 or esp8266
-                          (default: the app manifest's platforms.sim.profile, else SIM_PROFILE, else esp32c3)
-         --host DIR       run each app as a mod on a firmware host (hosts/esp32, hosts/esp8266): the host's
-                          modules preloaded, the app's built as mcrun builds a mod (no native code)
-         --debug          a debug build's message queue: a post into a full queue waits 20 ms and fails (-2)
-                          instead of blocking the posting task for ever (a release build)
-         --verbose        each node prints the device figures when it ends: message queue, XS memory peaks
-         --variant V      the simulator build: release, asan, tsan or m32
-       espnow-sim control <port> <json | op [key=value]...>
-           ops: list, node node=N, stats, move node=N x=X y=Y, loss [node=N | src=A dst=B] p=P,
-                channel node=N channel=C, stop node=N, restart node=N
-       espnow-sim multitest <test.js|test.ts>... [options]
-         --timeout S      the time a test may take (default 30)
-         --update         write each FILE.exp from the output when missing or different
-         --include FILE   add a manifest to every test's app (repeatable)
-         --profile P      the device the instances reproduce: esp32c3, esp32 or esp8266 (default as for run)
-         --variant V      the simulator build
-       espnow-sim demo
+const RUN_HELP = `usage: espnow-sim run <app>... [options]
+    <app>: a folder with a manifest.json, a manifest, or a main .js/.ts file;
+    one node per app, or --nodes N copies of one app
+  --nodes N        run N nodes of the one app given (named node0, node1, ...)
+  --include FILE   add a manifest to every app (repeatable)
+  --seconds S      stop the nodes after S seconds, and succeed if none failed
+  --channel C      the nodes' first radio channel, 1..14 (default 1)
+  --version 1|2    the nodes' ESP-NOW version
+  --loss P         the air's loss probability, 0..1
+  --retries N      MAC retransmissions of an unacknowledged unicast frame, 0..15 (default 6)
+  --pcap FILE      capture every frame (radiotap pcap, for Wireshark or tshark)
+  --log FILE       write the air's event log, one JSON object a line
+  --port P         the air's UDP port, also its control port (default: a free one)
+  --seed N         the seed of the air's random decisions and of each node's Math.random (default 1)
+  --profile P      the device the nodes reproduce: esp32c3, esp32 or esp8266
+                   (default: the app manifest's platforms.sim.profile, else SIM_PROFILE, else esp32c3)
+  --host DIR       run each app as a mod on a firmware host (hosts/esp32, hosts/esp8266): the host's
+                   modules preloaded, the app's built as mcrun builds a mod (no native code)
+  --debug          a debug build's message queue: a post into a full queue waits 20 ms and fails (-2)
+                   instead of blocking the posting task for ever (a release build)
+  --verbose        each node prints the device figures when it ends: message queue, XS memory peaks
+  --variant V      the simulator build: release, asan, tsan or m32
+The nodes stop with the command: Ctrl-C, SIGTERM, SIGHUP, a closed output pipe.
 `;
+
+const HELP: Record<string, string> = {
+  init: `usage: espnow-sim init [DIR]
+    writes a starter app into DIR (default: the current folder): manifest.json, main.ts,
+    tsconfig.json and tests/ping.ts with its expected output tests/ping.ts.exp;
+    refuses, writing nothing, if one of those files exists
+`,
+  build: `usage: espnow-sim build [--variant release|asan|tsan|m32]
+    builds the simulator host (the XS engine and our host) and says how long it took;
+    run and multitest build it themselves when needed
+`,
+  run: RUN_HELP,
+  control: `usage: espnow-sim control <port> <json | op [key=value]...>
+    sends one request to the air of a running espnow-sim run (its port is printed at start)
+  ops: list, node node=N, stats, move node=N x=X y=Y, loss [node=N | src=A dst=B] p=P,
+       channel node=N channel=C, stop node=N, restart node=N
+`,
+  multitest: `usage: espnow-sim multitest <test.js|test.ts>... [options]
+    runs multi-node tests: each exports instance0(), instance1(), ...; its output is compared with FILE.exp
+  --timeout S      the time a test may take (default 30)
+  --update         write each FILE.exp from the output when missing or different
+  --include FILE   add a manifest to every test's app (repeatable)
+  --profile P      the device the instances reproduce: esp32c3, esp32 or esp8266 (default as for run)
+  --variant V      the simulator build
+`,
+  demo: `usage: espnow-sim demo [run's options]
+    runs the README's demo: examples/receiver and examples/sender on one air, for 20 s unless --seconds
+`,
+};
+
+const USAGE = `usage: espnow-sim <command> [options]      (espnow-sim <command> --help for one command)
+  init [DIR]                                 write a starter app
+  build [--variant V]                        build the simulator host (timed)
+  run <app>... [options]                     run nodes on a simulated air
+  control <port> <json | op [key=value]...>  drive a running air
+  multitest <test.js|test.ts>... [options]   run multi-node tests
+  demo                                       run the README's demo (examples/receiver and examples/sender)
+`;
+
+/* The help the current command gives with a mistake in its arguments. */
+let commandHelp = USAGE;
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`espnow-sim: ${message}\n`);
-  process.stderr.write(USAGE);
+  process.stderr.write(commandHelp);
   process.exit(2);
 }
 
@@ -115,7 +147,7 @@ function parse(args: string[], readers: Record<string, Reader>): Parsed {
       continue;
     }
     const reader = readers[arg];
-    if (!reader) usage(`unknown option ${arg}`);
+    if (!reader) usage(`unknown option ${arg}${nearest(arg, Object.keys(readers))}`);
     const value = reader === "flag" ? true : reader(args[++i], arg);
     parsed.values.set(arg, [...(parsed.values.get(arg) ?? []), value]);
   }
@@ -129,10 +161,10 @@ function option<T>(parsed: Parsed, name: string): T | undefined {
 
 async function buildHost(args: string[]): Promise<void> {
   const chosen = option<Variant>(parse(args, { "--variant": variant }), "--variant");
-  const { defaultVariant, SIM_HOST } = await launcher();
+  const { defaultVariant, SIM_HOST, XS_SOURCES } = await launcher();
   const built = chosen ?? defaultVariant();
   const started = process.hrtime.bigint();
-  const make = spawnSync("make", ["-s", "-C", SIM_HOST, `-j${cpus().length}`, `VARIANT=${built}`], { stdio: "inherit" });
+  const make = spawnSync("make", ["-s", "-C", SIM_HOST, `-j${cpus().length}`, `VARIANT=${built}`, `XS=${XS_SOURCES}`], { stdio: "inherit" });
   if (make.status !== 0) process.exit(1);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stdout.write(`built the ${built} simulator host in ${seconds.toFixed(2)} s (build/sim/${built})\n`);
@@ -240,10 +272,49 @@ async function multitest(args: string[]): Promise<number> {
   return summary.failed.length ? 1 : 0;
 }
 
+/* ", did you mean --seconds?" when name is one edit (or letter case) away from a known one. */
+export function nearest(name: string, known: string[]): string {
+  const close = known.find((candidate) => candidate.toLowerCase() === name.toLowerCase() || editDistance(candidate, name) === 1);
+  return close ? `; did you mean ${close}?` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+async function initCommand(args: string[]): Promise<void> {
+  const parsed = parse(args, {});
+  if (parsed.inputs.length > 1) usage(`init: one folder at most, got ${parsed.inputs.join(" ")}`);
+  const folder = parsed.inputs[0] ?? ".";
+  const { init, nextSteps } = await import("./init/init.ts");
+  const files = init(folder);
+  process.stdout.write(`espnow-sim: wrote ${files.map((file) => (folder === "." ? file : join(folder, file))).join(", ")}\nNext:\n${nextSteps(folder)}\n`);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    const asked = command === "help" ? HELP[rest[0]] : undefined;
+    process.stdout.write(asked ?? USAGE);
+    return;
+  }
+  if (HELP[command]) {
+    commandHelp = HELP[command];
+    if (rest.includes("--help") || rest.includes("-h")) {
+      process.stdout.write(commandHelp);
+      return;
+    }
+  }
   try {
-    if (command === "build") {
+    if (command === "init") {
+      await initCommand(rest);
+    } else if (command === "build") {
       await buildHost(rest);
     } else if (command === "run") {
       const options = runOptions(rest);
@@ -259,11 +330,11 @@ async function main(): Promise<void> {
       const inputs = ["examples/receiver", "examples/sender"].map((app) => join(ROOT, app));
       process.exitCode = await (await runner()).runNodes({ ...options, seconds: options.seconds ?? 20, inputs });
     } else {
-      usage(command ? `unknown command ${command}` : undefined);
+      usage(`unknown command ${command}${nearest(command, Object.keys(HELP))}`);
     }
   } catch (error) {
     /* mistakes in what was asked (manifests, sources, a port in use) get one line, not a stack */
-    if (error instanceof ManifestError || error instanceof ProfileError || (error instanceof Error && error.message.startsWith("air: "))) {
+    if (error instanceof ManifestError || error instanceof ProfileError || (error instanceof Error && error.name === "InitError") || (error instanceof Error && error.message.startsWith("air: "))) {
       process.stderr.write(`espnow-sim: ${error.message}\n`);
       process.exitCode = 1;
     } else {
