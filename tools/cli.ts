@@ -27,9 +27,10 @@ import type { RunNodesOptions } from "./sim/run.ts";
 const launcher = (): Promise<typeof import("./sim/build.ts")> => import("./sim/build.ts");
 const runner = (): Promise<typeof import("./sim/run.ts")> => import("./sim/run.ts");
 
-const RUN_HELP = `usage: espnow-sim run <app>... [options]
+const RUN_HELP = `usage: espnow-sim run <app>[@x,y]... [options]
     <app>: a folder with a manifest.json, a manifest, or a main .js/.ts file;
-    one node per app, or --nodes N copies of one app
+    one node per app, or --nodes N copies of one app;
+    @x,y: where the node stands on the air, in metres (default 0,0): examples/sender@10,0
   --nodes N        run N nodes of the one app given (named node0, node1, ...)
   --include FILE   add a manifest to every app (repeatable)
   --seconds S      stop the nodes after S seconds, and succeed if none failed
@@ -84,7 +85,7 @@ const HELP: Record<string, string> = {
 const USAGE = `usage: espnow-sim <command> [options]      (espnow-sim <command> --help for one command)
   init [DIR]                                 write a starter app
   build [--variant V]                        build the simulator host (timed)
-  run <app>... [options]                     run nodes on a simulated air
+  run <app>[@x,y]... [options]               run nodes on a simulated air
   control <port> <json | op [key=value]...>  drive a running air
   multitest <test.js|test.ts>... [options]   run multi-node tests
   demo                                       run the README's demo (examples/receiver and examples/sender)

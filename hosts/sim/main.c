@@ -102,6 +102,8 @@ static int simReadSizes(const char* text, long limit, txSize* first, txSize* sec
 	return 1;
 }
 
+extern void simParentWatch(void); /* simParent.c */
+
 int main(int argc, char* argv[])
 {
 	xsCreation creation = {
@@ -123,6 +125,7 @@ int main(int argc, char* argv[])
 	simHostState host;
 	simProfileRecord profile = { "desktop", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	int i, code;
+	simParentWatch();
 	for (i = 1; i < argc; i++) {
 		const char* option = argv[i];
 		const char* value = (i + 1 < argc) ? argv[i + 1] : NULL;

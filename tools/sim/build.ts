@@ -335,7 +335,8 @@ export function runApp(app: App, options: RunOptions = {}): Promise<RunResult> {
   /* the module the machine runs first: the manifests' creation.main (a firmware host's "host"), as on a device */
   const entry = app.resolved.creation.main;
   args.push(app.moduleMap, typeof entry === "string" ? entry : "main");
-  const env = { ...process.env, ...options.env };
+  /* the node ends if this process dies without stopping it (hosts/sim/simParent.c) */
+  const env: NodeJS.ProcessEnv = { ...process.env, ESPNOW_SIM_PARENT: String(process.pid), ...options.env };
   if (app.variant === "asan") {
     env.ASAN_OPTIONS ??= "detect_leaks=1:abort_on_error=0:exitcode=86";
     env.UBSAN_OPTIONS ??= "print_stacktrace=1:halt_on_error=1:exitcode=87";
