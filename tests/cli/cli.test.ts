@@ -47,11 +47,37 @@ test("espnow-sim multitest exits 0 when every test passed or was skipped", async
   t.regex(result.stdout, /\n1 passed, 0 failed\n$/);
 });
 
-test("an unknown option prints the usage and exits 2", async (t) => {
+test("an unknown option prints the command's usage and exits 2", async (t) => {
   const result = await cli(t, ["run", "--frobnicate"]);
   t.is(result.code, 2);
   t.regex(result.stderr, /^espnow-sim: unknown option --frobnicate$/m);
-  t.regex(result.stderr, /usage: espnow-sim build/);
+  t.regex(result.stderr, /^usage: espnow-sim run <app>/m);
+});
+
+test("an option or a command one letter (or letter case) away from a known one gets a did you mean", async (t) => {
+  const option = await cli(t, ["run", "x", "--secnds", "3"]);
+  t.is(option.code, 2);
+  t.regex(option.stderr, /^espnow-sim: unknown option --secnds; did you mean --seconds\?$/m);
+  const upper = await cli(t, ["multitest", "--UPDATE"]);
+  t.regex(upper.stderr, /^espnow-sim: unknown option --UPDATE; did you mean --update\?$/m);
+  const name = await cli(t, ["rn", "x"]);
+  t.is(name.code, 2);
+  t.regex(name.stderr, /^espnow-sim: unknown command rn; did you mean run\?$/m);
+});
+
+for (const name of ["init", "build", "run", "control", "multitest", "demo"]) {
+  test(`espnow-sim ${name} --help prints its usage on stdout and exits 0`, async (t) => {
+    const result = await cli(t, [name, "--help"]);
+    t.is(result.code, 0, result.stderr);
+    t.regex(result.stdout, new RegExp(`^usage: espnow-sim ${name}\\b`));
+    t.is(result.stderr, "");
+  });
+}
+
+test("espnow-sim --help lists every command", async (t) => {
+  const result = await cli(t, ["--help"]);
+  t.is(result.code, 0);
+  for (const name of ["init", "build", "run", "control", "multitest", "demo"]) t.regex(result.stdout, new RegExp(`^  ${name}\\b`, "m"));
 });
 
 test("an option's bad value is named with what was expected", async (t) => {
