@@ -18,6 +18,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { AirControl } from "./air/client.ts";
 import type { Variant } from "./sim/build.ts";
+import { nearest } from "./sim/hints.ts";
 import { ManifestError } from "./sim/manifest.ts";
 import { isProfileName, ProfileError, PROFILES, type ProfileName } from "./sim/profile.ts";
 import type { RunNodesOptions } from "./sim/run.ts";
@@ -271,22 +272,6 @@ async function multitest(args: string[]): Promise<number> {
     include: (parsed.values.get("--include") ?? []) as string[],
   });
   return summary.failed.length ? 1 : 0;
-}
-
-/* ", did you mean --seconds?" when name is one edit (or letter case) away from a known one. */
-export function nearest(name: string, known: string[]): string {
-  const close = known.find((candidate) => candidate.toLowerCase() === name.toLowerCase() || editDistance(candidate, name) === 1);
-  return close ? `; did you mean ${close}?` : "";
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
 }
 
 async function initCommand(args: string[]): Promise<void> {

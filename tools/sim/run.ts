@@ -17,6 +17,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { Air, type AirOptions } from "../air/air.ts";
 import { buildApp, nodeSeed, runApp, type App, type RunResult, type Variant } from "./build.ts";
+import { hintFor } from "./hints.ts";
 import { buildModApp } from "./host.ts";
 import { ManifestError } from "./manifest.ts";
 import type { ProfileName } from "./profile.ts";
@@ -230,6 +231,18 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
     const write = (sink: (text: string) => void, lines: string[]): void => {
       if (lines.length) sink(lines.map((line) => `${prefix}${line}\n`).join(""));
     };
+    /* a hint after the errors apps meet first, once each (hints.ts) */
+    const scan = new LineSplitter();
+    const hinted = new Set<string>();
+    const hint = (lines: string[]): void => {
+      for (const line of lines) {
+        const found = hintFor(line, node.app.resolved.modules.keys());
+        if (found && !hinted.has(found[0])) {
+          hinted.add(found[0]);
+          stderr(`${prefix}espnow-sim: hint: ${found[1]}\n`);
+        }
+      }
+    };
     const result = await runApp(node.app, {
       timeoutMs: 2 ** 31 - 1,
       seed: nodeSeed(options.air?.seed ?? 1, index),
@@ -240,10 +253,15 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
         if (stopping) child.kill("SIGTERM");
       },
       onStdout: (chunk) => (prefix ? write(stdout, out.push(chunk)) : stdout(chunk)),
-      onStderr: (chunk) => (prefix ? write(stderr, err.push(chunk)) : stderr(chunk)),
+      onStderr: (chunk) => {
+        if (prefix) write(stderr, err.push(chunk));
+        else stderr(chunk);
+        hint(scan.push(chunk));
+      },
     });
     write(stdout, out.end());
     write(stderr, err.end());
+    hint(scan.end());
     if (result.signal === "SIGINT") {
       stopBy("SIGINT"); /* Ctrl-C reaches the nodes too, as they share the terminal */
     } else if (result.code !== 0 && !stopping) {
