@@ -236,18 +236,80 @@ function controlRequest(words: string[]): Record<string, unknown> {
   return request;
 }
 
+/* Each op's keys: those it needs, then those it may take. */
+const CONTROL_KEYS: Record<string, [needed: string[], optional: string[]]> = {
+  list: [[], []],
+  node: [["node"], []],
+  stats: [[], []],
+  move: [["node", "x", "y"], []],
+  loss: [["p"], ["node", "src", "dst"]],
+  channel: [["node", "channel"], []],
+  stop: [["node"], []],
+  restart: [["node"], []],
+};
+
+/* An op with key=value pairs is checked here, so that a mistake is told in the command's own words. */
+function checkControl(request: Record<string, unknown>): void {
+  const op = String(request.op);
+  const keys = CONTROL_KEYS[op];
+  if (!keys) usage(`control: unknown op ${op}${nearest(op, Object.keys(CONTROL_KEYS))}; ops: ${Object.keys(CONTROL_KEYS).join(", ")}`);
+  const [needed, optional] = keys;
+  const form = [...needed.map((key) => `${key}=...`), ...optional.map((key) => `[${key}=...]`)].join(" ");
+  for (const key of Object.keys(request)) {
+    if (key !== "op" && !needed.includes(key) && !optional.includes(key)) {
+      usage(`control ${op}: unknown key ${key}=${nearest(key, [...needed, ...optional])}; ${op} takes ${form || "no keys"}`);
+    }
+  }
+  const missing = needed.filter((key) => request[key] === undefined);
+  if (missing.length) usage(`control ${op}: missing ${missing.map((key) => `${key}=`).join(", ")}; usage: control PORT ${op} ${form}`);
+  if (op === "loss" && (request.src === undefined) !== (request.dst === undefined)) usage("control loss: a link needs both src= and dst=");
+}
+
+/* What a change did, in words: the air answers a change with null. */
+function described(request: Record<string, unknown>, name: (key: string) => string): string {
+  switch (request.op) {
+    case "move":
+      return `moved ${name("node")} to ${String(request.x)}, ${String(request.y)} m`;
+    case "loss":
+      if (request.src !== undefined) return `loss ${String(request.p)} on frames from ${name("src")} to ${name("dst")}`;
+      if (request.node !== undefined) return `loss ${String(request.p)} on every frame ${name("node")} sends or receives`;
+      return `loss ${String(request.p)} on every frame`;
+    case "channel":
+      return `${name("node")}'s radio is now on channel ${String(request.channel)}`;
+    case "stop":
+      return `stopped ${name("node")}: it neither sends nor receives until restart node=${name("node")}`;
+    case "restart":
+      return `restarted ${name("node")}`;
+    default:
+      return "done";
+  }
+}
+
 async function control(args: string[]): Promise<number> {
   const [where, ...words] = args;
   const port = Number(where?.replace(/^(127\.0\.0\.1|localhost):/, ""));
   if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`control: expected the air's UDP port, got ${where}`);
+  const json = words[0]?.startsWith("{") ?? false;
   const request = controlRequest(words);
+  if (!json) checkControl(request);
   const client = await AirControl.connect(port, "127.0.0.1", 2000);
   try {
     const result = await client.call(request);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (result === null && !json) {
+      /* the nodes by the names the air knows them (a request may give an index or a MAC) */
+      const names = new Map<string, string>();
+      for (const key of ["node", "src", "dst"]) {
+        if (request[key] !== undefined) names.set(key, ((await client.call({ op: "node", node: request[key] })) as { name: string }).name);
+      }
+      process.stdout.write(`${described(request, (key) => names.get(key) ?? String(request[key]))}\n`);
+    } else {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    }
     return 0;
   } catch (error) {
-    process.stderr.write(`espnow-sim: control: ${(error as Error).message}\n`);
+    /* the air's own names for its operations are not the command's */
+    const message = (error as Error).message.replace(/^setLoss: /, "loss: ").replace(/^setChannel: /, "channel: ");
+    process.stderr.write(`espnow-sim: control: ${message}\n`);
     return 1;
   } finally {
     await client.close();
