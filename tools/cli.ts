@@ -35,6 +35,9 @@ const RUN_HELP = `usage: espnow-sim run <app>[@x,y]... [options]
   --nodes N        run N nodes of the one app given (named node0, node1, ...)
   --include FILE   add a manifest to every app (repeatable)
   --seconds S      stop the nodes after S seconds, and succeed if none failed
+  --watchdog S     the task watchdog: a node whose JavaScript has not returned to its event loop
+                   for S seconds of CPU time is reported with its stack and ends, as an ESP32 resets
+                   (default 5; 0: off)
   --channel C      the nodes' first radio channel, 1..14 (default 1)
   --version 1|2    the nodes' ESP-NOW version
   --loss P         the air's loss probability, 0..1
@@ -180,6 +183,7 @@ function runOptions(args: string[]): RunNodesOptions {
     "--debug": "flag",
     "--verbose": "flag",
     "--seconds": positive,
+    "--watchdog": number(0, 3600),
     "--nodes": number(1, 1000, true),
     "--include": path,
     "--channel": number(1, 14, true),
@@ -210,6 +214,7 @@ function runOptions(args: string[]): RunNodesOptions {
     debug: option(parsed, "--debug"),
     verbose: option(parsed, "--verbose"),
     seconds: option(parsed, "--seconds"),
+    watchdog: option(parsed, "--watchdog"),
     channel: option(parsed, "--channel"),
     version: option(parsed, "--version"),
     air,

@@ -103,6 +103,7 @@ static int simReadSizes(const char* text, long limit, txSize* first, txSize* sec
 }
 
 extern void simParentWatch(void); /* simParent.c */
+extern void simWatchdogStart(txMachine* the); /* simWatchdog.c */
 
 int main(int argc, char* argv[])
 {
@@ -224,6 +225,7 @@ int main(int argc, char* argv[])
 		simInstallGlobals(the);
 		simPreload(the);
 		simMemoryStart(the);
+		simWatchdogStart(the);
 		simImportMain(the, name);
 		simLoopRun(the);
 	}

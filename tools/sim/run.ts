@@ -130,6 +130,8 @@ export interface RunNodesOptions {
   version?: 1 | 2;
   /** stop the nodes and succeed after this long */
   seconds?: number;
+  /** the task watchdog: a node whose JavaScript has not returned to its event loop for this long (CPU seconds) is reported and ends (default 5; 0: off) */
+  watchdog?: number;
   /** the air's options: port, seed, loss, pcap, log */
   air?: Pick<AirOptions, "port" | "seed" | "loss" | "retries" | "links" | "pcap" | "log">;
   /** stops the nodes (a run stopped so succeeds unless a node failed) */
@@ -247,7 +249,10 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
       timeoutMs: 2 ** 31 - 1,
       seed: nodeSeed(options.air?.seed ?? 1, index),
       verbose: options.verbose,
-      env: nodeEnv({ airPort: port, name: node.name, index, channel: options.channel, version: options.version, x: node.x, y: node.y }),
+      env: {
+        ...nodeEnv({ airPort: port, name: node.name, index, channel: options.channel, version: options.version, x: node.x, y: node.y }),
+        ESPNOW_WATCHDOG: String(options.watchdog ?? 5),
+      },
       onSpawn: (child) => {
         node.child = child;
         if (stopping) child.kill("SIGTERM");
