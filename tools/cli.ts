@@ -1,6 +1,7 @@
 /*
  * espnow-sim: build and run apps in the simulator.
  *
+ *   espnow-sim init [DIR]                                write a starter app
  *   espnow-sim build [--variant V]                       build the XS host (timed)
  *   espnow-sim run <app>... [options]                     run nodes on a simulated air
  *   espnow-sim control <port> <json | op [key=value]...>  drive a running air
@@ -17,6 +18,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { AirControl } from "./air/client.ts";
 import type { Variant } from "./sim/build.ts";
+import { nearest } from "./sim/hints.ts";
 import { ManifestError } from "./sim/manifest.ts";
 import { isProfileName, ProfileError, PROFILES, type ProfileName } from "./sim/profile.ts";
 import type { RunNodesOptions } from "./sim/run.ts";
@@ -26,44 +28,79 @@ import type { RunNodesOptions } from "./sim/run.ts";
 const launcher = (): Promise<typeof import("./sim/build.ts")> => import("./sim/build.ts");
 const runner = (): Promise<typeof import("./sim/run.ts")> => import("./sim/run.ts");
 
-const USAGE = `usage: espnow-sim build [--variant release|asan|tsan|m32]
-       espnow-sim run <app>... [options]
-           <app>: a folder with a manifest.json, a manifest, or a main .js/.ts file;
-           one node per app, or --nodes N copies of one app
-         --nodes N        run N nodes of the one app given (named node0, node1, ...)
-         --include FILE   add a manifest to every app (repeatable)
-         --seconds S      stop the nodes after S seconds, and succeed if none failed
-         --channel C      the nodes' first radio channel, 1..14 (default 1)
-         --version 1|2    the nodes' ESP-NOW version
-         --loss P         the air's loss probability, 0..1
-         --retries N      MAC retransmissions of an unacknowledged unicast frame, 0..15 (default 6)
-         --pcap FILE      capture every frame (radiotap pcap, for Wireshark or tshark)
-         --log FILE       write the air's event log, one JSON object a line
-         --port P         the air's UDP port, also its control port (default: a free one)
-         --seed N         the seed of the air's random decisions and of each node's Math.random (default 1)
-         --profile P      the device the nodes reproduce: esp32c3, esp32 or esp8266
-                          (default: the app manifest's platforms.sim.profile, else SIM_PROFILE, else esp32c3)
-         --host DIR       run each app as a mod on a firmware host (hosts/esp32, hosts/esp8266): the host's
-                          modules preloaded, the app's built as mcrun builds a mod (no native code)
-         --debug          a debug build's message queue: a post into a full queue waits 20 ms and fails (-2)
-                          instead of blocking the posting task for ever (a release build)
-         --verbose        each node prints the device figures when it ends: message queue, XS memory peaks
-         --variant V      the simulator build: release, asan, tsan or m32
-       espnow-sim control <port> <json | op [key=value]...>
-           ops: list, node node=N, stats, move node=N x=X y=Y, loss [node=N | src=A dst=B] p=P,
-                channel node=N channel=C, stop node=N, restart node=N
-       espnow-sim multitest <test.js|test.ts>... [options]
-         --timeout S      the time a test may take (default 30)
-         --update         write each FILE.exp from the output when missing or different
-         --include FILE   add a manifest to every test's app (repeatable)
-         --profile P      the device the instances reproduce: esp32c3, esp32 or esp8266 (default as for run)
-         --variant V      the simulator build
-       espnow-sim demo
+const RUN_HELP = `usage: espnow-sim run <app>[@x,y]... [options]
+    <app>: a folder with a manifest.json, a manifest, or a main .js/.ts file;
+    one node per app, or --nodes N copies of one app;
+    @x,y: where the node stands on the air, in metres (default 0,0): examples/sender@10,0
+  --nodes N        run N nodes of the one app given (named node0, node1, ...)
+  --include FILE   add a manifest to every app (repeatable)
+  --seconds S      stop the nodes after S seconds, and succeed if none failed
+  --watchdog S     the task watchdog: a node whose JavaScript has not returned to its event loop
+                   for S seconds of CPU time is reported with its stack and ends, as an ESP32 resets
+                   (default 5; 0: off)
+  --channel C      the nodes' first radio channel, 1..14 (default 1)
+  --version 1|2    the nodes' ESP-NOW version
+  --loss P         the air's loss probability, 0..1
+  --retries N      MAC retransmissions of an unacknowledged unicast frame, 0..15 (default 6)
+  --pcap FILE      capture every frame (radiotap pcap, for Wireshark or tshark)
+  --log FILE       write the air's event log, one JSON object a line
+  --port P         the air's UDP port, also its control port (default: a free one)
+  --seed N         the seed of the air's random decisions and of each node's Math.random (default 1)
+  --profile P      the device the nodes reproduce: esp32c3, esp32 or esp8266
+                   (default: the app manifest's platforms.sim.profile, else SIM_PROFILE, else esp32c3)
+  --host DIR       run each app as a mod on a firmware host (hosts/esp32, hosts/esp8266): the host's
+                   modules preloaded, the app's built as mcrun builds a mod (no native code)
+  --debug          a debug build's message queue: a post into a full queue waits 20 ms and fails (-2)
+                   instead of blocking the posting task for ever (a release build)
+  --verbose        each node prints the device figures when it ends: message queue, XS memory peaks
+  --variant V      the simulator build: release, asan, tsan or m32
+The nodes stop with the command: Ctrl-C, SIGTERM, SIGHUP, a closed output pipe.
 `;
+
+const HELP: Record<string, string> = {
+  init: `usage: espnow-sim init [DIR]
+    writes a starter app into DIR (default: the current folder): manifest.json, main.ts,
+    tsconfig.json and tests/ping.ts with its expected output tests/ping.ts.exp;
+    refuses, writing nothing, if one of those files exists
+`,
+  build: `usage: espnow-sim build [--variant release|asan|tsan|m32]
+    builds the simulator host (the XS engine and our host) and says how long it took;
+    run and multitest build it themselves when needed
+`,
+  run: RUN_HELP,
+  control: `usage: espnow-sim control <port> <json | op [key=value]...>
+    sends one request to the air of a running espnow-sim run (its port is printed at start)
+  ops: list, node node=N, stats, move node=N x=X y=Y, loss [node=N | src=A dst=B] p=P,
+       channel node=N channel=C, stop node=N, restart node=N
+`,
+  multitest: `usage: espnow-sim multitest <test.js|test.ts>... [options]
+    runs multi-node tests: each exports instance0(), instance1(), ...; its output is compared with FILE.exp
+  --timeout S      the time a test may take (default 30)
+  --update         write each FILE.exp from the output when missing or different
+  --include FILE   add a manifest to every test's app (repeatable)
+  --profile P      the device the instances reproduce: esp32c3, esp32 or esp8266 (default as for run)
+  --variant V      the simulator build
+`,
+  demo: `usage: espnow-sim demo [run's options]
+    runs the README's demo: examples/receiver and examples/sender on one air, for 20 s unless --seconds
+`,
+};
+
+const USAGE = `usage: espnow-sim <command> [options]      (espnow-sim <command> --help for one command)
+  init [DIR]                                 write a starter app
+  build [--variant V]                        build the simulator host (timed)
+  run <app>[@x,y]... [options]               run nodes on a simulated air
+  control <port> <json | op [key=value]...>  drive a running air
+  multitest <test.js|test.ts>... [options]   run multi-node tests
+  demo                                       run the README's demo (examples/receiver and examples/sender)
+`;
+
+/* The help the current command gives with a mistake in its arguments. */
+let commandHelp = USAGE;
 
 function usage(message?: string): never {
   if (message) process.stderr.write(`espnow-sim: ${message}\n`);
-  process.stderr.write(USAGE);
+  process.stderr.write(commandHelp);
   process.exit(2);
 }
 
@@ -115,7 +152,7 @@ function parse(args: string[], readers: Record<string, Reader>): Parsed {
       continue;
     }
     const reader = readers[arg];
-    if (!reader) usage(`unknown option ${arg}`);
+    if (!reader) usage(`unknown option ${arg}${nearest(arg, Object.keys(readers))}`);
     const value = reader === "flag" ? true : reader(args[++i], arg);
     parsed.values.set(arg, [...(parsed.values.get(arg) ?? []), value]);
   }
@@ -129,10 +166,10 @@ function option<T>(parsed: Parsed, name: string): T | undefined {
 
 async function buildHost(args: string[]): Promise<void> {
   const chosen = option<Variant>(parse(args, { "--variant": variant }), "--variant");
-  const { defaultVariant, SIM_HOST } = await launcher();
+  const { defaultVariant, SIM_HOST, XS_SOURCES } = await launcher();
   const built = chosen ?? defaultVariant();
   const started = process.hrtime.bigint();
-  const make = spawnSync("make", ["-s", "-C", SIM_HOST, `-j${cpus().length}`, `VARIANT=${built}`], { stdio: "inherit" });
+  const make = spawnSync("make", ["-s", "-C", SIM_HOST, `-j${cpus().length}`, `VARIANT=${built}`, `XS=${XS_SOURCES}`], { stdio: "inherit" });
   if (make.status !== 0) process.exit(1);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   process.stdout.write(`built the ${built} simulator host in ${seconds.toFixed(2)} s (build/sim/${built})\n`);
@@ -146,6 +183,7 @@ function runOptions(args: string[]): RunNodesOptions {
     "--debug": "flag",
     "--verbose": "flag",
     "--seconds": positive,
+    "--watchdog": number(0, 3600),
     "--nodes": number(1, 1000, true),
     "--include": path,
     "--channel": number(1, 14, true),
@@ -176,6 +214,7 @@ function runOptions(args: string[]): RunNodesOptions {
     debug: option(parsed, "--debug"),
     verbose: option(parsed, "--verbose"),
     seconds: option(parsed, "--seconds"),
+    watchdog: option(parsed, "--watchdog"),
     channel: option(parsed, "--channel"),
     version: option(parsed, "--version"),
     air,
@@ -202,18 +241,80 @@ function controlRequest(words: string[]): Record<string, unknown> {
   return request;
 }
 
+/* Each op's keys: those it needs, then those it may take. */
+const CONTROL_KEYS: Record<string, [needed: string[], optional: string[]]> = {
+  list: [[], []],
+  node: [["node"], []],
+  stats: [[], []],
+  move: [["node", "x", "y"], []],
+  loss: [["p"], ["node", "src", "dst"]],
+  channel: [["node", "channel"], []],
+  stop: [["node"], []],
+  restart: [["node"], []],
+};
+
+/* An op with key=value pairs is checked here, so that a mistake is told in the command's own words. */
+function checkControl(request: Record<string, unknown>): void {
+  const op = String(request.op);
+  const keys = CONTROL_KEYS[op];
+  if (!keys) usage(`control: unknown op ${op}${nearest(op, Object.keys(CONTROL_KEYS))}; ops: ${Object.keys(CONTROL_KEYS).join(", ")}`);
+  const [needed, optional] = keys;
+  const form = [...needed.map((key) => `${key}=...`), ...optional.map((key) => `[${key}=...]`)].join(" ");
+  for (const key of Object.keys(request)) {
+    if (key !== "op" && !needed.includes(key) && !optional.includes(key)) {
+      usage(`control ${op}: unknown key ${key}=${nearest(key, [...needed, ...optional])}; ${op} takes ${form || "no keys"}`);
+    }
+  }
+  const missing = needed.filter((key) => request[key] === undefined);
+  if (missing.length) usage(`control ${op}: missing ${missing.map((key) => `${key}=`).join(", ")}; usage: control PORT ${op} ${form}`);
+  if (op === "loss" && (request.src === undefined) !== (request.dst === undefined)) usage("control loss: a link needs both src= and dst=");
+}
+
+/* What a change did, in words: the air answers a change with null. */
+function described(request: Record<string, unknown>, name: (key: string) => string): string {
+  switch (request.op) {
+    case "move":
+      return `moved ${name("node")} to ${String(request.x)}, ${String(request.y)} m`;
+    case "loss":
+      if (request.src !== undefined) return `loss ${String(request.p)} on frames from ${name("src")} to ${name("dst")}`;
+      if (request.node !== undefined) return `loss ${String(request.p)} on every frame ${name("node")} sends or receives`;
+      return `loss ${String(request.p)} on every frame`;
+    case "channel":
+      return `${name("node")}'s radio is now on channel ${String(request.channel)}`;
+    case "stop":
+      return `stopped ${name("node")}: it neither sends nor receives until restart node=${name("node")}`;
+    case "restart":
+      return `restarted ${name("node")}`;
+    default:
+      return "done";
+  }
+}
+
 async function control(args: string[]): Promise<number> {
   const [where, ...words] = args;
   const port = Number(where?.replace(/^(127\.0\.0\.1|localhost):/, ""));
   if (!Number.isInteger(port) || port < 1 || port > 65535) usage(`control: expected the air's UDP port, got ${where}`);
+  const json = words[0]?.startsWith("{") ?? false;
   const request = controlRequest(words);
+  if (!json) checkControl(request);
   const client = await AirControl.connect(port, "127.0.0.1", 2000);
   try {
     const result = await client.call(request);
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (result === null && !json) {
+      /* the nodes by the names the air knows them (a request may give an index or a MAC) */
+      const names = new Map<string, string>();
+      for (const key of ["node", "src", "dst"]) {
+        if (request[key] !== undefined) names.set(key, ((await client.call({ op: "node", node: request[key] })) as { name: string }).name);
+      }
+      process.stdout.write(`${described(request, (key) => names.get(key) ?? String(request[key]))}\n`);
+    } else {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    }
     return 0;
   } catch (error) {
-    process.stderr.write(`espnow-sim: control: ${(error as Error).message}\n`);
+    /* the air's own names for its operations are not the command's */
+    const message = (error as Error).message.replace(/^setLoss: /, "loss: ").replace(/^setChannel: /, "channel: ");
+    process.stderr.write(`espnow-sim: control: ${message}\n`);
     return 1;
   } finally {
     await client.close();
@@ -240,10 +341,33 @@ async function multitest(args: string[]): Promise<number> {
   return summary.failed.length ? 1 : 0;
 }
 
+async function initCommand(args: string[]): Promise<void> {
+  const parsed = parse(args, {});
+  if (parsed.inputs.length > 1) usage(`init: one folder at most, got ${parsed.inputs.join(" ")}`);
+  const folder = parsed.inputs[0] ?? ".";
+  const { init, nextSteps } = await import("./init/init.ts");
+  const files = init(folder);
+  process.stdout.write(`espnow-sim: wrote ${files.map((file) => (folder === "." ? file : join(folder, file))).join(", ")}\nNext:\n${nextSteps(folder)}\n`);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    const asked = command === "help" ? HELP[rest[0]] : undefined;
+    process.stdout.write(asked ?? USAGE);
+    return;
+  }
+  if (HELP[command]) {
+    commandHelp = HELP[command];
+    if (rest.includes("--help") || rest.includes("-h")) {
+      process.stdout.write(commandHelp);
+      return;
+    }
+  }
   try {
-    if (command === "build") {
+    if (command === "init") {
+      await initCommand(rest);
+    } else if (command === "build") {
       await buildHost(rest);
     } else if (command === "run") {
       const options = runOptions(rest);
@@ -259,11 +383,11 @@ async function main(): Promise<void> {
       const inputs = ["examples/receiver", "examples/sender"].map((app) => join(ROOT, app));
       process.exitCode = await (await runner()).runNodes({ ...options, seconds: options.seconds ?? 20, inputs });
     } else {
-      usage(command ? `unknown command ${command}` : undefined);
+      usage(`unknown command ${command}${nearest(command, Object.keys(HELP))}`);
     }
   } catch (error) {
     /* mistakes in what was asked (manifests, sources, a port in use) get one line, not a stack */
-    if (error instanceof ManifestError || error instanceof ProfileError || (error instanceof Error && error.message.startsWith("air: "))) {
+    if (error instanceof ManifestError || error instanceof ProfileError || (error instanceof Error && error.name === "InitError") || (error instanceof Error && error.message.startsWith("air: "))) {
       process.stderr.write(`espnow-sim: ${error.message}\n`);
       process.exitCode = 1;
     } else {

@@ -102,6 +102,9 @@ static int simReadSizes(const char* text, long limit, txSize* first, txSize* sec
 	return 1;
 }
 
+extern void simParentWatch(void); /* simParent.c */
+extern void simWatchdogStart(txMachine* the); /* simWatchdog.c */
+
 int main(int argc, char* argv[])
 {
 	xsCreation creation = {
@@ -123,6 +126,7 @@ int main(int argc, char* argv[])
 	simHostState host;
 	simProfileRecord profile = { "desktop", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	int i, code;
+	simParentWatch();
 	for (i = 1; i < argc; i++) {
 		const char* option = argv[i];
 		const char* value = (i + 1 < argc) ? argv[i + 1] : NULL;
@@ -221,6 +225,7 @@ int main(int argc, char* argv[])
 		simInstallGlobals(the);
 		simPreload(the);
 		simMemoryStart(the);
+		simWatchdogStart(the);
 		simImportMain(the, name);
 		simLoopRun(the);
 	}

@@ -30,6 +30,8 @@ struct simMessageRecord {
 	uint8_t data[];
 };
 
+extern void simWatchdogFeed(void);
+
 /* poll() takes the wake eventfd plus at most this many watched files */
 #define simMaxWatches 63
 
@@ -435,6 +437,7 @@ static void simWait(txMachine* the, simHostState host, int timeout)
 		watches[count] = watch;
 		count++;
 	}
+	simWatchdogFeed(); /* back in the event loop: simWatchdog.c */
 	if (poll(fds, count, timeout) <= 0)
 		return;
 	if (fds[0].revents & POLLIN) {

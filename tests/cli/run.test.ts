@@ -50,7 +50,7 @@ test("--seconds stops the nodes and succeeds when none failed", async (t) => {
   t.true(lines(result.stdout).includes("node1| tick 0"));
 });
 
-test("the environment tells each node the air's port, its name and index, channel and version", async (t) => {
+test("the environment tells each node the air's port, its name and index, channel and version, and the pid it ends with", async (t) => {
   const running = run(t, { inputs: [app(folder(t), "ticker", TICKER)], nodes: 2, channel: 6, version: 1 });
   const port = await running.port;
   await running.stdout.waitFor(/node0\| tick 0[^]*node1\| tick 0|node1\| tick 0[^]*node0\| tick 0/);
@@ -63,7 +63,8 @@ test("the environment tells each node the air's port, its name and index, channe
     }
   });
   const expected = [0, 1].map((index) =>
-    Object.entries(nodeEnv({ airPort: port, name: `node${index}`, index, channel: 6, version: 1 })).map(([name, value]) => `${name}=${value}`).sort());
+    [...Object.entries(nodeEnv({ airPort: port, name: `node${index}`, index, channel: 6, version: 1 })).map(([name, value]) => `${name}=${value}`),
+      `ESPNOW_SIM_PARENT=${process.pid}`, "ESPNOW_WATCHDOG=5"].sort());
   t.deepEqual(environments.sort(), expected);
   t.true(expected[1].includes("ESPNOW_NODE_NAME=node1") && expected[1].includes("ESPNOW_NODE_CHANNEL=6") && expected[1].includes("ESPNOW_NODE_VERSION=1"));
   running.stop();
@@ -92,4 +93,25 @@ test("--nodes with several apps is refused, naming the mistake", async (t) => {
   const parent = folder(t);
   const running = run(t, { inputs: [app(parent, "a", ""), app(parent, "b", "")], nodes: 2 });
   await t.throwsAsync(running.finished, { message: /--nodes runs copies of one app, but 2 apps were given/ });
+});
+
+test("app@x,y places the app's node on the air, says so at start, and a malformed position is refused", async (t) => {
+  const ticker = app(folder(t), "ticker", TICKER);
+  const running = run(t, { inputs: [`${ticker}@10,-2.5`] });
+  const port = await running.port;
+  await running.stderr.waitFor(/^espnow-sim: ticker at 10,-2\.5 \(metres\)$/m);
+  await running.stdout.waitFor(/tick 0/);
+  const environ = readdirSync("/proc").filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      return env.includes(`ESPNOW_AIR=127.0.0.1:${port}`) ? [env] : [];
+    } catch {
+      return [];
+    }
+  });
+  t.is(environ.length, 1);
+  t.true(environ[0].includes("ESPNOW_NODE_X=10") && environ[0].includes("ESPNOW_NODE_Y=-2.5"));
+  running.stop();
+  t.is((await running.finished).code, 0);
+  await t.throwsAsync(run(t, { inputs: [`${ticker}@10,north`] }).finished, { message: /@10,north: a position is app@x,y in metres/ });
 });

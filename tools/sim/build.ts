@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { ManifestError, readManifests, type Resolved } from "./manifest.ts";
@@ -20,6 +21,16 @@ import { defaultProfileName, isProfileName, PROFILES, profileArgs, resolveProfil
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const SIM_HOST = join(ROOT, "hosts/sim");
+
+/* A dependency's folder, wherever npm put it: in this clone's node_modules,
+   or beside this package in an app's node_modules when it is installed. */
+const requireHere = createRequire(join(ROOT, "package.json"));
+export function dependencyFolder(name: string): string {
+  return dirname(requireHere.resolve(`${name}/package.json`));
+}
+
+/* The XS engine's sources (hosts/sim/Makefile's XS). */
+export const XS_SOURCES = join(dependencyFolder("@agoric/xsnap"), "moddable/xs");
 
 export type Variant = "release" | "asan" | "tsan" | "m32";
 
@@ -112,7 +123,7 @@ function compiledPath(source: string): string {
 /* Typings every app is checked with: XS's globals (trace, harden), as
    mcconfig's "types" gives them (examples/manifest_base.json), and the
    timer module's, which Moddable's typings folder has. */
-const TYPINGS = ["xs.d.ts", "timer.d.ts"].map((file) => join(ROOT, "node_modules/@moddable/typings", file));
+const TYPINGS = ["xs.d.ts", "timer.d.ts"].map((file) => join(dependencyFolder("@moddable/typings"), file));
 
 /* Parsed files kept across the programs of one process: most are the same
    (TypeScript's libs, the typings, espnow.ts), and parsing them is most of
@@ -272,7 +283,7 @@ export function buildApp(manifests: string[], options: BuildOptions = {}): App {
   withLock(join(ROOT, "build/sim", `${variant}.lock`), () => {
     const make = spawnSync("make", [
       "-s", "-C", SIM_HOST, `-j${Math.max(1, cpus().length)}`,
-      `VARIANT=${variant}`, `APP=${appFolder}`,
+      `VARIANT=${variant}`, `XS=${XS_SOURCES}`, `APP=${appFolder}`,
       `NATIVE=${natives.join(" ")}`,
       `NATIVE_DEFINES=${defines.join(" ")}`,
       `NATIVE_INCLUDES=${includes.join(" ")}`,
@@ -324,7 +335,8 @@ export function runApp(app: App, options: RunOptions = {}): Promise<RunResult> {
   /* the module the machine runs first: the manifests' creation.main (a firmware host's "host"), as on a device */
   const entry = app.resolved.creation.main;
   args.push(app.moduleMap, typeof entry === "string" ? entry : "main");
-  const env = { ...process.env, ...options.env };
+  /* the node ends if this process dies without stopping it (hosts/sim/simParent.c) */
+  const env: NodeJS.ProcessEnv = { ...process.env, ESPNOW_SIM_PARENT: String(process.pid), ...options.env };
   if (app.variant === "asan") {
     env.ASAN_OPTIONS ??= "detect_leaks=1:abort_on_error=0:exitcode=86";
     env.UBSAN_OPTIONS ??= "print_stacktrace=1:halt_on_error=1:exitcode=87";

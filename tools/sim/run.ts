@@ -17,6 +17,7 @@ import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { Air, type AirOptions } from "../air/air.ts";
 import { buildApp, nodeSeed, runApp, type App, type RunResult, type Variant } from "./build.ts";
+import { hintFor } from "./hints.ts";
 import { buildModApp } from "./host.ts";
 import { ManifestError } from "./manifest.ts";
 import type { ProfileName } from "./profile.ts";
@@ -84,6 +85,17 @@ export interface AppInput {
   name: string;
 }
 
+/** An app and where its node stands: "app@x,y" (metres on the air's plane; without it, 0,0). */
+export function placedInput(input: string): { input: string; x?: number; y?: number } {
+  const match = /^(.+)@([^@,]*),([^@,]*)$/.exec(input);
+  if (!match || existsSync(resolve(input))) return { input };
+  const [x, y] = [Number(match[2]), Number(match[3])];
+  if (match[2].trim() === "" || match[3].trim() === "" || !Number.isFinite(x) || !Number.isFinite(y)) {
+    throw new ManifestError(`${input}: a position is app@x,y in metres, such as examples/sender@10,0`);
+  }
+  return { input: match[1], x, y };
+}
+
 export function appInput(input: string): AppInput {
   const path = resolve(input);
   if (!existsSync(path)) throw new ManifestError(`${input} does not exist`);
@@ -118,6 +130,8 @@ export interface RunNodesOptions {
   version?: 1 | 2;
   /** stop the nodes and succeed after this long */
   seconds?: number;
+  /** the task watchdog: a node whose JavaScript has not returned to its event loop for this long (CPU seconds) is reported and ends (default 5; 0: off) */
+  watchdog?: number;
   /** the air's options: port, seed, loss, pcap, log */
   air?: Pick<AirOptions, "port" | "seed" | "loss" | "retries" | "links" | "pcap" | "log">;
   /** stops the nodes (a run stopped so succeeds unless a node failed) */
@@ -143,17 +157,28 @@ interface Node {
   name: string;
   app: App;
   child?: ChildProcess;
+  /** where it stands, when given (app@x,y) */
+  x?: number;
+  y?: number;
 }
 
 /** Runs the nodes on a new air; resolves to the exit status for the command. */
 export async function runNodes(options: RunNodesOptions): Promise<number> {
-  const stdout = options.stdout ?? ((text: string) => process.stdout.write(text));
-  const stderr = options.stderr ?? ((text: string) => process.stderr.write(text));
+  /* A closed output (a reader such as "| head" gone: EPIPE) stops the nodes, as a signal does. */
+  let closed = false;
+  const onClosed = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== "EPIPE") throw error;
+    closed = true;
+    stopBy("EPIPE");
+  };
+  const stdout = options.stdout ?? ((text: string) => void (closed || process.stdout.write(text)));
+  const stderr = options.stderr ?? ((text: string) => void (closed || process.stderr.write(text)));
   if (options.inputs.length === 0) throw new ManifestError("run: name an app (a manifest, a folder with one, or a main .js/.ts file)");
   if (options.nodes !== undefined && options.inputs.length > 1) {
     throw new ManifestError(`run: --nodes runs copies of one app, but ${options.inputs.length} apps were given (each app is one node)`);
   }
-  const inputs = options.inputs.map(appInput);
+  const placed = options.inputs.map(placedInput);
+  const inputs = placed.map((item) => appInput(item.input));
   const count = options.nodes ?? inputs.length;
   const apps = inputs.map((input) => {
     const manifests = [...input.manifests, ...(options.include ?? []).map((path) => resolve(path))];
@@ -164,27 +189,39 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
     return app;
   });
   const names = nodeNames(inputs, count);
-  const nodes: Node[] = names.map((name, i) => ({ name, app: apps[Math.min(i, apps.length - 1)] }));
+  const nodes: Node[] = names.map((name, i) => {
+    const { x, y } = placed[Math.min(i, placed.length - 1)];
+    return { name, app: apps[Math.min(i, apps.length - 1)], x, y };
+  });
 
   const air = new Air();
   const port = await air.start(options.air);
   stderr(`espnow-sim: air on udp 127.0.0.1:${port} (espnow-sim control ${port} list)\n`);
+  if (nodes.some((node) => node.x !== undefined)) {
+    stderr(`espnow-sim: ${nodes.map((node) => `${node.name} at ${node.x ?? 0},${node.y ?? 0}`).join(", ")} (metres)\n`);
+  }
   options.onAir?.(air, port);
 
   const width = Math.max(...names.map((name) => name.length));
   const label = (name: string): string => (count > 1 ? `${name.padEnd(width)}| ` : "");
   let stopping = false;
   let failed = false;
-  let interrupted = false;
+  /* what stopped the run from outside: a signal to this process, or its output closing */
+  let stoppedBy: NodeJS.Signals | "EPIPE" | undefined;
   const stopAll = (): void => {
     stopping = true;
     for (const node of nodes) node.child?.kill("SIGTERM");
   };
-  const onInterrupt = (): void => {
-    interrupted = true;
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const onSignal = (signal: NodeJS.Signals): void => stopBy(signal);
+  /* a second signal ends this process at once (the nodes then end by themselves: hosts/sim/simParent.c) */
+  for (const signal of signals) process.once(signal, onSignal);
+  function stopBy(reason: NodeJS.Signals | "EPIPE"): void {
+    stoppedBy ??= reason;
     stopAll();
-  };
-  process.once("SIGINT", onInterrupt);
+  }
+  if (!options.stdout) process.stdout.on("error", onClosed);
+  if (!options.stderr) process.stderr.on("error", onClosed);
   if (options.signal?.aborted) stopAll();
   options.signal?.addEventListener("abort", stopAll);
   const timer = options.seconds ? setTimeout(stopAll, options.seconds * 1000) : undefined;
@@ -196,26 +233,46 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
     const write = (sink: (text: string) => void, lines: string[]): void => {
       if (lines.length) sink(lines.map((line) => `${prefix}${line}\n`).join(""));
     };
+    /* a hint after the errors apps meet first, once each (hints.ts) */
+    const scan = new LineSplitter();
+    const hinted = new Set<string>();
+    const hint = (lines: string[]): void => {
+      for (const line of lines) {
+        const found = hintFor(line, node.app.resolved.modules.keys());
+        if (found && !hinted.has(found[0])) {
+          hinted.add(found[0]);
+          stderr(`${prefix}espnow-sim: hint: ${found[1]}\n`);
+        }
+      }
+    };
     const result = await runApp(node.app, {
       timeoutMs: 2 ** 31 - 1,
       seed: nodeSeed(options.air?.seed ?? 1, index),
       verbose: options.verbose,
       /* the profile's chip; the ESP8266's SDK speaks ESP-NOW v1 only */
-      env: nodeEnv({
-        airPort: port, name: node.name, index, channel: options.channel, chip: node.app.profile.chip,
-        version: options.version ?? (node.app.profile.chip === "esp8266" ? 1 : undefined),
-      }),
+      env: {
+        ...nodeEnv({
+          airPort: port, name: node.name, index, channel: options.channel, chip: node.app.profile.chip,
+          version: options.version ?? (node.app.profile.chip === "esp8266" ? 1 : undefined), x: node.x, y: node.y,
+        }),
+        ESPNOW_WATCHDOG: String(options.watchdog ?? 5),
+      },
       onSpawn: (child) => {
         node.child = child;
         if (stopping) child.kill("SIGTERM");
       },
       onStdout: (chunk) => (prefix ? write(stdout, out.push(chunk)) : stdout(chunk)),
-      onStderr: (chunk) => (prefix ? write(stderr, err.push(chunk)) : stderr(chunk)),
+      onStderr: (chunk) => {
+        if (prefix) write(stderr, err.push(chunk));
+        else stderr(chunk);
+        hint(scan.push(chunk));
+      },
     });
     write(stdout, out.end());
     write(stderr, err.end());
+    hint(scan.end());
     if (result.signal === "SIGINT") {
-      onInterrupt();
+      stopBy("SIGINT"); /* Ctrl-C reaches the nodes too, as they share the terminal */
     } else if (result.code !== 0 && !stopping) {
       failed = true;
       stderr(`espnow-sim: ${node.name} failed (${describeExit(result)})${count > 1 ? "; stopping the other nodes" : ""}\n`);
@@ -229,10 +286,14 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
     throw error;
   } finally {
     clearTimeout(timer);
-    process.off("SIGINT", onInterrupt);
+    for (const signal of signals) process.off(signal, onSignal);
+    if (!options.stdout) process.stdout.off("error", onClosed);
+    if (!options.stderr) process.stderr.off("error", onClosed);
     options.signal?.removeEventListener("abort", stopAll);
     await air.stop();
   }
-  if (interrupted) return 130;
+  /* the shell's status for a program ended by that signal (EPIPE: SIGPIPE's) */
+  const statuses: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143, EPIPE: 141 };
+  if (stoppedBy) return statuses[stoppedBy];
   return failed ? 1 : 0;
 }
