@@ -1,7 +1,8 @@
 /**
  * The C core's own tests (tests/c), run through make: the unit tests, and the
  * producer/consumer stress test under ThreadSanitizer and under
- * AddressSanitizer + UBSan. Each must exit 0 and report "N passed, 0 failed".
+ * AddressSanitizer + UBSan, and the simulator's timed waits against a wall
+ * clock that jumps (deadline.c). Each must exit 0 and report "N passed, 0 failed".
  */
 import test from 'ava';
 import { make } from './make.ts';
@@ -11,7 +12,7 @@ function tallies(output: string): Array<[number, number]> {
   return [...output.matchAll(/^(\d+) passed, (\d+) failed$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
 }
 
-for (const target of ['unit', 'stress-tsan', 'stress-asan']) {
+for (const target of ['unit', 'stress-tsan', 'stress-asan', 'deadline']) {
   test.serial(`make ${target} passes every C test`, async (t) => {
     const run = await make('tests/c', target);
     t.is(run.code, 0, run.output);

@@ -83,7 +83,7 @@ typedef struct {
 
 static simAirRecord gAir = {
 	.mutex = PTHREAD_MUTEX_INITIALIZER,
-	.replied = PTHREAD_COND_INITIALIZER,
+	/* .replied: on CLOCK_MONOTONIC, made by startClock() */
 	.listenerMutex = PTHREAD_MUTEX_INITIALIZER,
 	.read = PTHREAD_ONCE_INIT,
 	.fd = -1,
@@ -328,9 +328,12 @@ static void sayBye(void)
 
 /* ---- public ---- */
 
+/* Before main, so before any thread can wait for a reply. */
 __attribute__((constructor)) static void startClock(void)
 {
 	clock_gettime(CLOCK_MONOTONIC, &gAir.started);
+	if (sim_cond_init(&gAir.replied))
+		abort();	/* Linux always has CLOCK_MONOTONIC conditions */
 }
 
 uint32_t sim_air_millis(void)
