@@ -24,3 +24,18 @@ for (const target of ['unit', 'stress-tsan', 'stress-asan', 'deadline']) {
     }
   });
 }
+
+/* The C fuzzers (tests/c/fuzz.h): bounded, seeded, each prints its counts. */
+test.serial('make fuzz: every C fuzzer runs its corpus and its iterations with 0 crashes and 0 sanitizer reports', async (t) => {
+  const run = await make('tests/c', 'fuzz');
+  t.is(run.code, 0, run.output);
+  const lines = [...run.output.matchAll(/^fuzz (\S+): (\d+) corpus inputs, (\d+) iterations, seed (\d+), (\d+) crashes$/gm)];
+  t.log(lines.map((m) => m[0]).join('\n'));
+  t.deepEqual(lines.map((m) => m[1]).sort(), ['datagram', 'ring']);
+  for (const m of lines) {
+    t.true(Number(m[2]) > 0, m[0]);
+    t.true(Number(m[3]) >= 10000, m[0]);
+    t.is(m[5], '0', m[0]);
+  }
+  t.notRegex(run.output, /runtime error|AddressSanitizer|LeakSanitizer/);
+});
