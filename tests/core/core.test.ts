@@ -2,7 +2,8 @@
  * The C core's own tests (tests/c), run through make: the unit tests, and the
  * producer/consumer stress test under ThreadSanitizer and under
  * AddressSanitizer + UBSan, and the simulator's timed waits against a wall
- * clock that jumps (deadline.c). Each must exit 0 and report "N passed, 0 failed".
+ * clock that jumps (deadline.c), and the air client's shared node state under
+ * ThreadSanitizer (race_state.c). Each must exit 0 and report "N passed, 0 failed".
  */
 import test from 'ava';
 import { make } from './make.ts';
@@ -12,7 +13,7 @@ function tallies(output: string): Array<[number, number]> {
   return [...output.matchAll(/^(\d+) passed, (\d+) failed$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
 }
 
-for (const target of ['unit', 'stress-tsan', 'stress-asan', 'deadline']) {
+for (const target of ['unit', 'stress-tsan', 'stress-asan', 'deadline', 'race-tsan']) {
   test.serial(`make ${target} passes every C test`, async (t) => {
     const run = await make('tests/c', target);
     t.is(run.code, 0, run.output);
