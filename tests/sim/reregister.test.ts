@@ -75,12 +75,14 @@ test("a node the air dropped while it was stopped registers again, with its keys
     let resumed!: () => void;
     const stoppedAndResumed = new Promise<void>((resolve) => { resumed = resolve; });
     let left = false;
+    let stopping = false;
     const runs = apps.map((app, index) => runApp(app, {
       timeoutMs: 60000,
       env: { ESPNOW_AIR: `127.0.0.1:${port}`, ESPNOW_NODE_NAME: `node${index}`, ESPNOW_NODE_INDEX: String(index) },
       onSpawn: index === 0 ? (spawned) => { child = spawned; } : undefined,
       onStdout: index === 0 ? (chunk) => {
-        if (!chunk.includes("ready") || !child) return;
+        if (!chunk.includes("ready") || !child || stopping) return;
+        stopping = true;
         child.kill("SIGSTOP");
         /* until the air removed it, then a little longer */
         const started = Date.now();
@@ -95,8 +97,9 @@ test("a node the air dropped while it was stopped registers again, with its keys
       } : undefined,
     }));
     const [first, second] = await Promise.all(runs);
-    if (child) await stoppedAndResumed;
+    if (stopping) await stoppedAndResumed;
     t.log(`node0: ${first.stdout.trim().replace(/\n/g, " | ")}`);
+    t.true(stopping, `node 0 never got ready: ${first.stdout}${first.stderr}`);
     t.true(left, "the air never removed the stopped node");
     t.is(first.code, 0, first.stderr);
     t.is(second.code, 0, second.stderr);
