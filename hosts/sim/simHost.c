@@ -34,7 +34,11 @@ void fxDeleteMachinePlatform(txMachine* the)
 	if (!host)
 		return;
 	simModulesFree(host);
+	/* under the mutex: a thread's last wake (simLoop.c) is ordered before it */
+	pthread_mutex_lock(&host->mutex);
 	close(host->wakeFD);
+	host->wakeFD = -1;
+	pthread_mutex_unlock(&host->mutex);
 	pthread_mutex_destroy(&host->mutex);
 	free(host);
 	the->host = NULL;

@@ -49,9 +49,14 @@ double simNow(void)
 	return ((double)ts.tv_sec * 1000.0) + ((double)ts.tv_nsec / 1000000.0);
 }
 
+/* With host->mutex held, which fxDeleteMachinePlatform takes to close the
+   eventfd: no wake writes into a closed, or reused, file descriptor. The
+   eventfd never blocks (EFD_NONBLOCK). */
 static void simWake(simHostState host)
 {
 	uint64_t one = 1;
+	if (host->wakeFD < 0)
+		return;
 	ssize_t written = write(host->wakeFD, &one, sizeof(one));
 	(void)written;	/* a full eventfd counter is already a pending wake */
 }
@@ -201,10 +206,10 @@ static int simPost(txMachine* the, uint8_t* message, uint16_t messageLength, mod
 	}
 	else
 		host->postsFailed++;
-	pthread_mutex_unlock(&host->mutex);
 	if (result == 0)
 		simWake(host);
-	else
+	pthread_mutex_unlock(&host->mutex);
+	if (result != 0)
 		free(msg);
 	return result;
 }
@@ -232,8 +237,8 @@ void simLoopRelease(txMachine* the)
 	simHostState host = simGetHost(the);
 	pthread_mutex_lock(&host->mutex);
 	host->retained--;
-	pthread_mutex_unlock(&host->mutex);
 	simWake(host);
+	pthread_mutex_unlock(&host->mutex);
 }
 
 /* one machine a process: the count is the process's */

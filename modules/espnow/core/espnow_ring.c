@@ -82,6 +82,7 @@ void espnow_ring_reset(espnowRing ring)
 	atomic_store_explicit(&ring->read, 0, memory_order_relaxed);
 	atomic_store_explicit(&ring->rxPackets, 0, memory_order_relaxed);
 	atomic_store_explicit(&ring->rxDropped, 0, memory_order_relaxed);
+	atomic_store_explicit(&ring->rxCorrupt, 0, memory_order_relaxed);
 }
 
 int espnow_ring_push(espnowRing ring, const uint8_t mac[ESPNOW_MAC_LEN], int8_t rssi, uint32_t timestamp, const void *payload, size_t length)
@@ -200,10 +201,25 @@ int espnow_ring_read(espnowRing ring, espnowRxInfo info, void *payload, size_t c
 
 uint32_t espnow_ring_flush(espnowRing ring)
 {
+	uint32_t size = ring->size;
 	uint32_t read, used;
-	if (ESPNOW_RING_CORRUPT == published(ring, &read, &used))
+	if (ESPNOW_RING_CORRUPT == published(ring, &read, &used)) {
+		/* Indices out of range, or more published than the ring holds: no
+		   packet can be trusted. The consumer restarts at the write index;
+		   a write index out of range is restarted too (the producer drops
+		   every packet while it is, so it never stores it meanwhile). */
+		uint32_t write = atomic_load_explicit(&ring->write, memory_order_acquire);
+		if (write >= (2 * size)) {
+			write = 0;
+			atomic_store_explicit(&ring->write, write, memory_order_relaxed);
+		}
+		atomic_store_explicit(&ring->rxCorrupt, atomic_load_explicit(&ring->rxCorrupt, memory_order_relaxed) + 1, memory_order_relaxed);
+		atomic_store_explicit(&ring->read, write, memory_order_release);
 		return 0;
-	atomic_store_explicit(&ring->read, advance(read, used, ring->size), memory_order_release);
+	}
+	if (used && (validate(ring, read, used, NULL) < 0))
+		atomic_store_explicit(&ring->rxCorrupt, atomic_load_explicit(&ring->rxCorrupt, memory_order_relaxed) + 1, memory_order_relaxed);
+	atomic_store_explicit(&ring->read, advance(read, used, size), memory_order_release);
 	return used;
 }
 
@@ -239,4 +255,9 @@ uint32_t espnow_ring_rx_packets(espnowRing ring)
 uint32_t espnow_ring_rx_dropped(espnowRing ring)
 {
 	return atomic_load_explicit(&ring->rxDropped, memory_order_relaxed);
+}
+
+uint32_t espnow_ring_rx_corrupt(espnowRing ring)
+{
+	return atomic_load_explicit(&ring->rxCorrupt, memory_order_relaxed);
 }

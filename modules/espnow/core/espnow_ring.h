@@ -101,6 +101,7 @@ typedef struct espnowRingRecord {
 	_Atomic uint32_t read;		/* written by the consumer only, in [0, 2 * size) */
 	_Atomic uint32_t rxPackets;	/* written by the producer only; wraps at 2^32 */
 	_Atomic uint32_t rxDropped;	/* written by the producer only; wraps at 2^32 */
+	_Atomic uint32_t rxCorrupt;	/* written by the consumer only (flush); wraps at 2^32 */
 } espnowRingRecord, *espnowRing;
 
 /* Set up an empty ring over `memory` (`size` bytes, ESPNOW_RING_MIN_SIZE..
@@ -127,8 +128,12 @@ int espnow_ring_peek(espnowRing ring, espnowRxInfo info);
    larger buffer, or skip it with espnow_ring_flush). */
 int espnow_ring_read(espnowRing ring, espnowRxInfo info, void *payload, size_t capacity);
 
-/* Consumer. Discard every published packet: the way out of ESPNOW_RING_CORRUPT.
-   Safe while the producer runs. Returns the number of bytes discarded. */
+/* Consumer. Discard every published packet: the way out of ESPNOW_RING_CORRUPT,
+   after which the ring reads EMPTY (or packets pushed since). A ring found
+   corrupt (bad magic, check or length at the next packet, or indices out of
+   range) is counted in rx_corrupt; indices out of range are restarted.
+   Safe while the producer runs. Returns the number of bytes discarded (0
+   when the indices were corrupt: nothing known was discarded). */
 uint32_t espnow_ring_flush(espnowRing ring);
 
 /* Consumer. Bytes of published packets, headers included (0 when empty): any(). */
@@ -141,5 +146,7 @@ int espnow_ring_count(espnowRing ring);
 /* Any thread. Packets accepted / dropped since init or reset (relaxed loads). */
 uint32_t espnow_ring_rx_packets(espnowRing ring);
 uint32_t espnow_ring_rx_dropped(espnowRing ring);
+/* Any thread. Times espnow_ring_flush found the ring corrupt and reset it. */
+uint32_t espnow_ring_rx_corrupt(espnowRing ring);
 
 #endif

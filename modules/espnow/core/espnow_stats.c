@@ -40,4 +40,5 @@ void espnow_stats_snapshot(espnowTxStats tx, espnowRing ring, espnowStats out)
 	out->txPackets = atomic_load_explicit(&tx->packets, memory_order_relaxed);
 	out->rxPackets = espnow_ring_rx_packets(ring);
 	out->rxDropped = espnow_ring_rx_dropped(ring);
+	out->rxCorrupt = espnow_ring_rx_corrupt(ring);
 }

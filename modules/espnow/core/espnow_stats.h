@@ -50,6 +50,7 @@ typedef struct espnowStatsRecord {
 	uint32_t txFailures;
 	uint32_t rxPackets;
 	uint32_t rxDropped;
+	uint32_t rxCorrupt;		/* not in stats()'s tuple (MicroPython's five): rings found corrupt and reset */
 } espnowStatsRecord, *espnowStats;
 
 /* Zero the send counters. Only while no send-complete callback can run. */
@@ -67,7 +68,7 @@ void espnow_tx_stats_completed(espnowTxStats tx, bool delivered);
    waits until this has grown by the number of frames it sent. */
 uint32_t espnow_tx_stats_completions(espnowTxStats tx);
 
-/* Any thread, normally JS: read all five counters. */
+/* Any thread, normally JS: read the five counters of stats(), and rxCorrupt. */
 void espnow_stats_snapshot(espnowTxStats tx, espnowRing ring, espnowStats out);
 
 #endif

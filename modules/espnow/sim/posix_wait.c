@@ -8,10 +8,18 @@
 #include "../../wlan/sim/sim_deadline.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 
 static pthread_mutex_t gWaitMutex = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t gWaitCondition = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t gWaitCondition;	/* on CLOCK_MONOTONIC: sim_deadline.h */
 static bool gSignalled = false;
+
+/* Before main, so before any thread can wait or signal. */
+__attribute__((constructor)) static void initWait(void)
+{
+	if (sim_cond_init(&gWaitCondition))
+		abort();	/* Linux always has CLOCK_MONOTONIC conditions */
+}
 
 bool espnow_radio_wait(int32_t timeoutMs)
 {

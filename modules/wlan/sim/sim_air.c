@@ -27,12 +27,15 @@ enum {
 };
 
 enum { ACK_OK = 0, ACK_NOT_REGISTERED = 1 };
+enum { SEND_REFUSED = 2, REASON_NOT_REGISTERED = 10 };
 
 #define HEADER (8)
 #define DATAGRAM (2048)
 #define REQUEST_TIMEOUT_MS (2000)	/* generous: a loaded CI machine may starve the air */
 #define REQUEST_TRIES (3)
 #define RECEIVE_BUFFER (1024 * 1024)	/* a backlog waits in the kernel, not lost, while frames are paced */
+#define MAX_KEYS (32)					/* LMKs replayed after a new HELLO (ESP-NOW has at most 20 peers) */
+#define OWN_IDS (0x8000)				/* request ids of the receive thread; the JS thread's are below */
 #define IDF(major, minor, patch) ((major) * 10000 + (minor) * 100 + (patch))
 #define IDF_V2 IDF(5, 4, 0)			/* esp_now_get_version and ESP_NOW_MAX_DATA_LEN_V2 appear */
 #define IDF_V2_1470 IDF(5, 4, 2)	/* ESP_NOW_MAX_DATA_LEN_V2 goes from 1490 to 1470 */
@@ -65,6 +68,17 @@ typedef struct {
 	uint8_t protocol;				/* WIFI_PROTOCOL_ bits; 0: the air's default (11b/g/n) */
 	uint8_t txPower;				/* 0.25 dBm units; 0: the air's default */
 
+	/* keys the air acknowledged, replayed after a new HELLO (which resets them) */
+	bool pmkSet;
+	uint8_t pmk[16];
+	int keyCount;
+	struct { uint8_t mac[6]; uint8_t lmk[16]; } keys[MAX_KEYS];
+
+	/* the receive thread saw the air answer NOT_REGISTERED: it checks and registers again */
+	bool lost;
+	uint16_t nextOwnId;
+	unsigned registrations;			/* HELLOs after the first (the air dropped the node) */
+
 	/* the one outstanding request (requests come from the JS thread only) */
 	uint16_t nextId;
 	uint16_t pendingId;
@@ -85,7 +99,7 @@ typedef struct {
 
 static simAirRecord gAir = {
 	.mutex = PTHREAD_MUTEX_INITIALIZER,
-	.replied = PTHREAD_COND_INITIALIZER,
+	/* .replied: on CLOCK_MONOTONIC, made by startClock() */
 	.listenerMutex = PTHREAD_MUTEX_INITIALIZER,
 	.read = PTHREAD_ONCE_INIT,
 	.fd = -1,
@@ -147,9 +161,8 @@ static size_t helloMessage(uint8_t *p, uint16_t id)
 static size_t exchange(uint8_t *message, size_t length)
 {
 	for (int attempt = 0; attempt < REQUEST_TRIES; attempt++) {
-		uint16_t id = ++gAir.nextId;
-		if (!id)
-			id = ++gAir.nextId;
+		gAir.nextId = (uint16_t)((gAir.nextId % (OWN_IDS - 1)) + 1);
+		uint16_t id = gAir.nextId;
 		put16(message + 6, id);
 		gAir.pendingId = id;
 		gAir.pendingDone = false;
@@ -167,13 +180,92 @@ static size_t exchange(uint8_t *message, size_t length)
 	return 0;
 }
 
-static int rehello(void)
+static size_t pmkMessage(uint8_t *p)
+{
+	header(p, SET_PMK, 0);
+	memcpy(p + 8, gAir.pmk, 16);
+	return HEADER + 16;
+}
+
+static size_t keyMessage(uint8_t *p, const uint8_t mac[6], const uint8_t lmk[16])
+{
+	header(p, SET_PEER_KEY, 0);
+	memcpy(p + 8, mac, 6);
+	p[14] = lmk ? 1 : 0;
+	if (lmk)
+		memcpy(p + 15, lmk, 16);
+	else
+		memset(p + 15, 0, 16);
+	return HEADER + 23;
+}
+
+/* The mutex is held: remember what the air acknowledged (lmk NULL: removed). */
+static int rememberKey(const uint8_t mac[6], const uint8_t lmk[16])
+{
+	for (int i = 0; i < gAir.keyCount; i++) {
+		if (memcmp(gAir.keys[i].mac, mac, 6))
+			continue;
+		if (lmk)
+			memcpy(gAir.keys[i].lmk, lmk, 16);
+		else
+			gAir.keys[i] = gAir.keys[--gAir.keyCount];
+		return 0;
+	}
+	if (!lmk)
+		return 0;
+	if (gAir.keyCount == MAX_KEYS)
+		return -1;
+	memcpy(gAir.keys[gAir.keyCount].mac, mac, 6);
+	memcpy(gAir.keys[gAir.keyCount].lmk, lmk, 16);
+	gAir.keyCount++;
+	return 0;
+}
+
+/* STATE: the interfaces, channel and rate given, with the radio's protocol
+   and transmit power. The mutex is held. */
+static size_t stateMessage(uint8_t *message, uint8_t flags, uint8_t channel, uint16_t rate)
+{
+	header(message, STATE, 0);
+	message[8] = flags;
+	message[9] = channel;
+	put16(message + 10, rate);
+	message[12] = gAir.version;
+	message[13] = gAir.protocol;
+	message[14] = gAir.txPower;
+	return HEADER + 7;
+}
+
+/* Registers again, as this node is (interfaces, channel, rate in HELLO; then
+   a STATE for the protocol and transmit power, which HELLO does not carry), then
+   replays the PMK and every LMK, which a new registration resets. The mutex
+   is held, and `ask` sends one request and returns its reply's length (0:
+   none), the reply in gAir.reply. */
+static int reregister(size_t (*ask)(uint8_t *message, size_t length))
 {
 	uint8_t message[DATAGRAM];
-	size_t length = exchange(message, helloMessage(message, 0));
+	size_t length = ask(message, helloMessage(message, 0));
 	if (length < 36 || gAir.reply[5] != WELCOME || gAir.reply[8] != ACK_OK)
 		return -1;
+	gAir.registrations++;
+	length = ask(message, stateMessage(message, gAir.flags, gAir.channel, gAir.rate));
+	if (length < 9 || gAir.reply[5] != ACK || gAir.reply[8] != ACK_OK)
+		return -1;
+	if (gAir.pmkSet) {
+		length = ask(message, pmkMessage(message));
+		if (length < 9 || gAir.reply[5] != ACK || gAir.reply[8] != ACK_OK)
+			return -1;
+	}
+	for (int i = 0; i < gAir.keyCount; i++) {
+		length = ask(message, keyMessage(message, gAir.keys[i].mac, gAir.keys[i].lmk));
+		if (length < 9 || gAir.reply[5] != ACK || gAir.reply[8] != ACK_OK)
+			return -1;
+	}
 	return 0;
+}
+
+static int rehello(void)
+{
+	return reregister(exchange);
 }
 
 /* A request answered by ACK. The mutex is held. */
@@ -234,27 +326,68 @@ static void pace(uint64_t airUs)
 		;
 }
 
+static void dispatch(const uint8_t *d, size_t length);
+
+/* The mutex is held. */
 static void deliverReply(const uint8_t *datagram, size_t length)
 {
-	pthread_mutex_lock(&gAir.mutex);
+	if (length > sizeof(gAir.reply))
+		return;
 	if (gAir.pendingId && get16(datagram + 6) == gAir.pendingId) {
 		memcpy(gAir.reply, datagram, length);
 		gAir.replyLength = length;
 		gAir.pendingDone = true;
 		pthread_cond_signal(&gAir.replied);
 	}
-	pthread_mutex_unlock(&gAir.mutex);
+	else if (datagram[5] == ACK && length >= 9 && datagram[8] == ACK_NOT_REGISTERED)
+		gAir.lost = true;	/* a PING's answer: the air dropped this node */
+}
+
+/* Acts on one datagram from the air, on the receive thread; `locked`: the
+   mutex is held (reregistering). Returns false for a datagram that must wait
+   until the mutex is released: one for the listener, who may block (a full
+   machine queue) until the JS thread, which may be waiting for the mutex,
+   takes a message. */
+static bool dispatchDatagram(const uint8_t *d, size_t length, bool locked)
+{
+	if (length < HEADER || memcmp(d, "ENAR", 4) || d[4] != 1)
+		return true;
+	switch (d[5]) {
+	case ACK:
+	case WELCOME:
+		if (!locked)
+			pthread_mutex_lock(&gAir.mutex);
+		deliverReply(d, length);
+		if (!locked)
+			pthread_mutex_unlock(&gAir.mutex);
+		break;
+	case RECV:
+	case SEND_STATUS:
+		if (locked)
+			return false;
+		dispatch(d, length);
+		break;
+	case NOTICE:
+		if (length < 20)
+			break;
+		if (!locked)
+			pthread_mutex_lock(&gAir.mutex);
+		gAir.channel = d[9];
+		gAir.rate = get16(d + 10);
+		memcpy(&gAir.x, d + 12, 4);
+		memcpy(&gAir.y, d + 16, 4);
+		if (!locked)
+			pthread_mutex_unlock(&gAir.mutex);
+		break;
+	default:
+		break;
+	}
+	return true;
 }
 
 static void dispatch(const uint8_t *d, size_t length)
 {
-	if (length < HEADER || memcmp(d, "ENAR", 4) || d[4] != 1)
-		return;
 	switch (d[5]) {
-	case ACK:
-	case WELCOME:
-		deliverReply(d, length);
-		break;
 	case RECV: {
 		if (length < 34)
 			return;
@@ -272,22 +405,106 @@ static void dispatch(const uint8_t *d, size_t length)
 	case SEND_STATUS:
 		if (length < 25)
 			return;
+		if (d[12] == SEND_REFUSED && d[13] == REASON_NOT_REGISTERED) {
+			pthread_mutex_lock(&gAir.mutex);
+			gAir.lost = true;
+			pthread_mutex_unlock(&gAir.mutex);
+		}
 		pthread_mutex_lock(&gAir.listenerMutex);
 		if (gAir.hasListener)
 			gAir.listener.sent(gAir.listener.refcon, get32(d + 8), d[12] == 0);
 		pthread_mutex_unlock(&gAir.listenerMutex);
 		break;
-	case NOTICE:
-		if (length < 20)
-			return;
-		pthread_mutex_lock(&gAir.mutex);
-		gAir.channel = d[9];
-		gAir.rate = get16(d + 10);
-		pthread_mutex_unlock(&gAir.mutex);
-		break;
 	default:
 		break;
 	}
+}
+
+/* Datagrams for the listener that came while the receive thread held the
+   mutex, handed over once it let it go. */
+typedef struct deferredRecord {
+	struct deferredRecord *next;
+	size_t length;
+	uint8_t data[];
+} deferredRecord;
+static deferredRecord *gDeferred, **gDeferredEnd = &gDeferred;
+
+static void defer(const uint8_t *d, size_t length)
+{
+	deferredRecord *record = malloc(sizeof(deferredRecord) + length);
+	if (!record)
+		return;
+	record->next = NULL;
+	record->length = length;
+	memcpy(record->data, d, length);
+	*gDeferredEnd = record;
+	gDeferredEnd = &record->next;
+}
+
+static void handOverDeferred(void)
+{
+	while (gDeferred) {
+		deferredRecord *record = gDeferred;
+		gDeferred = record->next;
+		if (!gDeferred)
+			gDeferredEnd = &gDeferred;
+		dispatch(record->data, record->length);
+		free(record);
+	}
+}
+
+/* ask() for reregister() on the receive thread, which reads the socket
+   itself: sends the request with an id of its own and waits for the reply,
+   acting on the other datagrams meanwhile. The mutex is held. */
+static size_t askOnReceiveThread(uint8_t *message, size_t length)
+{
+	static uint8_t datagram[DATAGRAM];
+	struct pollfd watch = { .fd = gAir.fd, .events = POLLIN };
+	for (int attempt = 0; attempt < REQUEST_TRIES; attempt++) {
+		gAir.nextOwnId = (uint16_t)((gAir.nextOwnId % (OWN_IDS - 1)) + 1);
+		uint16_t id = (uint16_t)(OWN_IDS | gAir.nextOwnId);
+		put16(message + 6, id);
+		if (send(gAir.fd, message, length, 0) < 0)
+			return 0;
+		uint32_t started = sim_air_millis();
+		for (;;) {
+			uint32_t waited = sim_air_millis() - started;
+			if (waited >= REQUEST_TIMEOUT_MS)
+				break;
+			if (poll(&watch, 1, (int)(REQUEST_TIMEOUT_MS - waited)) <= 0)
+				continue;
+			ssize_t got = recv(gAir.fd, datagram, sizeof(datagram), 0);
+			if (got < HEADER)
+				continue;
+			if (get16(datagram + 6) == id && (datagram[5] == ACK || datagram[5] == WELCOME || datagram[5] == PONG)) {
+				memcpy(gAir.reply, datagram, (size_t)got);
+				return (size_t)got;
+			}
+			if (!dispatchDatagram(datagram, (size_t)got, true))
+				defer(datagram, (size_t)got);
+		}
+	}
+	return 0;
+}
+
+/* The air answered NOT_REGISTERED to something (a PING, a SEND): it dropped
+   this node, which was stopped or starved for longer than its timeout. Ask
+   again (a stale answer may predate a HELLO of the JS thread's), and if the
+   air still does not know the node, register it again with its keys. The
+   mutex is held throughout, so no request of the JS thread's interleaves. */
+static void recover(void)
+{
+	uint8_t message[HEADER];
+	pthread_mutex_lock(&gAir.mutex);
+	gAir.lost = false;
+	header(message, PING, 0);
+	size_t length = askOnReceiveThread(message, sizeof(message));
+	if (length >= 9 && gAir.reply[5] == ACK && gAir.reply[8] == ACK_NOT_REGISTERED) {
+		if (reregister(askOnReceiveThread) != 0)
+			fprintf(stderr, "sim_air: the air dropped this node and did not take it back: will try again\n");
+	}
+	pthread_mutex_unlock(&gAir.mutex);
+	handOverDeferred();
 }
 
 static void *receiveLoop(void *unused)
@@ -316,7 +533,12 @@ static void *receiveLoop(void *unused)
 			continue;
 		ssize_t length = recv(gAir.fd, datagram, sizeof(datagram), 0);
 		if (length > 0)
-			dispatch(datagram, (size_t)length);
+			dispatchDatagram(datagram, (size_t)length, false);
+		pthread_mutex_lock(&gAir.mutex);
+		bool lost = gAir.lost;
+		pthread_mutex_unlock(&gAir.mutex);
+		if (lost)
+			recover();
 	}
 	return NULL;
 }
@@ -330,9 +552,12 @@ static void sayBye(void)
 
 /* ---- public ---- */
 
+/* Before main, so before any thread can wait for a reply. */
 __attribute__((constructor)) static void startClock(void)
 {
 	clock_gettime(CLOCK_MONOTONIC, &gAir.started);
+	if (sim_cond_init(&gAir.replied))
+		abort();	/* Linux always has CLOCK_MONOTONIC conditions */
 }
 
 uint32_t sim_air_millis(void)
@@ -531,22 +756,26 @@ int sim_air_channel(void)
 	return channel;
 }
 
-static int sendState(uint8_t flags, uint8_t channel, uint16_t rate)
+/* Changes the interface state: flags gain `set` and lose `clear`; channel
+   and rate (-1: as they are) replace the current ones. The new state is
+   made from a snapshot taken under the mutex, which the receive thread
+   (NOTICE) also writes, and is stored under it once the air agreed. */
+static int sendState(uint8_t set, uint8_t clear, int channel, int rate)
 {
 	uint8_t message[HEADER + 7];
-	header(message, STATE, 0);
-	message[8] = flags;
-	message[9] = channel;
-	put16(message + 10, rate);
-	message[12] = gAir.version;
-	message[13] = gAir.protocol;
-	message[14] = gAir.txPower;
 	pthread_mutex_lock(&gAir.mutex);
+	uint8_t flags = (uint8_t)((gAir.flags | set) & ~clear);
+	uint8_t newChannel = channel < 0 ? gAir.channel : (uint8_t)channel;
+	uint16_t newRate = rate < 0 ? gAir.rate : (uint16_t)rate;
+	stateMessage(message, flags, newChannel, newRate);
 	int result = request(message, sizeof(message), "wifi state");
 	if (result == 0) {
+		/* esp_now_deinit deletes every peer: the air forgets their keys */
+		if ((gAir.flags & SIM_AIR_ESPNOW_ON) && !(flags & SIM_AIR_ESPNOW_ON))
+			gAir.keyCount = 0;
 		gAir.flags = flags;
-		gAir.channel = channel;
-		gAir.rate = rate;
+		gAir.channel = newChannel;
+		gAir.rate = newRate;
 	}
 	pthread_mutex_unlock(&gAir.mutex);
 	return result;
@@ -554,28 +783,32 @@ static int sendState(uint8_t flags, uint8_t channel, uint16_t rate)
 
 int sim_air_set_flags(uint8_t set, uint8_t clear)
 {
-	return sendState((uint8_t)((sim_air_flags() | set) & ~clear), (uint8_t)sim_air_channel(), gAir.rate);
+	return sendState(set, clear, -1, -1);
 }
 
 int sim_air_set_channel(int channel)
 {
-	return sendState(sim_air_flags(), (uint8_t)channel, gAir.rate);
+	return sendState(0, 0, channel, -1);
 }
 
 int sim_air_set_rate(int rate500k)
 {
-	return sendState(sim_air_flags(), (uint8_t)sim_air_channel(), (uint16_t)rate500k);
+	return sendState(0, 0, -1, rate500k);
 }
 
 int sim_air_set_phy(uint8_t protocol, uint8_t txPower)
 {
+	pthread_mutex_lock(&gAir.mutex);
 	uint8_t oldProtocol = gAir.protocol, oldTxPower = gAir.txPower;
 	gAir.protocol = protocol;
 	gAir.txPower = txPower;
-	int result = sendState(sim_air_flags(), (uint8_t)sim_air_channel(), gAir.rate);
+	pthread_mutex_unlock(&gAir.mutex);
+	int result = sendState(0, 0, -1, -1);
 	if (result) {
+		pthread_mutex_lock(&gAir.mutex);
 		gAir.protocol = oldProtocol;
 		gAir.txPower = oldTxPower;
+		pthread_mutex_unlock(&gAir.mutex);
 	}
 	return result;
 }
@@ -583,10 +816,18 @@ int sim_air_set_phy(uint8_t protocol, uint8_t txPower)
 int sim_air_set_pmk(const uint8_t pmk[16])
 {
 	uint8_t message[HEADER + 16];
-	header(message, SET_PMK, 0);
-	memcpy(message + 8, pmk, 16);
+	uint8_t previous[16];
 	pthread_mutex_lock(&gAir.mutex);
-	int result = request(message, sizeof(message), "set_pmk");
+	bool wasSet = gAir.pmkSet;
+	memcpy(previous, gAir.pmk, 16);
+	memcpy(gAir.pmk, pmk, 16);
+	int result = request(message, pmkMessage(message), "set_pmk");
+	if (result == 0)
+		gAir.pmkSet = true;
+	else {
+		gAir.pmkSet = wasSet;
+		memcpy(gAir.pmk, previous, 16);
+	}
 	pthread_mutex_unlock(&gAir.mutex);
 	return result;
 }
@@ -594,15 +835,12 @@ int sim_air_set_pmk(const uint8_t pmk[16])
 int sim_air_set_peer_key(const uint8_t mac[6], const uint8_t lmk[16])
 {
 	uint8_t message[HEADER + 23];
-	header(message, SET_PEER_KEY, 0);
-	memcpy(message + 8, mac, 6);
-	message[14] = lmk ? 1 : 0;
-	if (lmk)
-		memcpy(message + 15, lmk, 16);
-	else
-		memset(message + 15, 0, 16);
 	pthread_mutex_lock(&gAir.mutex);
-	int result = request(message, sizeof(message), "peer key");
+	int result = request(message, keyMessage(message, mac, lmk), "peer key");
+	if (result == 0 && rememberKey(mac, lmk) != 0) {
+		snprintf(gAir.error, sizeof(gAir.error), "peer key: more than %d keys to remember", MAX_KEYS);
+		result = -1;
+	}
 	pthread_mutex_unlock(&gAir.mutex);
 	return result;
 }

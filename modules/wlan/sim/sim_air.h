@@ -27,6 +27,13 @@
  * thread (it is the simulated radio task); it also keeps the node alive with
  * PINGs. A mutex guards the state both threads touch.
  *
+ * A node the air dropped (not heard from for the air's timeout: stopped,
+ * starved) learns it from an answer NOT_REGISTERED, to a PING or a SEND. The
+ * receive thread then registers it again, holding the mutex: HELLO with its
+ * interfaces, channel and rate, then the PMK and every LMK the air had
+ * acknowledged, which a new registration resets. Frames sent meanwhile are
+ * refused, as frames a stalled radio could not send.
+ *
 
  * When the air runs on the wall clock it says so in WELCOME, and the receive
  * thread hands frames over spaced as they were on the air: the air's timers
