@@ -63,7 +63,7 @@ test("the environment tells each node the air's port, its name and index, channe
     }
   });
   const expected = [0, 1].map((index) =>
-    [...Object.entries(nodeEnv({ airPort: port, name: `node${index}`, index, channel: 6, version: 1 })).map(([name, value]) => `${name}=${value}`),
+    [...Object.entries(nodeEnv({ airPort: port, name: `node${index}`, index, channel: 6, version: 1, chip: "esp32" })).map(([name, value]) => `${name}=${value}`),
       `ESPNOW_SIM_PARENT=${process.pid}`, "ESPNOW_WATCHDOG=5"].sort());
   t.deepEqual(environments.sort(), expected);
   t.true(expected[1].includes("ESPNOW_NODE_NAME=node1") && expected[1].includes("ESPNOW_NODE_CHANNEL=6") && expected[1].includes("ESPNOW_NODE_VERSION=1"));

@@ -512,9 +512,11 @@ export function decode(datagram: Uint8Array): Message {
     case MsgType.STATE: {
       const flags = flagsFrom(r.u8('flags'));
       const state: StateMsg = { type: 'state', req, ...flags, channel: r.u8('channel'), rate: rateFromCode(r.u16('rate')), version: r.u8('version') };
-      /* two optional octets (nodes built before long range send 13 bytes) */
-      if (r.at < buf.length) state.protocol = r.u8('protocol');
-      if (r.at < buf.length) state.txPower = r.u8('txpower');
+      /* two optional octets, both or neither (nodes built before long range send 13 bytes) */
+      if (r.at < buf.length) {
+        state.protocol = r.u8('protocol');
+        state.txPower = r.u8('txpower');
+      }
       m = state;
       break;
     }
