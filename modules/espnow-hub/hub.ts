@@ -45,8 +45,8 @@ const OK = 0, FAILED = 1;
 const EMPTY = new Uint8Array(0);
 /* Fragmented requests being reassembled at once, at most: in all, and from one device */
 const ASSEMBLIES = 4, ASSEMBLIES_PER_DEVICE = 2;
-/* Requests being handled or relayed at once, at most: in all, and from one device (more are answered FAILED) */
-const HANDLING = 16, HANDLING_PER_DEVICE = 8;
+/* Requests being handled or relayed at once, at most: in all, and from one device; and of those, relayed (more are answered FAILED) */
+const HANDLING = 8, HANDLING_PER_DEVICE = 4, RELAYING = 2, RELAYING_PER_DEVICE = 1;
 /* Devices whose forgotten answers are kept as ids (tombstones), and ids kept per device */
 const TOMBSTONE_DEVICES = 32, TOMBSTONES = 8;
 /*
@@ -56,7 +56,7 @@ const TOMBSTONE_DEVICES = 32, TOMBSTONES = 8;
  * and acknowledgements and pongs in flight. What is not sent now is sent when
  * the requester asks again.
  */
-const ANSWERING = 4, REPLIES = 4;
+const ANSWERING = 2, REPLIES = 2;
 /* What one received fragment costs beyond its bytes, about: its view, its frame's buffer, its slot in the parts */
 const PART_COST = 96;
 /* Request ids: 1..IDS (16 bits, 0 unused) */
@@ -181,6 +181,8 @@ interface Incoming {
 	/** frames of it are being sent */
 	sending: boolean;
 	ack: Timer | null;
+	/** it is being relayed, or was */
+	relayed: boolean;
 }
 
 interface Following {
@@ -218,6 +220,8 @@ export default class Hub {
 	/** answers being sent, and acknowledgements and pongs in flight (ANSWERING, REPLIES) */
 	#answering = 0;
 	#replying = 0;
+	/** the bytes of the answers remembered, at most twice the longest response's */
+	#answerBytes = 0;
 	/** the receive loop running: start() starts a new one, which the old one makes way for */
 	#receiving = 0;
 	/** "device/id" -> a request received, oldest first */
@@ -290,6 +294,7 @@ export default class Hub {
 		this.#wakeAt = Infinity;
 		for (const incoming of this.#incoming.values()) Timer.clear(incoming.ack);
 		this.#incoming.clear();
+		this.#answerBytes = 0;
 		this.e.active(false);
 	}
 
@@ -721,6 +726,7 @@ export default class Hub {
 			if (!incoming?.answer) return;
 			if (count !== 0 && (count !== incoming.count || bitmap.length !== (count + 7) >> 3)) return;
 			if (count !== 0 && holds(bitmap, count)) { // delivered: keep only that it was answered
+				this.#answerBytes -= incoming.answer.length;
 				incoming.answer = EMPTY;
 				incoming.count = 0;
 			} else this.#sendAnswer(incoming, count ? bitmap : null);
@@ -737,7 +743,7 @@ export default class Hub {
 		}
 		if (incoming && !incoming.assembly) return; // being handled
 		if (!incoming) {
-			incoming = { mac: mac.slice(), device, id, assembly: null, answer: null, count: 0, sending: false, ack: null };
+			incoming = { mac: mac.slice(), device, id, assembly: null, answer: null, count: 0, sending: false, ack: null, relayed: false };
 			this.#remember(key, incoming);
 			if (this.#buried(device, id)) return this.#answer(incoming, FAILED, bytesOf(`hub: request ${id} was answered by ${this.#self()} and its answer forgotten (it remembers ${this.#remembered}); it is not handled twice`));
 			if (count === 1) return this.#handle(incoming, data);
@@ -797,6 +803,7 @@ export default class Hub {
 		entry.ack = null;
 		this.#incoming.delete(key);
 		if (!entry.answer) return;
+		this.#answerBytes -= entry.answer.length;
 		let ids = this.#tombstones.get(entry.device);
 		if (ids) this.#tombstones.delete(entry.device); // to the end: most recently used
 		else ids = new Uint16Array(TOMBSTONES + 1);
@@ -804,6 +811,22 @@ export default class Hub {
 		while (this.#tombstones.size > TOMBSTONE_DEVICES) this.#tombstones.delete(this.#tombstones.keys().next().value as number);
 		ids[ids[TOMBSTONES]] = entry.id;
 		ids[TOMBSTONES] = (ids[TOMBSTONES] + 1) % TOMBSTONES;
+	}
+
+	/* Keep the answers remembered within twice the longest response: the oldest of the device whose answers take most goes first; never current. */
+	#limitAnswers(current: Incoming): void {
+		while (this.#answerBytes > 2 * (1 + this.#maxMessage)) {
+			const held = new Map<number, number>();
+			for (const entry of this.#incoming.values()) if (entry.answer?.length && entry !== current) held.set(entry.device, (held.get(entry.device) ?? 0) + entry.answer.length);
+			const from = most(held);
+			if (from === null) return;
+			for (const [key, entry] of this.#incoming) {
+				if (entry.device === from && entry.answer?.length && entry !== current) {
+					this.#forget(key, entry);
+					break;
+				}
+			}
+		}
 	}
 
 	/* Whether device's request id was answered and its answer forgotten. */
@@ -859,18 +882,23 @@ export default class Hub {
 		if (message.length < at) return this.#answer(incoming, FAILED, bytesOf("hub: malformed request (its path is cut short)"));
 		const payload = message.subarray(at);
 		if (payload.length > this.#maxMessage) return this.#answer(incoming, FAILED, bytesOf(`hub: a request body must be at most ${this.#maxMessage} bytes (max_message) at ${this.#self()}, got ${payload.length}`));
-		let all = 0, own = 0;
+		let all = 0, own = 0, relayed = 0, ownRelayed = 0;
 		for (const entry of this.#incoming.values()) {
 			if (entry === incoming || entry.answer || entry.assembly) continue;
 			all++;
-			if (entry.device === incoming.device) own++;
+			if (entry.relayed) relayed++;
+			if (entry.device !== incoming.device) continue;
+			own++;
+			if (entry.relayed) ownRelayed++;
 		}
 		if (own >= HANDLING_PER_DEVICE || all >= HANDLING) return this.#answer(incoming, FAILED, bytesOf(`hub: busy: ${this.#self()} handles ${all} requests at once, ${own} of them from this device (at most ${HANDLING}, ${HANDLING_PER_DEVICE} from one device)`));
+		if (hops > 0 && (ownRelayed >= RELAYING_PER_DEVICE || relayed >= RELAYING)) return this.#answer(incoming, FAILED, bytesOf(`hub: busy: ${this.#self()} relays ${relayed} requests at once, ${ownRelayed} of them from this device (at most ${RELAYING}, ${RELAYING_PER_DEVICE} from one device)`));
 		if (hops > 0) {
 			if (!this.#relay) return this.#answer(incoming, FAILED, bytesOf(`hub: ${this.#self()} does not relay (create its Hub with relay: true)`));
 			if (hops > this.#maxHops) return this.#answer(incoming, FAILED, bytesOf(`hub: hop limit: the path goes ${hops} hops beyond ${this.#self()}, at most ${this.#maxHops}`));
 			const path: Uint8Array[] = [];
 			for (let i = 0; i < hops; i++) path.push(message.subarray(1 + 6 * i, 7 + 6 * i));
+			incoming.relayed = true;
 			new Promise<Uint8Array>((resolve) => resolve(this.request(path, payload))).then(
 				(body) => this.#answer(incoming, OK, body),
 				(error: Error) => this.#answer(incoming, FAILED, bytesOf(error instanceof HubError ? error.message : `hub: relay by ${this.#self()}: ${String(error?.message ?? error)}`)),
@@ -900,6 +928,8 @@ export default class Hub {
 		message.set(body, 1);
 		incoming.count = this.#count(message);
 		incoming.answer = message;
+		this.#answerBytes += message.length;
+		this.#limitAnswers(incoming);
 		this.#sendAnswer(incoming, null);
 	}
 

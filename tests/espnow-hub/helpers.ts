@@ -116,6 +116,16 @@ async function ready(to) {
     }
   }
 }
+/* asks as a requester does, sending the request again every 100 ms until its response comes: what responseTo says */
+async function ask(to, id, body, ms = 3000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    await put(to, frameOf(REQUEST, id, 0, 0, requestOf([], body)));
+    const left = until - Date.now();
+    const response = await responseTo(id, Math.min(100, Math.max(1, left)));
+    if (response !== "no response" || left <= 100) return response;
+  }
+}
 /* sends message as fragments of share bytes */
 async function fragments(to, id, message, share) {
   const count = Math.ceil(message.length / share);
