@@ -15,7 +15,7 @@ import { network, prelude } from "./helpers.ts";
 const FRAMES = Number(process.env.HUB_FUZZ_FRAMES ?? 1500);
 
 /* The hub fuzzed: it relays, its handler answers at once, later or throws, and it asks the hostile node things. */
-export const victim = (options = "{ relay: true, timeout_ms: 300, max_message: 4096 }") => `${prelude(options)}
+export const victim = (options = "{ relay: true, timeout_ms: 300, max_message: 2048 }") => `${prelude(options)}
 let handled = 0, asked = 0;
 hub.serve((from, body) => {
   handled++;

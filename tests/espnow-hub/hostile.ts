@@ -82,7 +82,7 @@ async function oversized() {
 }
 await ready(target);
 const started = Date.now();
-while (frames < ${o.frames} && Date.now() - started < ${o.ms}) {
+while (frames < ${o.frames === Infinity ? "Infinity" : o.frames} && Date.now() - started < ${o.ms}) {
   const r = rand(16);
   if (r < 2) { counts.random++; await send(rand(2) ? randomBytes(rand(260)) : cat([0xe5], randomBytes(rand(260)))); }
   else if (r < 4 && sent.length) { counts.replayed++; await send(sent[rand(sent.length)]); }
