@@ -59,6 +59,8 @@ const TOMBSTONE_DEVICES = 32, TOMBSTONES = 8;
 const ANSWERING = 2, REPLIES = 2;
 /* What one received fragment costs beyond its bytes, about: its view, its frame's buffer, its slot in the parts */
 const PART_COST = 96;
+/* Requests and pings pending at once by default: each may have a frame waiting in AIOESPNow (about 2.4 KB) */
+const PENDING = 16;
 /* Request ids: 1..IDS (16 bits, 0 unused) */
 const IDS = 0xffff;
 /*
@@ -90,7 +92,7 @@ export interface HubOptions {
 	max_message?: number;
 	/** Frame length used when fragmenting; 250 in a network that mixes ESP-NOW v1 and v2 nodes. Default MAX_DATA_LEN. */
 	frame_len?: number;
-	/** How many requests and pings may wait for their answers at once, relayed ones included. Default 64. */
+	/** How many requests and pings may wait for their answers at once, relayed ones included. Default 16. */
 	max_pending?: number;
 }
 
@@ -240,7 +242,7 @@ export default class Hub {
 
 	constructor(options: HubOptions = {}) {
 		if (options === null || typeof options !== "object") throw new TypeError(`hub: options must be an object, got ${options === null ? "null" : typeof options}`);
-		if (options.relay !== undefined && typeof options.relay !== "boolean") throw new TypeError(`hub: relay must be true or false, got ${String(options.relay)}`);
+		if (options.relay !== undefined && typeof options.relay !== "boolean") throw new TypeError(`hub: relay must be true or false, got ${shown(options.relay)}`);
 		this.#retry = positive(options.retry_ms, 50, "retry_ms");
 		this.#timeout = positive(options.timeout_ms, 2000, "timeout_ms");
 		this.#remembered = positive(options.remembered, REMEMBERED, "remembered");
@@ -248,7 +250,7 @@ export default class Hub {
 		this.#maxHops = positive(options.max_hops, 4, "max_hops");
 		this.#maxMessage = positive(options.max_message, 16384, "max_message");
 		this.#frameLen = positive(options.frame_len, MAX_DATA_LEN, "frame_len");
-		this.#maxPending = positive(options.max_pending, 64, "max_pending");
+		this.#maxPending = positive(options.max_pending, PENDING, "max_pending");
 		if (this.#maxPending > IDS) throw new RangeError(`hub: max_pending must be at most ${IDS} (a request id has 16 bits), got ${this.#maxPending}`);
 		if (this.#frameLen < 16 || this.#frameLen > MAX_DATA_LEN) throw new RangeError(`hub: frame_len must be 16..${MAX_DATA_LEN}, got ${this.#frameLen}`);
 		if (this.#maxHops > 255) throw new RangeError(`hub: max_hops must be at most 255 (a request counts its hops in one byte), got ${this.#maxHops}`);
@@ -269,11 +271,13 @@ export default class Hub {
 
 	/** Answer requests with handler. */
 	serve(handler: Handler | null): void {
+		if (handler !== null && typeof handler !== "function") throw new TypeError(`hub: serve: the handler must be a function or null, got ${describe(handler)}`);
 		this.#handler = handler;
 	}
 
 	/** Be told of MESSAGE frames (send()'s, unacknowledged at this layer). */
 	onMessage(callback: ((mac: Uint8Array, body: Uint8Array) => void) | null): void {
+		if (callback !== null && typeof callback !== "function") throw new TypeError(`hub: onMessage: the callback must be a function or null, got ${describe(callback)}`);
 		this.#onMessage = callback;
 	}
 
@@ -340,6 +344,8 @@ export default class Hub {
 
 	/** Whether two MACs are known to be the same device's (its STA and AP). */
 	same(a: Uint8Array, b: Uint8Array): boolean {
+		checkMac(a, "same");
+		checkMac(b, "same");
 		return this.#device(a) === this.#device(b);
 	}
 
@@ -350,6 +356,8 @@ export default class Hub {
 	 */
 	follow(mac: Uint8Array, options: FollowOptions = {}, listener: FollowListener | null = null): void {
 		checkMac(mac, "follow");
+		if (options === null || typeof options !== "object") throw new TypeError(`hub: follow: options must be an object, got ${describe(options)}`);
+		if (listener !== null && typeof listener !== "function") throw new TypeError(`hub: follow: the listener must be a function or null, got ${describe(listener)}`);
 		const channels = options.channels ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
 		if (!Array.isArray(channels) || channels.length === 0 || !channels.every((c) => Number.isInteger(c) && c >= 1 && c <= 14)) throw new RangeError("hub: follow: channels must be a list of channels 1..14");
 		this.unfollow();
@@ -1062,6 +1070,11 @@ function describe(value: unknown): string {
 	return ArrayBuffer.isView(value) ? `a ${typedArrayTag.call(value) ?? "DataView"}` : "an object";
 }
 
+/* A number or another primitive as it is, anything else as what it is: String() of an object may throw. */
+function shown(value: unknown): string {
+	return value === null || (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol") ? String(value) : describe(value);
+}
+
 /* An error thrown by the app, as text: String() of it may throw too. */
 function describeError(error: unknown): string {
 	try {
@@ -1093,6 +1106,6 @@ function checkMac(mac: unknown, what: string): void {
 
 function positive(value: number | undefined, fallback: number, what: string): number {
 	if (value === undefined) return fallback;
-	if (!Number.isInteger(value) || value < 1) throw new RangeError(`hub: ${what} must be a positive integer, got ${String(value)}`);
+	if (!Number.isInteger(value) || value < 1) throw new RangeError(`hub: ${what} must be a positive integer, got ${shown(value)}`);
 	return value;
 }

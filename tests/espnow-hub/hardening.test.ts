@@ -206,3 +206,33 @@ hub.serve((from, body) => {
   ]);
   t.deepEqual(ran.output[1], ["q5 handled 1 time(s)"]);
 });
+
+test.serial("the rest of the API checks its arguments: same, serve, onMessage and follow throw a TypeError that says what they got, and a value whose String() throws is described", async (t) => {
+  const ran = await network(t, [`${prelude()}
+const fake = Object.create(Uint8Array.prototype);
+for (const bad of [
+  () => hub.same(1, mac(9)),
+  () => hub.same(mac(9), fake),
+  () => hub.serve(42),
+  () => hub.onMessage("callback"),
+  () => hub.follow(mac(9), {}, 5),
+  () => hub.follow(mac(9), null),
+  () => new Hub({ relay: fake }),
+  () => new Hub({ retry_ms: fake }),
+]) {
+  try { bad(); trace("accepted\\n"); } catch (error) { trace(error.name + ": " + error.message + "\\n"); }
+}
+hub.stop();
+`]);
+  t.is(ran.code, 0, ran.text);
+  t.deepEqual(ran.output[0], [
+    "TypeError: hub: same: a MAC must be a Uint8Array of 6 bytes",
+    "TypeError: hub: same: a MAC must be a Uint8Array of 6 bytes",
+    "TypeError: hub: serve: the handler must be a function or null, got a number",
+    "TypeError: hub: onMessage: the callback must be a function or null, got a string",
+    "TypeError: hub: follow: the listener must be a function or null, got a number",
+    "TypeError: hub: follow: options must be an object, got null",
+    "TypeError: hub: relay must be true or false, got an object that only claims to be a Uint8Array",
+    "RangeError: hub: retry_ms must be a positive integer, got an object that only claims to be a Uint8Array",
+  ]);
+});
