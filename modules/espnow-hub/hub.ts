@@ -730,8 +730,10 @@ export default class Hub {
 			for (let i = 0; i < bitmap.length; i++) out.acked[i] |= bitmap[i];
 			if (holds(out.acked, count)) out.message = EMPTY; // no fragment of it goes again
 		} else if (kind === RESPONSE) { // the requester holds these fragments of our response (count 0: none)
-			const incoming = this.#incoming.get(`${this.#device(mac)}/${id}`);
+			const key = `${this.#device(mac)}/${id}`, incoming = this.#incoming.get(key);
 			if (!incoming?.answer) return;
+			this.#incoming.delete(key); // to the end, as a repeat
+			this.#incoming.set(key, incoming);
 			if (count !== 0 && (count !== incoming.count || bitmap.length !== (count + 7) >> 3)) return;
 			if (count !== 0 && holds(bitmap, count)) { // delivered: keep only that it was answered
 				this.#answerBytes -= incoming.answer.length;
@@ -745,6 +747,8 @@ export default class Hub {
 		const device = this.#device(mac), key = `${device}/${id}`;
 		let incoming = this.#incoming.get(key);
 		if (incoming?.answer) { // a repeat: our response, or our acknowledgement, was lost
+			this.#incoming.delete(key); // to the end: an answer still asked for is forgotten last
+			this.#incoming.set(key, incoming);
 			if (count === 1) this.#sendAnswer(incoming, null);
 			else this.#reply(mac, ackFrame(REQUEST, id, count, full(count)));
 			return;
@@ -785,7 +789,7 @@ export default class Hub {
 
 	/*
 	 * Keep at most remembered requests answered (or being put together): the
-	 * oldest of the device that has the most goes first, so that a device that
+	 * one asked for least recently of the device that has the most goes first, so that a device that
 	 * asks a lot cannot make the others' answers be forgotten. A request being
 	 * handled is never forgotten (it would run twice); HANDLING bounds those.
 	 */
