@@ -43,8 +43,26 @@ export const MAX_FRAGMENTS = 255;
 const OK = 0, FAILED = 1;
 /* What a response delivered in full leaves of its message */
 const EMPTY = new Uint8Array(0);
-/* Fragmented requests being reassembled at once, at most */
-const ASSEMBLIES = 4;
+/* Fragmented requests being reassembled at once, at most: in all, and from one device */
+const ASSEMBLIES = 4, ASSEMBLIES_PER_DEVICE = 2;
+/* Requests being handled or relayed at once, at most: in all, and from one device; and of those, relayed (more are answered FAILED) */
+const HANDLING = 8, HANDLING_PER_DEVICE = 4, RELAYING = 2, RELAYING_PER_DEVICE = 1;
+/* Devices whose forgotten answers are kept as ids (tombstones), and ids kept per device */
+const TOMBSTONE_DEVICES = 32, TOMBSTONES = 8;
+/*
+ * What a hub sends because of frames from the air, at most, so that a node
+ * that floods it cannot fill its memory with frames waiting to go (each asend
+ * costs about 150 slots until its status comes): answers being sent at once,
+ * and acknowledgements and pongs in flight. What is not sent now is sent when
+ * the requester asks again.
+ */
+const ANSWERING = 2, REPLIES = 2;
+/* What one received fragment costs beyond its bytes, about: its view, its frame's buffer, its slot in the parts */
+const PART_COST = 96;
+/* Requests and pings pending at once by default: each may have a frame waiting in AIOESPNow (about 2.4 KB) */
+const PENDING = 16;
+/* Request ids: 1..IDS (16 bits, 0 unused) */
+const IDS = 0xffff;
 /*
  * Frames of one message handed to AIOESPNow at once, at most: one on the air
  * and one waiting in its lane for the peer, which goes out as soon as the
@@ -74,6 +92,8 @@ export interface HubOptions {
 	max_message?: number;
 	/** Frame length used when fragmenting; 250 in a network that mixes ESP-NOW v1 and v2 nodes. Default MAX_DATA_LEN. */
 	frame_len?: number;
+	/** How many requests and pings may wait for their answers at once, relayed ones included. Default 16. */
+	max_pending?: number;
 }
 
 export interface FollowOptions {
@@ -89,7 +109,9 @@ export interface FollowOptions {
 export type FollowListener = (event: "lost" | "found", channel: number, ms: number) => void;
 
 /** Answers a request: the response body (or null for an empty one). A throw answers with an error. */
-export type Handler = (mac: Uint8Array, body: Uint8Array) => Uint8Array | string | null | Promise<Uint8Array | string | null>;
+export type Handler = (mac: Uint8Array, body: Uint8Array) => Body | Promise<Body>;
+/** What a handler may answer with: bytes, text (sent as UTF-8), or nothing (an empty body). Anything else is answered with an error. */
+export type Body = Uint8Array | ArrayBuffer | string | null | undefined;
 
 /** A request's time ran out. */
 export class TimeoutError extends Error {
@@ -105,6 +127,9 @@ export class HubError extends Error {
 interface Assembly {
 	count: number;
 	have: number;
+	/** the bytes of the parts held, and about what they cost in memory (PART_COST each more) */
+	bytes: number;
+	cost: number;
 	bitmap: Uint8Array;
 	parts: Array<Uint8Array | undefined>;
 }
@@ -120,6 +145,8 @@ interface Round {
 	make: (i: number) => Uint8Array | null;
 	/** asend's outcome: whether the frame was acknowledged, or its error */
 	landed: (outcome: unknown) => void;
+	/** called once the round's last frame completes */
+	finished: (() => void) | null;
 }
 
 /** A request (or ping) this node sent and waits on. */
@@ -137,13 +164,16 @@ interface Outgoing {
 	/** frames are being sent */
 	sending: boolean;
 	resolve: (message: Uint8Array | null) => void;
-	retry: Timer | null;
-	deadline: Timer | null;
+	/** when it was last sent, and when its time is up (Date.now()) */
+	sent: number;
+	deadline: number;
 }
 
 /** A request this node received: being reassembled, handled or answered. */
 interface Incoming {
 	mac: Uint8Array;
+	/** the requester's device (#device) */
+	device: number;
 	id: number;
 	assembly: Assembly | null;
 	/** the response message, once there is one */
@@ -153,6 +183,8 @@ interface Incoming {
 	/** frames of it are being sent */
 	sending: boolean;
 	ack: Timer | null;
+	/** it is being relayed, or was */
+	relayed: boolean;
 }
 
 interface Following {
@@ -174,8 +206,26 @@ export default class Hub {
 	readonly #maxHops: number;
 	readonly #maxMessage: number;
 	readonly #frameLen: number;
-	#nextId = 1;
+	readonly #maxPending: number;
+	/** the longest request message accepted: hop count, path and body */
+	readonly #longest: number;
+	/** what one device's fragments being put together may cost (Assembly.cost), at most; twice this for every device's */
+	readonly #budget: number;
+	/* from a random id, so that a requester that restarts does not repeat the ids a responder remembers */
+	#nextId = 1 + Math.floor(Math.random() * IDS);
 	readonly #outgoing = new Map<number, Outgoing>();
+	/** the one timer of every outgoing request's retries and deadline, and when it fires */
+	#wake: Timer | null = null;
+	#wakeAt = Infinity;
+	/** a device's key -> ids it asked whose answers were forgotten, and where the next goes (its last element) */
+	readonly #tombstones = new Map<number, Uint16Array>();
+	/** answers being sent, and acknowledgements and pongs in flight (ANSWERING, REPLIES) */
+	#answering = 0;
+	#replying = 0;
+	/** the bytes of the answers remembered, at most twice the longest response's */
+	#answerBytes = 0;
+	/** the receive loop running: start() starts a new one, which the old one makes way for */
+	#receiving = 0;
 	/** "device/id" -> a request received, oldest first */
 	readonly #incoming = new Map<string, Incoming>();
 	/** a MAC's key -> its device's key, for MACs known to share a device */
@@ -191,6 +241,8 @@ export default class Hub {
 	#macs: Uint8Array | null = null;
 
 	constructor(options: HubOptions = {}) {
+		if (options === null || typeof options !== "object") throw new TypeError(`hub: options must be an object, got ${options === null ? "null" : typeof options}`);
+		if (options.relay !== undefined && typeof options.relay !== "boolean") throw new TypeError(`hub: relay must be true or false, got ${shown(options.relay)}`);
 		this.#retry = positive(options.retry_ms, 50, "retry_ms");
 		this.#timeout = positive(options.timeout_ms, 2000, "timeout_ms");
 		this.#remembered = positive(options.remembered, REMEMBERED, "remembered");
@@ -198,7 +250,16 @@ export default class Hub {
 		this.#maxHops = positive(options.max_hops, 4, "max_hops");
 		this.#maxMessage = positive(options.max_message, 16384, "max_message");
 		this.#frameLen = positive(options.frame_len, MAX_DATA_LEN, "frame_len");
+		this.#maxPending = positive(options.max_pending, PENDING, "max_pending");
+		if (this.#maxPending > IDS) throw new RangeError(`hub: max_pending must be at most ${IDS} (a request id has 16 bits), got ${this.#maxPending}`);
 		if (this.#frameLen < 16 || this.#frameLen > MAX_DATA_LEN) throw new RangeError(`hub: frame_len must be 16..${MAX_DATA_LEN}, got ${this.#frameLen}`);
+		if (this.#maxHops > 255) throw new RangeError(`hub: max_hops must be at most 255 (a request counts its hops in one byte), got ${this.#maxHops}`);
+		/* the longest message either way, a request's (hop count, path, body), must go in MAX_FRAGMENTS fragments */
+		const carried = MAX_FRAGMENTS * (this.#frameLen - FRAGMENT_HEADER_LEN), path = 1 + 6 * this.#maxHops;
+		this.#longest = path + this.#maxMessage;
+		/* the longest request, in the fragments of 250-byte frames (ESP-NOW v1's, which a network of v1 and v2 nodes uses) or of frame_len if smaller */
+		this.#budget = this.#longest + PART_COST * Math.ceil(this.#longest / (Math.min(this.#frameLen, 250) - FRAGMENT_HEADER_LEN));
+		if (this.#longest > carried) throw new RangeError(`hub: max_message must be at most ${carried - path} bytes with frame_len ${this.#frameLen} and max_hops ${this.#maxHops} (${MAX_FRAGMENTS} fragments of ${this.#frameLen - FRAGMENT_HEADER_LEN} bytes, less ${path} for a path), got ${this.#maxMessage}`);
 		/* room for 8 frames, so fragments arriving while JS is busy are not dropped (rxbuf takes effect at the next active(true)) */
 		this.e.config({ rxbuf: Math.max(this.e.config("rxbuf"), 8 * (16 + this.#frameLen)) });
 	}
@@ -210,11 +271,13 @@ export default class Hub {
 
 	/** Answer requests with handler. */
 	serve(handler: Handler | null): void {
+		if (handler !== null && typeof handler !== "function") throw new TypeError(`hub: serve: the handler must be a function or null, got ${describe(handler)}`);
 		this.#handler = handler;
 	}
 
 	/** Be told of MESSAGE frames (send()'s, unacknowledged at this layer). */
 	onMessage(callback: ((mac: Uint8Array, body: Uint8Array) => void) | null): void {
+		if (callback !== null && typeof callback !== "function") throw new TypeError(`hub: onMessage: the callback must be a function or null, got ${describe(callback)}`);
 		this.#onMessage = callback;
 	}
 
@@ -222,7 +285,7 @@ export default class Hub {
 	start(): void {
 		if (this.#running) return;
 		this.#running = true;
-		this.#receive();
+		this.#receive(++this.#receiving);
 	}
 
 	/** Stop: pending requests fail, following ends, ESP-NOW is turned off. */
@@ -230,8 +293,12 @@ export default class Hub {
 		this.#running = false;
 		this.unfollow();
 		for (const out of [...this.#outgoing.values()]) this.#finish(out, null);
+		Timer.clear(this.#wake);
+		this.#wake = null;
+		this.#wakeAt = Infinity;
 		for (const incoming of this.#incoming.values()) Timer.clear(incoming.ack);
 		this.#incoming.clear();
+		this.#answerBytes = 0;
 		this.e.active(false);
 	}
 
@@ -277,6 +344,8 @@ export default class Hub {
 
 	/** Whether two MACs are known to be the same device's (its STA and AP). */
 	same(a: Uint8Array, b: Uint8Array): boolean {
+		checkMac(a, "same");
+		checkMac(b, "same");
 		return this.#device(a) === this.#device(b);
 	}
 
@@ -287,6 +356,8 @@ export default class Hub {
 	 */
 	follow(mac: Uint8Array, options: FollowOptions = {}, listener: FollowListener | null = null): void {
 		checkMac(mac, "follow");
+		if (options === null || typeof options !== "object") throw new TypeError(`hub: follow: options must be an object, got ${describe(options)}`);
+		if (listener !== null && typeof listener !== "function") throw new TypeError(`hub: follow: the listener must be a function or null, got ${describe(listener)}`);
 		const channels = options.channels ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
 		if (!Array.isArray(channels) || channels.length === 0 || !channels.every((c) => Number.isInteger(c) && c >= 1 && c <= 14)) throw new RangeError("hub: follow: channels must be a list of channels 1..14");
 		this.unfollow();
@@ -341,10 +412,9 @@ export default class Hub {
 	/* Send a request or ping, resend until answered; resolves the answer's message, or null when time is up. */
 	#ask(kind: number, to: Uint8Array, message: Uint8Array, timeout: number): Promise<Uint8Array | null> {
 		if (!this.#running) return Promise.reject(new Error("hub: not started (call start() first)"));
-		const id = this.#nextId;
-		do this.#nextId = this.#nextId === 0xffff ? 1 : this.#nextId + 1;
-		while (this.#outgoing.has(this.#nextId));
-		const count = this.#count(message);
+		if (this.#outgoing.size >= this.#maxPending) return Promise.reject(new Error(`hub: ${this.#outgoing.size} requests and pings are pending, the most max_pending allows`));
+		const id = this.#freeId();
+		if (!id) return Promise.reject(new Error(`hub: no request id is free: all ${IDS} are taken by requests and pings still pending`));
 		/* the first frames go out from here, not from the promise's executor: two frames (Promise and the executor) less under each transmission */
 		let resolve!: (message: Uint8Array | null) => void, reject!: (reason: unknown) => void;
 		const promise = new Promise<Uint8Array | null>((yes, no) => {
@@ -352,23 +422,63 @@ export default class Hub {
 			reject = no;
 		});
 		try {
+			const count = this.#count(message), now = Date.now();
 			const out: Outgoing = {
 				kind, id, to: to.slice(), message, count,
 				acked: count > 1 ? new Uint8Array((count + 7) >> 3) : null,
-				reply: null, sending: false, resolve, retry: null, deadline: null,
+				reply: null, sending: false, resolve, sent: now, deadline: now + timeout,
 			};
 			this.#outgoing.set(id, out);
-			out.deadline = Timer.set(() => this.#finish(out, null), timeout);
-			out.retry = Timer.repeat(() => this.#resend(out), this.#retry);
 			this.#resend(out);
+			this.#schedule(Math.min(out.deadline, now + this.#retry));
 		} catch (error) {
 			reject(error); // as an executor's exception would
 		}
 		return promise;
 	}
 
+	/* The next id no pending request or ping has, or 0 when every one is taken: at most IDS tries (max_pending + 1 at most find one). */
+	#freeId(): number {
+		if (this.#outgoing.size >= IDS) return 0;
+		for (let tries = 0; tries < IDS; tries++) {
+			const id = this.#nextId;
+			this.#nextId = id >= IDS ? 1 : id + 1;
+			if (!this.#outgoing.has(id)) return id;
+		}
+		return 0;
+	}
+
+	/*
+	 * One timer for every outgoing request, not two each: a timer costs XS a
+	 * remembered slot, which every new timer's registration walks past. It fires
+	 * at the earliest retry or deadline due.
+	 */
+	#schedule(at: number): void {
+		if (at >= this.#wakeAt || !this.#running) return;
+		Timer.clear(this.#wake);
+		this.#wakeAt = at;
+		this.#wake = Timer.set(() => this.#onWake(), Math.max(0, at - Date.now()));
+	}
+
+	#onWake(): void {
+		this.#wake = null;
+		this.#wakeAt = Infinity;
+		const now = Date.now();
+		let next = Infinity;
+		for (const out of this.#outgoing.values()) {
+			if (now >= out.deadline) {
+				this.#finish(out, null);
+				continue;
+			}
+			if (now - out.sent >= this.#retry) this.#resend(out);
+			next = Math.min(next, out.deadline, out.sent + this.#retry);
+		}
+		if (next < Infinity) this.#schedule(next);
+	}
+
 	/* The requester drives every retransmission: what the far side lacks goes again. */
 	#resend(out: Outgoing): void {
+		out.sent = Date.now();
 		if (out.sending) return;
 		const reply = out.reply, acked = out.acked;
 		if (reply) return this.#sendOne(out, out.to, ackFrame(RESPONSE, out.id, reply.count, reply.bitmap));
@@ -379,18 +489,19 @@ export default class Hub {
 	}
 
 	/* A frame on its own needs no round. */
-	#sendOne(owner: { sending: boolean }, to: Uint8Array, f: Uint8Array): void {
-		if (!this.#running) return;
+	#sendOne(owner: { sending: boolean }, to: Uint8Array, f: Uint8Array, finished: (() => void) | null = null): void {
+		if (!this.#running) return finished?.();
 		owner.sending = true;
 		this.#post(to, f, (outcome) => {
 			if (typeof outcome !== "boolean") this.#sendFailed(to, outcome);
 			owner.sending = false;
+			finished?.();
 		});
 	}
 
-	#round(owner: { sending: boolean }, to: Uint8Array, count: number, make: (i: number) => Uint8Array | null): Round {
+	#round(owner: { sending: boolean }, to: Uint8Array, count: number, make: (i: number) => Uint8Array | null, finished: (() => void) | null = null): Round {
 		owner.sending = true;
-		const round: Round = { owner, to, count, next: 0, flying: 0, make, landed: (outcome) => {
+		const round: Round = { owner, to, count, next: 0, flying: 0, make, finished, landed: (outcome) => {
 			if (typeof outcome !== "boolean") this.#sendFailed(to, outcome);
 			round.flying--;
 			this.#more(round);
@@ -406,14 +517,15 @@ export default class Hub {
 			round.flying++;
 			this.#post(round.to, f, round.landed);
 		}
-		if (!round.flying) round.owner.sending = false;
+		if (!round.flying && round.owner.sending) {
+			round.owner.sending = false;
+			round.finished?.();
+		}
 	}
 
 	#finish(out: Outgoing, message: Uint8Array | null): void {
 		if (this.#outgoing.get(out.id) !== out) return;
 		this.#outgoing.delete(out.id);
-		Timer.clear(out.retry);
-		Timer.clear(out.deadline);
 		out.resolve(message);
 	}
 
@@ -444,6 +556,16 @@ export default class Hub {
 		}
 	}
 
+	/* An acknowledgement or a pong: not sent when REPLIES are in flight already (the far side asks again). */
+	#reply(mac: Uint8Array, data: Uint8Array): void {
+		if (this.#replying >= REPLIES) return;
+		this.#replying++;
+		this.#post(mac, data, (outcome) => {
+			this.#replying--;
+			if (typeof outcome !== "boolean") this.#sendFailed(mac, outcome);
+		});
+	}
+
 	/* Send one frame and give done asend's outcome (whether it was acknowledged, or the error): one promise more than asend's, not two as #transmit, since each waits in memory for its status. */
 	#post(to: Uint8Array, f: Uint8Array, done: (outcome: unknown) => void): void {
 		try {
@@ -456,7 +578,11 @@ export default class Hub {
 
 	#sendFailed(mac: Uint8Array, error: unknown): boolean {
 		/* stopped, or the peer was evicted while the frame waited its turn: the requester sends again */
-		if (!this.#running || (error instanceof ESPNowError && error.code === "ESP_ERR_ESPNOW_NOT_FOUND")) return false;
+		if (!this.#running) return false;
+		if (error instanceof ESPNowError && error.code === "ESP_ERR_ESPNOW_NOT_FOUND") {
+			this.#peers.delete(keyOf(mac)); // evicted, or ESP-NOW was restarted under the hub: registered again at the next send
+			return false;
+		}
 		trace(`hub: send to ${macText(mac)} failed: ${String(error)}\n`);
 		return false;
 	}
@@ -505,35 +631,51 @@ export default class Hub {
 		while (this.#devices.size > ALIASES) this.#devices.delete(this.#devices.keys().next().value as number);
 	}
 
-	async #receive(): Promise<void> {
-		while (this.#running) {
+	/* Frames one at a time; whatever one frame does wrong (or the app's onMessage callback throws) is reported and the next is read. */
+	async #receive(loop: number): Promise<void> {
+		let failing = false;
+		while (this.#running && this.#receiving === loop) {
 			let mac: Uint8Array, msg: Uint8Array;
 			try {
 				[mac, msg] = await this.e.arecv();
+				failing = false;
 			} catch (error) {
-				if (!this.#running) return;
-				throw error;
+				if (!this.#running || this.#receiving !== loop) return;
+				/* ESP-NOW turned off under a running hub: wait until it is on again */
+				if (!failing) trace(`hub: receive failed (${String(error)}); trying again every ${this.#retry} ms\n`);
+				failing = true;
+				await new Promise<void>((resolve) => Timer.set(() => resolve(), this.#retry));
+				continue;
 			}
-			if (msg.length < HEADER_LEN || msg[0] !== MAGIC) continue;
-			let index = 0, count = 1, at = HEADER_LEN;
-			if (msg[1] & FRAGMENT) {
-				if (msg.length <= FRAGMENT_HEADER_LEN) continue;
-				index = msg[4];
-				count = msg[5];
-				at = FRAGMENT_HEADER_LEN;
-				if (count < 2 || index >= count) continue;
+			try {
+				this.#onFrame(mac, msg);
+			} catch (error) {
+				trace(`hub: a frame from ${macText(mac)} failed: ${String(error)}\n`);
 			}
-			const id = (msg[2] << 8) | msg[3], data = msg.subarray(at);
-			const following = this.#following;
-			if (following && this.#device(mac) === this.#device(following.mac)) following.heard = Date.now();
-			switch (msg[1] & 0x0f) {
-				case REQUEST: this.#onRequest(mac, id, index, count, data); break;
-				case RESPONSE: this.#onResponse(mac, id, index, count, data); break;
-				case MESSAGE: if (count === 1) this.#onMessage?.(mac, data); break;
-				case PING: if (count === 1) this.#transmit(mac, this.#pong(id)); break;
-				case PONG: this.#onPong(mac, id, data); break;
-				case ACK: this.#onAck(mac, id, data); break;
-			}
+		}
+	}
+
+	#onFrame(mac: Uint8Array, msg: Uint8Array): void {
+		if (msg.length < HEADER_LEN || msg[0] !== MAGIC) return;
+		let index = 0, count = 1, at = HEADER_LEN;
+		if (msg[1] & FRAGMENT) {
+			if (msg.length <= FRAGMENT_HEADER_LEN) return;
+			index = msg[4];
+			count = msg[5];
+			at = FRAGMENT_HEADER_LEN;
+			if (count < 2 || index >= count) return;
+		}
+		const id = (msg[2] << 8) | msg[3], data = msg.subarray(at);
+		if (id === 0 && (msg[1] & 0x0f) !== MESSAGE) return; // no request has id 0
+		const following = this.#following;
+		if (following && this.#device(mac) === this.#device(following.mac)) following.heard = Date.now();
+		switch (msg[1] & 0x0f) {
+			case REQUEST: this.#onRequest(mac, id, index, count, data); break;
+			case RESPONSE: this.#onResponse(mac, id, index, count, data); break;
+			case MESSAGE: if (count === 1) this.#onMessage?.(mac, data); break;
+			case PING: if (count === 1) this.#reply(mac, this.#pong(id)); break;
+			case PONG: this.#onPong(mac, id, data); break;
+			case ACK: this.#onAck(mac, id, data); break;
 		}
 	}
 
@@ -568,12 +710,14 @@ export default class Hub {
 			if (this.#devices.has(keyOf(mac))) return;
 			this.#learn(mac, this.#device(out.to));
 		}
-		if (count === 1) return this.#finish(out, data);
+		const tooLong = () => this.#finish(out, failure(`hub: the response from ${macText(mac)} is longer than max_message (${this.#maxMessage} bytes)`));
+		if (count === 1) return data.length > 1 + this.#maxMessage ? tooLong() : this.#finish(out, data);
 		out.reply ??= assembly(count);
 		if (out.reply.count !== count) return;
 		add(out.reply, index, data);
+		if (out.reply.bytes > 1 + this.#maxMessage) return tooLong();
 		if (out.reply.have !== count) return;
-		this.#transmit(out.to, ackFrame(RESPONSE, id, count, out.reply.bitmap)); // all here: the responder may forget the fragments
+		this.#reply(out.to, ackFrame(RESPONSE, id, count, out.reply.bitmap)); // all here: the responder may forget the fragments
 		this.#finish(out, joined(out.reply));
 	}
 
@@ -586,10 +730,13 @@ export default class Hub {
 			for (let i = 0; i < bitmap.length; i++) out.acked[i] |= bitmap[i];
 			if (holds(out.acked, count)) out.message = EMPTY; // no fragment of it goes again
 		} else if (kind === RESPONSE) { // the requester holds these fragments of our response (count 0: none)
-			const incoming = this.#incoming.get(`${this.#device(mac)}/${id}`);
+			const key = `${this.#device(mac)}/${id}`, incoming = this.#incoming.get(key);
 			if (!incoming?.answer) return;
+			this.#incoming.delete(key); // to the end, as a repeat
+			this.#incoming.set(key, incoming);
 			if (count !== 0 && (count !== incoming.count || bitmap.length !== (count + 7) >> 3)) return;
 			if (count !== 0 && holds(bitmap, count)) { // delivered: keep only that it was answered
+				this.#answerBytes -= incoming.answer.length;
 				incoming.answer = EMPTY;
 				incoming.count = 0;
 			} else this.#sendAnswer(incoming, count ? bitmap : null);
@@ -597,63 +744,146 @@ export default class Hub {
 	}
 
 	#onRequest(mac: Uint8Array, id: number, index: number, count: number, data: Uint8Array): void {
-		const key = `${this.#device(mac)}/${id}`;
+		const device = this.#device(mac), key = `${device}/${id}`;
 		let incoming = this.#incoming.get(key);
 		if (incoming?.answer) { // a repeat: our response, or our acknowledgement, was lost
+			this.#incoming.delete(key); // to the end: an answer still asked for is forgotten last
+			this.#incoming.set(key, incoming);
 			if (count === 1) this.#sendAnswer(incoming, null);
-			else this.#transmit(mac, ackFrame(REQUEST, id, count, full(count)));
+			else this.#reply(mac, ackFrame(REQUEST, id, count, full(count)));
 			return;
 		}
 		if (incoming && !incoming.assembly) return; // being handled
 		if (!incoming) {
-			incoming = { mac: mac.slice(), id, assembly: null, answer: null, count: 0, sending: false, ack: null };
+			incoming = { mac: mac.slice(), device, id, assembly: null, answer: null, count: 0, sending: false, ack: null, relayed: false };
 			this.#remember(key, incoming);
+			if (this.#buried(device, id)) return this.#answer(incoming, FAILED, bytesOf(`hub: request ${id} was answered by ${this.#self()} and its answer forgotten (it remembers ${this.#remembered}); it is not handled twice`));
 			if (count === 1) return this.#handle(incoming, data);
-			if ((count - 1) * (this.#frameLen - FRAGMENT_HEADER_LEN) > this.#maxMessage + 6 * this.#maxHops) { // body, path and hop count
-				return this.#answer(incoming, FAILED, bytesOf(`hub: a request of ${count} fragments is larger than max_message (${this.#maxMessage} bytes) at ${this.#self()}`));
-			}
 			incoming.assembly = assembly(count);
-			this.#limitAssemblies(key);
 		}
 		const parts = incoming.assembly!;
 		if (parts.count !== count) return;
 		add(parts, index, data);
+		const refused = parts.bytes > this.#longest // whatever size the sender's fragments are
+			? `hub: a request longer than ${this.#longest} bytes (a body of max_message, ${this.#maxMessage} bytes, and a path of max_hops, ${this.#maxHops}) is refused by ${this.#self()}`
+			: parts.cost > this.#budget ? `hub: a request in ${count} fragments this small is refused by ${this.#self()}: they would take more than ${this.#budget} bytes of its memory` : null;
+		if (refused) {
+			Timer.clear(incoming.ack);
+			incoming.ack = null;
+			incoming.assembly = null;
+			return this.#answer(incoming, FAILED, bytesOf(refused));
+		}
+		this.#limitAssemblies(incoming);
 		if (parts.have === count) {
 			Timer.clear(incoming.ack);
 			incoming.ack = null;
 			incoming.assembly = null;
-			this.#transmit(mac, ackFrame(REQUEST, id, count, parts.bitmap));
+			this.#reply(mac, ackFrame(REQUEST, id, count, parts.bitmap));
 			return this.#handle(incoming, joined(parts));
 		}
 		incoming.ack ??= Timer.set(() => {
 			incoming.ack = null;
-			if (incoming.assembly) this.#transmit(incoming.mac, ackFrame(REQUEST, id, count, incoming.assembly.bitmap));
+			if (incoming.assembly) this.#reply(incoming.mac, ackFrame(REQUEST, id, count, incoming.assembly.bitmap));
 		}, Math.max(1, this.#retry >> 1));
 	}
 
-	/* Forget the oldest requests answered (or still being put together) beyond remembered; never one being handled, which would run twice. */
+	/*
+	 * Keep at most remembered requests answered (or being put together): the
+	 * one asked for least recently of the device that has the most goes first, so that a device that
+	 * asks a lot cannot make the others' answers be forgotten. A request being
+	 * handled is never forgotten (it would run twice); HANDLING bounds those.
+	 */
 	#remember(key: string, incoming: Incoming): void {
 		this.#incoming.set(key, incoming);
-		let excess = this.#incoming.size - this.#remembered;
-		for (const [old, entry] of this.#incoming) {
-			if (excess <= 0) return;
-			if (!entry.answer && !entry.assembly) continue;
-			Timer.clear(entry.ack);
-			this.#incoming.delete(old);
-			excess--;
+		while (this.#incoming.size > this.#remembered) {
+			const held = new Map<number, number>();
+			for (const entry of this.#incoming.values()) if (entry.answer || entry.assembly) held.set(entry.device, (held.get(entry.device) ?? 0) + 1);
+			const from = most(held);
+			if (from === null) return;
+			for (const [old, entry] of this.#incoming) {
+				if (entry.device === from && (entry.answer || entry.assembly)) {
+					this.#forget(old, entry);
+					break;
+				}
+			}
 		}
 	}
 
-	/* At most ASSEMBLIES fragmented requests are put together at once: a new one drops the oldest. */
-	#limitAssemblies(newest: string): void {
-		let n = 0;
-		for (const entry of this.#incoming.values()) if (entry.assembly) n++;
-		for (const [key, entry] of this.#incoming) {
-			if (n <= ASSEMBLIES) return;
-			if (!entry.assembly || key === newest) continue;
-			Timer.clear(entry.ack);
-			this.#incoming.delete(key);
-			n--;
+	/* Forget a request received; of one answered, keep its id, so that a late repeat is not handled again. */
+	#forget(key: string, entry: Incoming): void {
+		Timer.clear(entry.ack);
+		entry.ack = null;
+		this.#incoming.delete(key);
+		if (!entry.answer) return;
+		this.#answerBytes -= entry.answer.length;
+		let ids = this.#tombstones.get(entry.device);
+		if (ids) this.#tombstones.delete(entry.device); // to the end: most recently used
+		else ids = new Uint16Array(TOMBSTONES + 1);
+		this.#tombstones.set(entry.device, ids);
+		while (this.#tombstones.size > TOMBSTONE_DEVICES) this.#tombstones.delete(this.#tombstones.keys().next().value as number);
+		ids[ids[TOMBSTONES]] = entry.id;
+		ids[TOMBSTONES] = (ids[TOMBSTONES] + 1) % TOMBSTONES;
+	}
+
+	/* Keep the answers remembered within twice the longest response: the oldest of the device whose answers take most goes first; never current. */
+	#limitAnswers(current: Incoming): void {
+		while (this.#answerBytes > 2 * (1 + this.#maxMessage)) {
+			const held = new Map<number, number>();
+			for (const entry of this.#incoming.values()) if (entry.answer?.length && entry !== current) held.set(entry.device, (held.get(entry.device) ?? 0) + entry.answer.length);
+			const from = most(held);
+			if (from === null) return;
+			for (const [key, entry] of this.#incoming) {
+				if (entry.device === from && entry.answer?.length && entry !== current) {
+					this.#forget(key, entry);
+					break;
+				}
+			}
+		}
+	}
+
+	/* Whether device's request id was answered and its answer forgotten. */
+	#buried(device: number, id: number): boolean {
+		const ids = this.#tombstones.get(device);
+		if (!ids) return false;
+		for (let i = 0; i < TOMBSTONES; i++) if (ids[i] === id) return true;
+		return false;
+	}
+
+	/*
+	 * What fragments from the air may hold: ASSEMBLIES_PER_DEVICE requests and
+	 * #budget from one device, ASSEMBLIES and twice #budget in all. What
+	 * goes is the oldest of the device over its share, else of the device that
+	 * holds most; never current. The requester of one dropped sends it again.
+	 */
+	#limitAssemblies(current: Incoming): void {
+		for (;;) {
+			let total = 0, cost = 0, own = 0, ownCost = 0;
+			for (const entry of this.#incoming.values()) {
+				if (!entry.assembly) continue;
+				total++;
+				cost += entry.assembly.cost;
+				if (entry.device === current.device) {
+					own++;
+					ownCost += entry.assembly.cost;
+				}
+			}
+			let from: number | null = null;
+			if (own > ASSEMBLIES_PER_DEVICE || ownCost > this.#budget) from = current.device;
+			else if (total > ASSEMBLIES || cost > 2 * this.#budget) {
+				const held = new Map<number, number>();
+				for (const entry of this.#incoming.values()) if (entry.assembly && entry !== current) held.set(entry.device, (held.get(entry.device) ?? 0) + (total > ASSEMBLIES ? 1 : entry.assembly.cost));
+				from = most(held);
+			}
+			if (from === null) return;
+			let dropped = false;
+			for (const [key, entry] of this.#incoming) {
+				if (entry.assembly && entry.device === from && entry !== current) {
+					this.#forget(key, entry);
+					dropped = true;
+					break;
+				}
+			}
+			if (!dropped) return;
 		}
 	}
 
@@ -663,22 +893,39 @@ export default class Hub {
 		const at = 1 + 6 * hops;
 		if (message.length < at) return this.#answer(incoming, FAILED, bytesOf("hub: malformed request (its path is cut short)"));
 		const payload = message.subarray(at);
+		if (payload.length > this.#maxMessage) return this.#answer(incoming, FAILED, bytesOf(`hub: a request body must be at most ${this.#maxMessage} bytes (max_message) at ${this.#self()}, got ${payload.length}`));
+		let all = 0, own = 0, relayed = 0, ownRelayed = 0;
+		for (const entry of this.#incoming.values()) {
+			if (entry === incoming || entry.answer || entry.assembly) continue;
+			all++;
+			if (entry.relayed) relayed++;
+			if (entry.device !== incoming.device) continue;
+			own++;
+			if (entry.relayed) ownRelayed++;
+		}
+		if (own >= HANDLING_PER_DEVICE || all >= HANDLING) return this.#answer(incoming, FAILED, bytesOf(`hub: busy: ${this.#self()} handles ${all} requests at once, ${own} of them from this device (at most ${HANDLING}, ${HANDLING_PER_DEVICE} from one device)`));
+		if (hops > 0 && (ownRelayed >= RELAYING_PER_DEVICE || relayed >= RELAYING)) return this.#answer(incoming, FAILED, bytesOf(`hub: busy: ${this.#self()} relays ${relayed} requests at once, ${ownRelayed} of them from this device (at most ${RELAYING}, ${RELAYING_PER_DEVICE} from one device)`));
 		if (hops > 0) {
 			if (!this.#relay) return this.#answer(incoming, FAILED, bytesOf(`hub: ${this.#self()} does not relay (create its Hub with relay: true)`));
 			if (hops > this.#maxHops) return this.#answer(incoming, FAILED, bytesOf(`hub: hop limit: the path goes ${hops} hops beyond ${this.#self()}, at most ${this.#maxHops}`));
 			const path: Uint8Array[] = [];
 			for (let i = 0; i < hops; i++) path.push(message.subarray(1 + 6 * i, 7 + 6 * i));
-			this.request(path, payload).then(
+			incoming.relayed = true;
+			new Promise<Uint8Array>((resolve) => resolve(this.request(path, payload))).then(
 				(body) => this.#answer(incoming, OK, body),
-				(error: Error) => this.#answer(incoming, FAILED, bytesOf(error instanceof HubError ? error.message : `hub: relay by ${this.#self()}: ${error.message}`)),
+				(error: Error) => this.#answer(incoming, FAILED, bytesOf(error instanceof HubError ? error.message : `hub: relay by ${this.#self()}: ${String(error?.message ?? error)}`)),
 			);
 			return;
 		}
 		const handler = this.#handler;
 		if (!handler) return this.#answer(incoming, FAILED, bytesOf(`hub: ${this.#self()} serves no requests`));
-		new Promise<Uint8Array | string | null>((resolve) => resolve(handler(incoming.mac, payload))).then(
-			(result) => this.#answer(incoming, OK, result === null || result === undefined ? new Uint8Array(0) : bytesOf(result)),
-			(error: unknown) => this.#answer(incoming, FAILED, bytesOf(`hub: the handler at ${this.#self()} failed: ${String(error)}`)),
+		new Promise<Body>((resolve) => resolve(handler(incoming.mac, payload))).then(
+			(result) => {
+				const body = bodyOf(result);
+				if (body) this.#answer(incoming, OK, body);
+				else this.#answer(incoming, FAILED, bytesOf(`hub: the handler at ${this.#self()} returned ${describe(result)}; a handler returns a Uint8Array, an ArrayBuffer, a string or null`));
+			},
+			(error: unknown) => this.#answer(incoming, FAILED, bytesOf(`hub: the handler at ${this.#self()} failed: ${describeError(error)}`)),
 		);
 	}
 
@@ -693,15 +940,19 @@ export default class Hub {
 		message.set(body, 1);
 		incoming.count = this.#count(message);
 		incoming.answer = message;
+		this.#answerBytes += message.length;
+		this.#limitAnswers(incoming);
 		this.#sendAnswer(incoming, null);
 	}
 
 	/* Send the response's fragments the requester lacks (bitmap null: all), unless some are still going out. */
 	#sendAnswer(incoming: Incoming, bitmap: Uint8Array | null): void {
-		if (incoming.sending || incoming.count === 0) return;
-		if (incoming.count === 1) return this.#sendOne(incoming, incoming.mac, this.#frame(RESPONSE, incoming.id, incoming.answer!, 1, 0));
+		if (incoming.sending || incoming.count === 0 || this.#answering >= ANSWERING) return; // the requester asks again
+		this.#answering++;
+		const finished = () => void this.#answering--;
+		if (incoming.count === 1) return this.#sendOne(incoming, incoming.mac, this.#frame(RESPONSE, incoming.id, incoming.answer!, 1, 0), finished);
 		const held = bitmap && bitmap.slice(); // the ACK's bitmap alone, not the frame it came in
-		this.#more(this.#round(incoming, incoming.mac, incoming.count, (i) => incoming.count === 0 || (held && has(held, i)) ? null : this.#frame(RESPONSE, incoming.id, incoming.answer!, incoming.count, i)));
+		this.#more(this.#round(incoming, incoming.mac, incoming.count, (i) => incoming.count === 0 || (held && has(held, i)) ? null : this.#frame(RESPONSE, incoming.id, incoming.answer!, incoming.count, i), finished));
 	}
 
 	#self(): string {
@@ -738,7 +989,7 @@ function ackFrame(kind: number, id: number, count: number, bitmap: Uint8Array | 
 }
 
 function assembly(count: number): Assembly {
-	return { count, have: 0, bitmap: new Uint8Array((count + 7) >> 3), parts: new Array(count) };
+	return { count, have: 0, bytes: 0, cost: 0, bitmap: new Uint8Array((count + 7) >> 3), parts: new Array(count) };
 }
 
 function add(parts: Assembly, index: number, data: Uint8Array): void {
@@ -746,6 +997,16 @@ function add(parts: Assembly, index: number, data: Uint8Array): void {
 	parts.bitmap[index >> 3] |= 1 << (index & 7);
 	parts.parts[index] = data;
 	parts.have++;
+	parts.bytes += data.length;
+	parts.cost += data.length + PART_COST;
+}
+
+/* A response's message that says text failed. */
+function failure(text: string): Uint8Array {
+	const body = bytesOf(text), message = new Uint8Array(1 + body.length);
+	message[0] = FAILED;
+	message.set(body, 1);
+	return message;
 }
 
 function joined(parts: Assembly): Uint8Array {
@@ -774,8 +1035,69 @@ function full(count: number): Uint8Array {
 
 function bytesOf(body: Uint8Array | string): Uint8Array {
 	if (typeof body === "string") return new Uint8Array(ArrayBuffer.fromString(body));
-	if (body instanceof Uint8Array) return body;
-	throw new TypeError(`hub: a body must be a Uint8Array or a string, got ${body === null ? "null" : typeof body}`);
+	if (isUint8Array(body)) return body;
+	throw new TypeError(`hub: a body must be a Uint8Array or a string, got ${describe(body)}`);
+}
+
+/* What a handler answered with as bytes, or null when it is not something a handler may return. */
+function bodyOf(result: unknown): Uint8Array | null {
+	if (result === null || result === undefined) return EMPTY;
+	if (typeof result === "string") return bytesOf(result);
+	if (isUint8Array(result)) return result;
+	if (isArrayBuffer(result)) return new Uint8Array(result);
+	return null;
+}
+
+/* Brand checks: an object that only has Uint8Array.prototype, or an own byteLength, is not bytes. */
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!;
+const arrayBufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get!;
+
+function isUint8Array(value: unknown): value is Uint8Array {
+	return typedArrayTag.call(value) === "Uint8Array";
+}
+
+function isArrayBuffer(value: unknown): value is ArrayBuffer {
+	if (value === null || typeof value !== "object") return false;
+	try {
+		arrayBufferLength.call(value);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/* "a number", "null", "an object (a Uint8Array in name only)": what a value is, for messages. */
+function describe(value: unknown): string {
+	if (value === null) return "null";
+	if (typeof value !== "object") return `${/^[aeiou]/.test(typeof value) ? "an" : "a"} ${typeof value}`;
+	if (value instanceof Uint8Array) return "an object that only claims to be a Uint8Array";
+	return ArrayBuffer.isView(value) ? `a ${typedArrayTag.call(value) ?? "DataView"}` : "an object";
+}
+
+/* A number or another primitive as it is, anything else as what it is: String() of an object may throw. */
+function shown(value: unknown): string {
+	return value === null || (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol") ? String(value) : describe(value);
+}
+
+/* An error thrown by the app, as text: String() of it may throw too. */
+function describeError(error: unknown): string {
+	try {
+		return String(error);
+	} catch {
+		return "an error that cannot be shown as text";
+	}
+}
+
+/* The key with the greatest count (the first of those), or null for none. */
+function most(counts: Map<number, number>): number | null {
+	let best: number | null = null, count = 0;
+	for (const [key, n] of counts) {
+		if (n > count) {
+			best = key;
+			count = n;
+		}
+	}
+	return best;
 }
 
 function textOf(bytes: Uint8Array): string {
@@ -783,11 +1105,11 @@ function textOf(bytes: Uint8Array): string {
 }
 
 function checkMac(mac: unknown, what: string): void {
-	if (!(mac instanceof Uint8Array) || mac.length !== 6) throw new TypeError(`hub: ${what}: a MAC must be a Uint8Array of 6 bytes`);
+	if (!isUint8Array(mac) || mac.length !== 6) throw new TypeError(`hub: ${what}: a MAC must be a Uint8Array of 6 bytes`);
 }
 
 function positive(value: number | undefined, fallback: number, what: string): number {
 	if (value === undefined) return fallback;
-	if (!Number.isInteger(value) || value < 1) throw new RangeError(`hub: ${what} must be a positive integer, got ${String(value)}`);
+	if (!Number.isInteger(value) || value < 1) throw new RangeError(`hub: ${what} must be a positive integer, got ${shown(value)}`);
 	return value;
 }

@@ -6,61 +6,9 @@
  */
 
 import test from "ava";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ROOT } from "../../tools/sim/build.ts";
-import { runNodes, type RunNodesOptions } from "../../tools/sim/run.ts";
-import { lines } from "../cli/helpers.ts";
+import { network, prelude } from "./helpers.ts";
 
-const HUB = join(ROOT, "modules/espnow-hub/manifest.json");
-/* The nodes' programs await at their top level: a device needs an async main for that. */
-const ASYNC_MAIN = join(ROOT, "tests/fixtures/async-main/manifest.json");
 const REQUESTS = Number(process.env.HUB_REQUESTS ?? 1000);
-
-interface Network {
-  code: number;
-  /** each node's lines */
-  output: string[][];
-  text: string;
-}
-
-/* Runs one main module per node (node i has index i, STA MAC sta(i)), with the hub layer. */
-async function network(t: { teardown: (fn: () => void) => void }, mains: string[], options: Partial<RunNodesOptions> = {}): Promise<Network> {
-  const folder = mkdtempSync(join(tmpdir(), "espnow-hub-"));
-  t.teardown(() => rmSync(folder, { recursive: true, force: true }));
-  const inputs = mains.map((source, i) => {
-    const path = join(folder, `node${i}.js`);
-    writeFileSync(path, source);
-    return path;
-  });
-  let stdout = "", stderr = "";
-  const code = await runNodes({
-    inputs, include: [HUB, ASYNC_MAIN], seconds: 60, ...options,
-    stdout: (text) => (stdout += text), stderr: (text) => (stderr += text),
-  });
-  const width = `node${mains.length - 1}`.length;
-  const output = mains.length === 1 ? [lines(stdout)] : mains.map((_, i) => lines(stdout).filter((line) => line.startsWith(`${`node${i}`.padEnd(width)}| `)).map((line) => line.slice(width + 2)));
-  return { code, output, text: stdout + stderr };
-}
-
-/* Every node's program starts so: ESP-NOW on, then the interface (a frame acknowledged before ESP-NOW listens would be lost). */
-const prelude = (options = "") => `
-import Hub, { HubError, TimeoutError } from "espnow-hub";
-import WLAN from "wlan";
-import Timer from "timer";
-const hub = new Hub(${options});
-hub.e.active(true);
-const sta = new WLAN(WLAN.IF_STA);
-sta.active(true);
-hub.start();
-const text = (bytes) => String.fromArrayBuffer(bytes.slice().buffer);
-const index = (i) => Uint8Array.of(i >> 8, i & 255);
-const mac = (i) => Uint8Array.of(2, 0x45, 0x4e, 0x53, ...index(i));
-const apMac = (i) => Uint8Array.of(2, 0x45, 0x4e, 0x41, ...index(i));
-const sleep = (ms) => new Promise((resolve) => Timer.set(resolve, ms));
-const outcome = (promise) => promise.then((body) => "ok " + text(body), (error) => error.name + ": " + error.message);
-`;
 
 test.serial("with 30% loss on every frame, every request is answered exactly once and handled once, while pings interleave", async (t) => {
   const server = `${prelude()}
@@ -138,7 +86,7 @@ try { await hub.request(mac(9), "after stop"); } catch (error) { trace(error.mes
     "ping false",
     "TypeError: hub: request: a MAC must be a Uint8Array of 6 bytes",
     "RangeError: hub: request needs a peer or a path of peers",
-    "TypeError: hub: a body must be a Uint8Array or a string, got number",
+    "TypeError: hub: a body must be a Uint8Array or a string, got a number",
     "RangeError: hub: a request body must be at most 16384 bytes (max_message), got 16385",
     "RangeError: hub: a path may go 4 hops beyond the first, got 5",
     "RangeError: hub: send() carries at most 1466 bytes in its one frame, got 1467; request() fragments larger bodies",
