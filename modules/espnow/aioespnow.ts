@@ -169,6 +169,7 @@ interface Frame {
 
 /** The frames for one peer: the one in flight, then those waiting for it. */
 interface Lane {
+  key: number;
   flying: Frame | null;
   waiting: Frame[];
 }
@@ -343,7 +344,7 @@ class State {
   queue(send: Send, mac: Uint8Array): void {
     const key = keyOf(mac);
     let lane = this.lanes.get(key);
-    if (!lane) this.lanes.set(key, (lane = { flying: null, waiting: [] }));
+    if (!lane) this.lanes.set(key, (lane = { key, flying: null, waiting: [] }));
     if (lane.flying || lane.waiting.length) {
       /* it goes out later: keep the message as it is now */
       if (!send.copied) {
@@ -351,7 +352,10 @@ class State {
         send.copied = true;
       }
       lane.waiting.push({ send, mac });
-    } else this.transmit(lane, { send, mac });
+    } else {
+      this.transmit(lane, { send, mac });
+      if (!lane.flying) this.lanes.delete(key); /* refused at once: no lane kept */
+    }
   }
 
   transmit(lane: Lane, frame: Frame): void {
@@ -370,6 +374,8 @@ class State {
   /** Send more on a lane whose frame has been reported (or failed to go). */
   advance(lane: Lane): void {
     while (!lane.flying && lane.waiting.length) this.transmit(lane, lane.waiting.shift()!);
+    /* an idle lane is forgotten: a peer sent to once costs nothing after (a relay meets ever new MACs) */
+    if (!lane.flying) this.lanes.delete(lane.key);
   }
 
   /** A send status from the log: the outcome of the frame in flight to that peer, if any. */

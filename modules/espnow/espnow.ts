@@ -285,19 +285,19 @@ function interned(mac: unknown): Sender | undefined {
   return sender?.mac === mac ? sender : undefined;
 }
 
+function macOfKey(key: number): Uint8Array {
+  const mac = new Uint8Array(ADDR_LEN);
+  for (let i = ADDR_LEN - 1, rest = key; i >= 0; i--, rest = Math.floor(rest / 256)) mac[i] = rest % 256;
+  return mac;
+}
+
 function senderOf(key: number): Sender {
   let sender = senders.get(key);
   if (!sender) {
-    const mac = new Uint8Array(ADDR_LEN);
-    for (let i = ADDR_LEN - 1, rest = key; i >= 0; i--, rest = Math.floor(rest / 256)) mac[i] = rest % 256;
-    sender = { mac, entry: null };
+    sender = { mac: macOfKey(key), entry: null };
     senders.set(key, sender);
   }
   return sender;
-}
-
-function intern(key: number): Uint8Array {
-  return senderOf(key).mac;
 }
 
 /** Told of each native wake-up, with whether the radio is open (a listener before it may have closed it); returning true claims the wake's messages (AIOESPNow hands them to its waiting readers), so irq is not called. */
@@ -367,7 +367,8 @@ function drainSends(): void {
   try {
     const meta = shared.meta;
     while (shared.radio?.nextSendStatus(shared.metaBytes)) {
-      const mac = intern(meta[0]), delivered = meta[1] === 1;
+      /* the peers_table key if the peer has sent to us, else a new one: a send to ever new MACs (a relay) keeps nothing */
+      const mac = senders.get(meta[0])?.mac ?? macOfKey(meta[0]), delivered = meta[1] === 1;
       shared.onSend?.(mac, delivered);
       shared.sendWatcher?.(mac, delivered);
     }
@@ -796,6 +797,7 @@ function checkEncryption(mac: Uint8Array, lmk: Uint8Array | null, encrypt: boole
 }
 
 function peerInfo(out: unknown[]): PeerInfo {
-  const mac = intern(keyOf(new Uint8Array(out[0] as ArrayBuffer)));
+  const key = keyOf(new Uint8Array(out[0] as ArrayBuffer));
+  const mac = senders.get(key)?.mac ?? macOfKey(key);
   return [mac, new Uint8Array(out[1] as ArrayBuffer), out[2] as number, out[3] as number, out[4] as boolean];
 }

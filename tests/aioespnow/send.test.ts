@@ -181,3 +181,28 @@ e.active(false);
   t.is(result.code, 0, result.stderr);
   t.is(result.stdout, "nested 16\n");
 });
+
+test("asend to ever new peers keeps no state for them once their frames have completed: memory stays flat over 300 MACs", async (t) => {
+  const results = await runNodes([
+    { source: aioNode([], `import { collect, current } from "instrument";
+      const mac = Uint8Array.of(2, 0x45, 0x4e, 0x53, 0, 0);
+      let base = 0;
+      for (let i = 0; i < 300; i++) {
+        mac[4] = 0x10 + (i >> 8);
+        mac[5] = i & 0xff;
+        e.add_peer(mac);
+        await e.asend(mac, "x", false);
+        await sleep(1);
+        e.del_peer(mac);
+        if (i === 49) { await sleep(50); collect(); base = current().bytes + current().slots * current().slotSize; }
+      }
+      await sleep(50);
+      collect();
+      say("growth", current().bytes + current().slots * current().slotSize - base);
+      done();`, { watchdogMs: 60000 }) },
+  ]);
+  succeeded(t, results);
+  const growth = Number(results[0].lines.find((line) => line.startsWith("growth"))!.split(" ")[1]);
+  t.log(`growth over 250 new MACs: ${growth} bytes`);
+  t.true(growth < 2000, `grew by ${growth} bytes`);
+});
