@@ -28,8 +28,8 @@ export class Capture {
     this.listeners.forEach((listener) => listener());
   }
 
-  /** Resolves with the first match of pattern, waiting for it if need be. */
-  waitFor(pattern: RegExp, timeoutMs = 20000): Promise<RegExpMatchArray> {
+  /** Resolves with the first match of pattern, waiting for it if need be (60 s: the first output of a run follows a build, slow on a loaded machine). */
+  waitFor(pattern: RegExp, timeoutMs = 60000): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
         const match = this.text.match(pattern);
