@@ -29,6 +29,7 @@
  */
 
 import AIOESPNow, { ESPNowError, keyOf, macText, MAX_DATA_LEN, MAX_TOTAL_PEER_NUM } from "aioespnow";
+import { isArrayBuffer, isUint8Array } from "espnow";
 import WLAN from "wlan";
 import Timer from "timer";
 
@@ -1048,23 +1049,8 @@ function bodyOf(result: unknown): Uint8Array | null {
 	return null;
 }
 
-/* Brand checks: an object that only has Uint8Array.prototype, or an own byteLength, is not bytes. */
+/* The typed array's own tag (brand checks are espnow's isUint8Array and isArrayBuffer), for messages. */
 const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)!.get!;
-const arrayBufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get!;
-
-function isUint8Array(value: unknown): value is Uint8Array {
-	return typedArrayTag.call(value) === "Uint8Array";
-}
-
-function isArrayBuffer(value: unknown): value is ArrayBuffer {
-	if (value === null || typeof value !== "object") return false;
-	try {
-		arrayBufferLength.call(value);
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 /* "a number", "null", "an object (a Uint8Array in name only)": what a value is, for messages. */
 function describe(value: unknown): string {
