@@ -413,10 +413,12 @@ function rateCode(rate: number): number {
   return Math.round(rate * 2);
 }
 
-/** The rate field decoded to Mbit/s; an extended code that names no rate decodes to NaN (the air refuses it). */
+/** The rate field decoded to Mbit/s; an extended code that names no rate makes the datagram malformed. */
 export function rateFromCode(code: number): number {
-  if (code & EXTENDED_RATE) return EXTENDED_RATES[code & ~EXTENDED_RATE] ?? NaN;
-  return code / 2;
+  if (!(code & EXTENDED_RATE)) return code / 2;
+  const rate = EXTENDED_RATES[code & ~EXTENDED_RATE];
+  if (rate === undefined) throw new ProtocolError(`rate code 0x${code.toString(16)} names no rate`);
+  return rate;
 }
 
 export function encode(m: Message): Buffer {
