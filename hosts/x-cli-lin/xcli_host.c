@@ -25,7 +25,7 @@
  * line as it is traced.
  */
 
-#include "xs.h"
+#include "xsAll.h"	/* txPreparation: the manifest's main module */
 #include "mc.xs.h"
 #include "mc.defines.h"
 #include "sim_air.h"
@@ -122,22 +122,25 @@ int main(int argc, char *argv[])
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ownFds = ownFdCount(context);
 
-	machine = xsPrepareMachine(NULL, xsPreparation(), "main", NULL, NULL);
+	txPreparation *preparation = xsPreparation();
+	machine = xsPrepareMachine(NULL, preparation, "main", NULL, NULL);
 	if (!machine) {
 		fprintf(stderr, "x-cli-lin: the app was prepared by another version of XS\n");
 		return 1;
 	}
+	/* the manifest's main module, as the SDK's device hosts run it ("host" for hosts/esp32) */
+	const char *mainName = preparation->main;
 	xsBeginHost(machine);
 	{
 		xsTry {
 #if MODDEF_MAIN_ASYNC
 			xsVars(2);
-			xsResult = xsImport("main");
+			xsResult = xsImport(mainName);
 			xsVar(0) = xsNewHostFunction(mainFulfilled, 1);
 			xsVar(1) = xsNewHostFunction(mainRejected, 1);
 			xsCall2(xsResult, xsID("then"), xsVar(0), xsVar(1));
 #else
-			xsResult = xsAwaitImport("main", XS_IMPORT_DEFAULT);
+			xsResult = xsAwaitImport(mainName, XS_IMPORT_DEFAULT);
 			if (xsTest(xsResult) && xsIsInstanceOf(xsResult, xsFunctionPrototype))
 				xsCallFunction0(xsResult, xsGlobal);
 #endif

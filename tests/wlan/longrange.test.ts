@@ -9,7 +9,7 @@
 import test from "ava";
 import type { AirEvent } from "../../tools/air/air.ts";
 import { frameTime, mpduTime, PHY_RATES, ppduUs } from "../../tools/air/airtime.ts";
-import { decode, encode, rateFromCode, type StateMsg } from "../../tools/air/protocol.ts";
+import { decode, encode, ProtocolError, rateFromCode, type StateMsg } from "../../tools/air/protocol.ts";
 import { macOf, node, prebuild, runNodes } from "../espnow/helpers.ts";
 import { connect, drops, startAir } from "../air/helpers.ts";
 
@@ -177,7 +177,7 @@ test("STATE carries protocol and txpower in two optional octets, and the HT and 
   for (const rate of PHY_RATES) t.is((decode(encode({ ...state, rate })) as StateMsg).rate, rate, `rate ${rate}`);
   t.is(rateFromCode(0x801f), 72.2);
   t.is(rateFromCode(0x8010), 6.5);
-  t.true(Number.isNaN(rateFromCode(0x8020)), "an extended code that names no rate");
+  t.throws(() => rateFromCode(0x8020), { instanceOf: ProtocolError, message: /names no rate/ }, "an extended code that names no rate");
 });
 
 test("the air refuses a STATE with unknown protocol bits or a txpower outside 8..84, and changes nothing", async (t) => {
