@@ -404,6 +404,7 @@ static int simDeliverMessages(txMachine* the, simHostState host)
 		if (!msg)
 			break;
 		host->delivering = msg;
+		simWatchdogFeed(); /* each callback starts from the event loop */
 		(*msg->callback)(the, msg->refcon, msg->length ? msg->data : NULL, msg->length);
 		host->delivering = NULL;
 		free(msg);
@@ -423,6 +424,7 @@ static int simFireTimer(txMachine* the, simHostState host)
 		simTimerSchedule(the, timer, timer->interval, timer->interval);
 	else
 		simTimerUnschedule(the, timer);
+	simWatchdogFeed(); /* each callback starts from the event loop */
 	(*timer->callback)(the, timer->refcon);
 	simRunPromiseJobs(the);
 	return 1;
