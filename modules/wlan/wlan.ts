@@ -12,7 +12,7 @@ export const MODE_11G = 2;
 export const MODE_11N = 4;
 /** Espressif's long-range mode (not on ESP32-C2 nor ESP8266): with it the radio sends and hears espnow.RATE_LORA_250K and RATE_LORA_500K. */
 export const PROTOCOL_LR = 8;
-const MODE_11AX = 0x10;
+const MODE_11AX = 0x40;
 
 export interface WLANConfig {
   channel?: number;
@@ -36,7 +36,7 @@ export default class WLAN {
   static readonly MODE_11G = MODE_11G;
   static readonly MODE_11N = MODE_11N;
   static readonly PROTOCOL_LR = PROTOCOL_LR;
-  /** The chip's default protocols: MODE_11B | MODE_11G | MODE_11N (7), with 11ax (0x10) on the chips that have it. Asked of the glue when read (a preloaded module makes no native call while it loads). */
+  /** The chip's default protocols: MODE_11B | MODE_11G | MODE_11N (7), with 11ax (0x40) on the chips that have it. Asked of the glue when read (a preloaded module makes no native call while it loads). */
   static get PROTOCOL_DEFAULT(): number {
     return native.protocolDefault();
   }
@@ -84,7 +84,7 @@ export default class WLAN {
     if (pm !== undefined && (!Number.isInteger(pm) || pm < 0 || pm > 2)) throw new RangeError(`WLAN.config: pm must be PM_NONE (0), PM_PERFORMANCE (1) or PM_POWERSAVE (2), got ${String(pm)}`);
     const known = MODE_11B | MODE_11G | MODE_11N | PROTOCOL_LR | MODE_11AX;
     if (protocol !== undefined && (!Number.isInteger(protocol) || protocol <= 0 || (protocol & ~known))) {
-      throw new RangeError(`WLAN.config: protocol must be a combination of MODE_11B (1), MODE_11G (2), MODE_11N (4), PROTOCOL_LR (8) and 11ax (0x10), got ${String(protocol)}`);
+      throw new RangeError(`WLAN.config: protocol must be a combination of MODE_11B (1), MODE_11G (2), MODE_11N (4), PROTOCOL_LR (8) and 11ax (0x40), got ${String(protocol)}`);
     }
     if (txpower !== undefined && (typeof txpower !== "number" || !(txpower >= 2 && txpower <= 21))) throw new RangeError(`WLAN.config: txpower must be 2..21 dBm, got ${String(txpower)}`);
     if (channel !== undefined) native.setChannel(channel);
@@ -113,7 +113,7 @@ function supported<T>(call: () => T, what: string, protocol?: number): T {
     if (!(error instanceof Error) || !error.message.includes("ESP_ERR_NOT_SUPPORTED")) throw error;
     const detail = !native.protocolDefault() ? "the ESP8266 has no choice of 802.11 protocols"
       : protocol !== undefined && protocol & PROTOCOL_LR ? "long range (PROTOCOL_LR) is not on this chip (ESP32-C2)"
-      : "11ax (0x10) is not on this chip (only ESP32-C5 and C6 have it)";
+      : "11ax (0x40) is not on this chip (only ESP32-C5 and C6 have it)";
     throw new Error(`WLAN.config: ${what}: ${detail}: ${error.message}`);
   }
 }

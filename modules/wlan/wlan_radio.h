@@ -28,7 +28,7 @@
 #define WLAN_PROTOCOL_11G (2)
 #define WLAN_PROTOCOL_11N (4)
 #define WLAN_PROTOCOL_LR (8)
-#define WLAN_PROTOCOL_11AX (0x10)
+#define WLAN_PROTOCOL_11AX (0x40)	/* since ESP-IDF 5.3 (0x10 before, now WIFI_PROTOCOL_11A) */
 
 /* esp_wifi_set_max_tx_power's range, in 0.25 dBm units: 2..21 dBm. */
 #define WLAN_TXPOWER_MIN (8)

@@ -161,7 +161,7 @@ static void protocols_reach_esp_wifi_set_protocol(void)
 	CHECK_EQ(wlan_radio_set_active(WLAN_IF_STA, true), ESPNOW_ESP_OK);
 	CHECK_EQ(wlan_radio_get_protocol(WLAN_IF_STA, &protocol), WLAN_ESP_OK);
 	CHECK_EQ(protocol, WLAN_PROTOCOL_11B | WLAN_PROTOCOL_11G | WLAN_PROTOCOL_11N);
-	CHECK_EQ(wlan_radio_protocol_default(), CONFIG_SOC_WIFI_HE_SUPPORT ? 0x17 : 0x07);
+	CHECK_EQ(wlan_radio_protocol_default(), CONFIG_SOC_WIFI_HE_SUPPORT ? 0x47 : 0x07);
 	CHECK_EQ(wlan_radio_set_protocol(WLAN_IF_AP, WLAN_PROTOCOL_11B), WLAN_ESP_ERR_WIFI_IF);
 #if CONFIG_IDF_TARGET_ESP32C2
 	CHECK_EQ(wlan_radio_set_protocol(WLAN_IF_STA, WLAN_PROTOCOL_LR | 7), WLAN_ESP_ERR_NOT_SUPPORTED);

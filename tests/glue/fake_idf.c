@@ -201,7 +201,7 @@ esp_err_t esp_wifi_set_protocol(wifi_interface_t ifx, uint8_t protocol_bitmap)
 		return ESP_ERR_WIFI_NOT_INIT;
 	if (!(gFake.mode & ((WIFI_IF_AP == ifx) ? WIFI_MODE_AP : WIFI_MODE_STA)))
 		return ESP_ERR_WIFI_IF;
-	if (!protocol_bitmap || (protocol_bitmap & ~0x1f))
+	if (!protocol_bitmap || (protocol_bitmap & ~(WIFI_PROTOCOL_11B | WIFI_PROTOCOL_11G | WIFI_PROTOCOL_11N | WIFI_PROTOCOL_LR | WIFI_PROTOCOL_11AX)))
 		return ESP_ERR_INVALID_ARG;
 	gFake.protocol[ifx] = protocol_bitmap;
 	return ESP_OK;

@@ -44,7 +44,7 @@ attempt("set 11b only", () => sta.config({ protocol: wlan.MODE_11B }));
 attempt("protocol", () => sta.config("protocol"));
 attempt("set 0", () => sta.config({ protocol: 0 }));
 attempt("set 0x20", () => sta.config({ protocol: 0x20 }));
-attempt("set 11ax", () => sta.config({ protocol: 0x17 }));
+attempt("set 11ax", () => sta.config({ protocol: 0x47 }));
 attempt("ap off", () => new WLAN(WLAN.IF_AP).config({ protocol: 7 }));
 attempt("txpower", () => sta.config("txpower"));
 attempt("set 8.6", () => sta.config({ txpower: 8.6 }));
@@ -77,9 +77,9 @@ attempt("txpower off", () => sta.config("txpower"));
     "protocol ok 15",
     "set 11b only ok",
     "protocol ok 1",
-    "set 0 RangeError: WLAN.config: protocol must be a combination of MODE_11B (1), MODE_11G (2), MODE_11N (4), PROTOCOL_LR (8) and 11ax (0x10), got 0",
-    "set 0x20 RangeError: WLAN.config: protocol must be a combination of MODE_11B (1), MODE_11G (2), MODE_11N (4), PROTOCOL_LR (8) and 11ax (0x10), got 32",
-    "set 11ax Error: WLAN.config: protocol: 11ax (0x10) is not on this chip (only ESP32-C5 and C6 have it): setProtocol: ESP_ERR_NOT_SUPPORTED: not on this chip (262)",
+    "set 0 RangeError: WLAN.config: protocol must be a combination of MODE_11B (1), MODE_11G (2), MODE_11N (4), PROTOCOL_LR (8) and 11ax (0x40), got 0",
+    "set 0x20 RangeError: WLAN.config: protocol must be a combination of MODE_11B (1), MODE_11G (2), MODE_11N (4), PROTOCOL_LR (8) and 11ax (0x40), got 32",
+    "set 11ax Error: WLAN.config: protocol: 11ax (0x40) is not on this chip (only ESP32-C5 and C6 have it): setProtocol: ESP_ERR_NOT_SUPPORTED: not on this chip (262)",
     "ap off Error: setProtocol: ESP_ERR_WIFI_IF: invalid interface (12292)",
     "txpower ok 20",
     "set 8.6 ok",
@@ -103,8 +103,8 @@ attempt("txpower off", () => sta.config("txpower"));
     `protocol ${noChoice}: protocol: ESP_ERR_NOT_SUPPORTED: not on this chip (262)`,
     `set 11b only ${noChoice}: setProtocol: ESP_ERR_NOT_SUPPORTED: not on this chip (262)`,
     `protocol ${noChoice}: protocol: ESP_ERR_NOT_SUPPORTED: not on this chip (262)`,
-    "set 0 RangeError: WLAN.config: protocol must be a combination of MODE_11B (1), MODE_11G (2), MODE_11N (4), PROTOCOL_LR (8) and 11ax (0x10), got 0",
-    "set 0x20 RangeError: WLAN.config: protocol must be a combination of MODE_11B (1), MODE_11G (2), MODE_11N (4), PROTOCOL_LR (8) and 11ax (0x10), got 32",
+    "set 0 RangeError: WLAN.config: protocol must be a combination of MODE_11B (1), MODE_11G (2), MODE_11N (4), PROTOCOL_LR (8) and 11ax (0x40), got 0",
+    "set 0x20 RangeError: WLAN.config: protocol must be a combination of MODE_11B (1), MODE_11G (2), MODE_11N (4), PROTOCOL_LR (8) and 11ax (0x40), got 32",
     `set 11ax ${noChoice}: setProtocol: ESP_ERR_NOT_SUPPORTED: not on this chip (262)`,
     `ap off ${noChoice}: setProtocol: ESP_ERR_NOT_SUPPORTED: not on this chip (262)`,
     "txpower ok 20",

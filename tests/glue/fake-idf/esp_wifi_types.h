@@ -20,7 +20,7 @@ typedef enum {
 #define WIFI_PROTOCOL_11G 0x2
 #define WIFI_PROTOCOL_11N 0x4
 #define WIFI_PROTOCOL_LR 0x8
-#define WIFI_PROTOCOL_11AX 0x10
+#define WIFI_PROTOCOL_11AX 0x40
 
 typedef enum {
 	WIFI_PS_NONE,
