@@ -168,6 +168,10 @@ idf_sdkconfig() {	# target arch directory extra-lines
 		echo "ESP_WIFI_MGMT_SBUF_NUM 32"
 		echo "ESP_WIFI_DYNAMIC_RX_MGMT_BUF 0"
 		echo "ESP_WIFI_SOFTAP_SUPPORT 1"
+		# lwIP's defaults (lwipopts.h refuses a build without them; xsAll.h includes lwip/netdb.h)
+		echo "LWIP_TCP_OVERSIZE_MSS 1"
+		echo "LWIP_IPV4 1"
+		echo "LWIP_IPV6 1"
 		echo "LOG_DEFAULT_LEVEL 3"
 		echo "LOG_MAXIMUM_LEVEL 3"
 		if [ "$1" = esp32 ]; then
@@ -188,6 +192,18 @@ idf_sdkconfig() {	# target arch directory extra-lines
 				name = ""
 			}
 		' "$caps"
+		# lwIP's own defaults (plain int and bool ones; choices are set above)
+		awk '
+			/^[ \t]*config LWIP_/ { name = $2; type = ""; next }
+			/^[ \t]*(choice|endchoice|menu|endmenu|if|endif)/ { name = ""; next }
+			name && /^[ \t]*(bool|int|hex)/ { type = $1; next }
+			name && /^[ \t]*default/ && !/ if / {
+				value = $2
+				if (type == "bool") { if (value == "y") print name " 1" }
+				else if (type == "int" || type == "hex") print name " " value
+				name = ""
+			}
+		' "$IDF_PATH/components/lwip/Kconfig" 2>/dev/null
 		if [ -n "$defaults" ] && [ -f "$defaults" ]; then
 			sed -n 's/^CONFIG_\([A-Za-z0-9_]*\)=\(.*\)$/\1 \2/p' "$defaults" | sed 's/ y$/ 1/'
 		fi
