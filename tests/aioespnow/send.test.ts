@@ -204,5 +204,6 @@ test("asend to ever new peers keeps no state for them once their frames have com
   succeeded(t, results);
   const growth = Number(results[0].lines.find((line) => line.startsWith("growth"))!.split(" ")[1]);
   t.log(`growth over 250 new MACs: ${growth} bytes`);
-  t.true(growth < 2000, `grew by ${growth} bytes`);
+  /* before the fix each new MAC kept about 450 bytes (110 KB over 250: the esp32c3 ran out); the collector leaves a few KB of noise */
+  t.true(growth < 16384, `grew by ${growth} bytes`);
 });
