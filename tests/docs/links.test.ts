@@ -89,7 +89,7 @@ test("no TSDoc link or URL in the sources leaves the repository", (t) => {
 
 test("the checks catch a link out, a ../ link and a broken anchor", (t) => {
   t.regex(problem("README.md", "https://example.com/") ?? "", /leaves the repository/);
-  t.regex(problem("README.md", "../shared/spec/espnow.md") ?? "", /outside the repository/);
+  t.regex(problem("README.md", "../elsewhere/spec.md") ?? "", /outside the repository/);
   t.regex(problem("README.md", "#no-such-heading") ?? "", /no heading/);
   t.regex(problem("README.md", "docs/none.md") ?? "", /no such file/);
   t.is(problem("README.md", "#quick-start"), null);
