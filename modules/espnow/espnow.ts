@@ -15,7 +15,7 @@
  * on MicroPython; AIOESPNow (module "aioespnow") waits without blocking.
  */
 
-import { claim, type Radio as NativeRadio } from "espnow/native";
+import { claim, type Radio as NativeRadio, type Senders } from "espnow/native";
 
 /* The native layer, claimed as this module loads: no one else can (native.js). */
 const { Radio, sendsSettled } = claim();
@@ -67,6 +67,10 @@ const RXBUF_MIN = 17;
 const RXBUF_MAX = 1024 * 1024;
 const DEFAULT_TIMEOUT_MS = 300000;
 const INT32_MAX = 0x7fffffff;
+/* the native receive's modes (modESPNow.c): irecv()'s [mac, msg] or [null, null]; recvinto()'s data; recv()'s new [mac, msg] */
+const RECEIVE_PAIR = 0, RECEIVE_INTO = 1, RECEIVE_NEW = 2;
+/* what it returns for a recvinto() data it refuses */
+const RECEIVE_NOT_ARRAY = -0x10000, RECEIVE_NOT_BYTES = -0x10001, RECEIVE_NOT_WRITABLE = -0x10002, RECEIVE_CLOSED = -0x10003;
 
 /** Bits of the native layer's wake-up (ESPNOW_WAKE_* in core/espnow_core.h). */
 export const WAKE_RECEIVE = 1;
@@ -247,42 +251,41 @@ function optionalInteger(value: unknown, what: string, low: number, high: number
  */
 export class PeersTable extends Map<Uint8Array, [number, number]> {
   get(mac: Uint8Array): [number, number] | undefined {
-    return super.get(senders.get(keyOf(mac))?.mac ?? mac);
+    return super.get(senders.get(keyOf(mac))?.[0] ?? mac);
   }
   has(mac: Uint8Array): boolean {
-    return super.has(senders.get(keyOf(mac))?.mac ?? mac);
+    return super.has(senders.get(keyOf(mac))?.[0] ?? mac);
   }
   set(mac: Uint8Array, entry: [number, number]): this {
     super.set(mac, entry);
     const sender = interned(mac);
-    if (sender) sender.entry = entry;
+    if (sender) sender[1] = entry;
     return this;
   }
   delete(mac: Uint8Array): boolean {
     const sender = interned(mac);
-    if (sender) sender.entry = null;
+    if (sender) sender[1] = null;
     return super.delete(mac);
   }
   clear(): void {
     super.clear();
-    for (const sender of senders.values()) sender.entry = null;
+    for (const sender of senders.values()) sender[1] = null;
   }
 }
 
-/** One per MAC ever seen: the Uint8Array recv() returns (the peers_table key), and its peers_table entry (null: none). */
-interface Sender {
-  readonly mac: Uint8Array;
-  entry: [number, number] | null;
-}
+/** One per MAC ever seen: [the Uint8Array recv() returns (the peers_table key), its peers_table entry (null: none)]. An array: the native receive reads it by index. */
+type Sender = [mac: Uint8Array, entry: [number, number] | null];
 
 /** The senders, by the MAC as a number (keyOf). */
 let senders = null as unknown as Map<number, Sender>;
+/** What the native receive() looks senders up with, and recv()'s message constructor: [senders, Map.prototype.get, intern, Uint8Array]. */
+let receiving = null as unknown as Senders;
 
 /** The Sender whose mac this very object is, if any. */
 function interned(mac: unknown): Sender | undefined {
   if (!(mac instanceof Uint8Array)) return undefined;
   const sender = senders.get(keyOf(mac));
-  return sender?.mac === mac ? sender : undefined;
+  return sender?.[0] === mac ? sender : undefined;
 }
 
 function macOfKey(key: number): Uint8Array {
@@ -291,10 +294,17 @@ function macOfKey(key: number): Uint8Array {
   return mac;
 }
 
+/** The native receive's slow path, once per new sender or missing peers_table entry: the sender's mac, with peers_table updated. */
+function intern(key: number, rssi: number, time: number): Uint8Array {
+  const mac = senderOf(key)[0];
+  shared.peersTable.set(mac, [rssi, time]);
+  return mac;
+}
+
 function senderOf(key: number): Sender {
   let sender = senders.get(key);
   if (!sender) {
-    sender = { mac: macOfKey(key), entry: null };
+    sender = [macOfKey(key), null];
     senders.set(key, sender);
   }
   return sender;
@@ -322,7 +332,6 @@ const shared = {
   meta: null as unknown as Float64Array,
   /** meta's bytes, which the native layer fills (it takes byte buffers only). */
   metaBytes: null as unknown as ArrayBuffer,
-  scratch: null as unknown as ArrayBuffer,
   singletons: null as unknown as Map<Function, ESPNow>,
 };
 
@@ -336,10 +345,10 @@ function boot(): void {
   MAX_DATA_LEN = Radio.maxDataLength();
   DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
   senders = new Map();
+  receiving = [senders, Map.prototype.get, intern, Uint8Array];
   shared.peersTable = new PeersTable();
   shared.meta = meta = new Float64Array(3);
   shared.metaBytes = metaBytes = shared.meta.buffer as ArrayBuffer;
-  shared.scratch = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
   shared.singletons = new Map();
 }
 
@@ -368,7 +377,7 @@ function drainSends(): void {
     const meta = shared.meta;
     while (shared.radio?.nextSendStatus(shared.metaBytes)) {
       /* the peers_table key if the peer has sent to us, else a new one: a send to ever new MACs (a relay) keeps nothing */
-      const mac = senders.get(meta[0])?.mac ?? macOfKey(meta[0]), delivered = meta[1] === 1;
+      const mac = senders.get(meta[0])?.[0] ?? macOfKey(meta[0]), delivered = meta[1] === 1;
       shared.onSend?.(mac, delivered);
       shared.sendWatcher?.(mac, delivered);
     }
@@ -393,7 +402,6 @@ function logSends(): void {
 export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array | null]> {
   /** The array irecv() returns, reused: [mac, msg] with msg a view that tracks the message's length. */
   #pair: [Uint8Array | null, Uint8Array | null] = [null, null];
-  #buffer: ArrayBuffer | null = null;
   #message: Uint8Array | null = null;
   #step: IteratorResult<[Uint8Array | null, Uint8Array | null]> = { done: false, value: this.#pair };
 
@@ -465,63 +473,27 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Wait for a message: [mac, msg] in new buffers (mac is the peers_table key), or [null, null] on timeout. */
   recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    const scratch = shared.scratch;
-    const length = (shared.radio ?? radioFor(RECV)).read(scratch, metaBytes, timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, RECV), true);
-    if (!length) return [null, null];
-    return [received(), new Uint8Array(scratch.slice(0, length))];
+    return (shared.radio ?? radioFor(RECV)).receive(null, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECV), RECEIVE_NEW, receiving) as unknown as [Uint8Array, Uint8Array] | [null, null];
   }
 
   /** As recv(), but returns the same array and message buffer every time: no allocation. */
   irecv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    /* the hot path: every step here costs on every message (received() and timeoutOf()'s fast cases written out; 0 first: irq callbacks and AIOESPNow drain with irecv(0)) */
-    const pair = this.#pair;
-    let buffer = this.#buffer;
-    if (!buffer) {
-      this.#buffer = buffer = new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN });
-      this.#message = new Uint8Array(buffer);
-    }
-    if ((shared.radio ?? radioFor(IRECV)).read(buffer, metaBytes, timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX ? (timeout_ms as number) : timeoutOf(timeout_ms, IRECV), true)) {
-      const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
-      const entry = sender.entry;
-      if (entry) {
-        entry[0] = meta[1];
-        entry[1] = meta[2];
-      } else shared.peersTable.set(sender.mac, [meta[1], meta[2]]);
-      pair[0] = sender.mac;
-      pair[1] = this.#message;
-    } else {
-      pair[0] = null;
-      pair[1] = null;
-    }
-    return pair as [Uint8Array, Uint8Array] | [null, null];
+    /* the hot path: the native receive does the per-message work (0 first: irq callbacks and AIOESPNow drain with irecv(0)) */
+    (shared.radio ?? radioFor(IRECV)).receive(this.#pair, this.#message ?? this.#makeMessage(), timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, IRECV), RECEIVE_PAIR, receiving);
+    return this.#pair as [Uint8Array, Uint8Array] | [null, null];
+  }
+
+  /** irecv()'s message buffer, made at its first call: a length-tracking view of a resizable buffer of the radio's largest message. */
+  #makeMessage(): Uint8Array {
+    return this.#message = new Uint8Array(new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN }));
   }
 
   /** Read into data = [mac, msg(, rssi, time)]: returns the length, or 0 on timeout. data[0] becomes the peers_table key. */
   recvinto(data: unknown[], timeout_ms?: number | null): number {
-    if (!(data instanceof Array) || data.length < 2) throw new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
-    const message = data[1];
-    if (!isUint8Array(message) && !isArrayBuffer(message)) throw new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
-    const full = data.length >= 4;
-    /* before a message is consumed: data must take what is read */
-    if (!writable(data, full)) throw new TypeError("recvinto: data must be a writable array (not frozen)");
-    /* a resizable ArrayBuffer, or a length-tracking view of one, becomes the message's length (native read) */
-    const length = (shared.radio ?? radioFor(RECVINTO)).read(message, metaBytes, timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, RECVINTO), true);
-    if (length < 0) throw new RangeError(`recvinto: msg holds ${byteCount(message)} bytes, the message has ${-length}`);
-    if (length) {
-      /* received(), written out */
-      const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
-      const entry = sender.entry;
-      if (entry) {
-        entry[0] = meta[1];
-        entry[1] = meta[2];
-      } else shared.peersTable.set(sender.mac, [meta[1], meta[2]]);
-      data[0] = sender.mac;
-      if (full) {
-        data[2] = meta[1];
-        data[3] = meta[2];
-      }
-    }
-    return length;
+    /* the native receive checks data before it reads (an array of 2 or 4, data[1] a real buffer, writable); a resizable ArrayBuffer, or a length-tracking view of one, becomes the message's length */
+    const length = (shared.radio ?? radioFor(RECVINTO)).receive(data, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECVINTO), RECEIVE_INTO, receiving);
+    if (length >= 0) return length;
+    throw refused(length, data[1]);
   }
 
   /** Whether a message is waiting. */
@@ -559,14 +531,17 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   send(first: unknown, second?: unknown, sync: unknown = true): boolean {
     const radio = shared.radio ?? radioFor(SEND);
     const one = second === undefined;
-    const mac = one ? null : first, message = one ? first : second;
-    /* the usual arguments, a 6-byte mac and a Uint8Array message, checked here: macOf() and check() are calls more for each send */
-    const destination = mac === null || mac === undefined ? null : isUint8Array(mac) && lengthOf(mac) === ADDR_LEN ? mac : macOf(mac, SEND);
-    const data = this.check(message, SEND);
-    const result = radio.send(destination, data, one || !!sync);
+    /* the native send takes real bytes of the right lengths (a 6-byte mac or null, a message of 1..MAX_DATA_LEN bytes); anything else is checked here, and a string made bytes */
+    let result = radio.send(one ? null : first, one ? first : second, one || !!sync);
+    if (result < 0 || result === ERR_ARG) result = this.#sendChecked(radio, one ? null : first, one ? first : second, one || !!sync);
     if (shared.onSend !== null || shared.sendWatcher !== null) drainSends();
-    if (result > 1) throw new ESPNowError(result, destination ? `send to ${macText(destination)}` : "send");
+    if (result > 1) throw new ESPNowError(result, first && !one ? `send to ${macText(macOf(first, SEND))}` : "send");
     return result === 0;
+  }
+
+  /** send() of what the native send did not take: TypeError, RangeError, or ESPNowError ESP_ERR_ESPNOW_ARG for a wrong message length; a string is sent as UTF-8. */
+  #sendChecked(radio: Radio, mac: unknown, message: unknown, sync: boolean): number {
+    return radio.send(mac === null || mac === undefined ? null : macOf(mac, SEND), this.check(message, SEND), sync);
   }
 
   /** Check a message: bytes (or a string, sent as UTF-8) of 1..MAX_DATA_LEN bytes; another length is ESPNowError ESP_ERR_ESPNOW_ARG, as esp_now_send answers. */
@@ -730,12 +705,13 @@ function check(error: number, what: string): void {
 }
 
 /**
- * The timeout Radio.read() is given: timeout_ms if it is a number in
+ * The timeout the native receive is given: timeout_ms if it is a number in
  * 0..2^31 - 1 (the native layer truncates a fraction, as Math.floor would);
  * config()'s when undefined or null (kept as config() checked it: a negative
  * one waits for ever); -1 for a negative one; 2^31 - 1 above that; TypeError
- * otherwise. irecv(), recv() and recvinto() test its usual cases before
- * calling it.
+ * otherwise. irecv(), recv() and recvinto() test for 0 (irq callbacks and
+ * AIOESPNow drain with irecv(0)) before calling it, irecv() (the iterator's)
+ * for undefined too.
  */
 function timeoutOf(timeout_ms: unknown, what: string): number {
   if (typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX) return timeout_ms as number;
@@ -744,15 +720,13 @@ function timeoutOf(timeout_ms: unknown, what: string): number {
   return (timeout_ms as number) < 0 ? -1 : Math.min(timeout_ms as number, INT32_MAX);
 }
 
-/** The sender of the message just read: its interned mac, with peers_table updated; one lookup once the MAC is known. */
-function received(): Uint8Array {
-  const sender = senders.get(meta[0]) ?? senderOf(meta[0]);
-  const entry = sender.entry;
-  if (entry) {
-    entry[0] = meta[1];
-    entry[1] = meta[2];
-  } else shared.peersTable.set(sender.mac, [meta[1], meta[2]]);
-  return sender.mac;
+/** recvinto()'s error for what the native receive refused (nothing was read). */
+function refused(code: number, message: unknown): Error {
+  if (code === RECEIVE_NOT_ARRAY) return new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
+  if (code === RECEIVE_NOT_BYTES) return new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
+  if (code === RECEIVE_NOT_WRITABLE) return new TypeError("recvinto: data must be a writable array (not frozen)");
+  if (code === RECEIVE_CLOSED) radioFor(RECVINTO);
+  return new RangeError(`recvinto: msg holds ${byteCount(message as Uint8Array)} bytes, the message has ${-code}`);
 }
 
 function isPhyRate(rate: number): boolean {
@@ -777,20 +751,6 @@ function lmkOf(value: unknown, what: string): Uint8Array | null {
   return keyBytes(value, what, ": lmk");
 }
 
-/** Whether data's slots 0 (and 2, 3) can be written: each is written with itself (strict code throws if it cannot be). */
-function writable(data: unknown[], full: boolean): boolean {
-  try {
-    data[0] = data[0];
-    if (full) {
-      data[2] = data[2];
-      data[3] = data[3];
-    }
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function checkEncryption(mac: Uint8Array, lmk: Uint8Array | null, encrypt: boolean, what: string): void {
   if (encrypt && !lmk) throw new RangeError(`${what}: encrypt needs a ${KEY_LEN}-byte lmk`);
   if (encrypt && (mac[0] & 1)) throw new RangeError(`${what}: ${macText(mac)} is a broadcast/multicast address, which cannot be encrypted`);
@@ -798,6 +758,6 @@ function checkEncryption(mac: Uint8Array, lmk: Uint8Array | null, encrypt: boole
 
 function peerInfo(out: unknown[]): PeerInfo {
   const key = keyOf(new Uint8Array(out[0] as ArrayBuffer));
-  const mac = senders.get(key)?.mac ?? macOfKey(key);
+  const mac = senders.get(key)?.[0] ?? macOfKey(key);
   return [mac, new Uint8Array(out[1] as ArrayBuffer), out[2] as number, out[3] as number, out[4] as boolean];
 }

@@ -216,54 +216,126 @@ static void *getMeta(xsMachine *the, xsSlot *meta)
 	return data;
 }
 
-static void setMeta(void *meta, const espnowRxInfoRecord *info)
+/* The MAC's 48 bits as a number, the senders' key: one conversion (without
+   an FPU, as on the ESP32-C3, each double operation is a library call). */
+static double macKey(const uint8_t *mac)
 {
-	/* the MAC's 48 bits as an integer, then one conversion: without an FPU
-	   (ESP32-C3) each double operation is a library call */
 	uint64_t key = 0;
 	for (int i = 0; i < ESPNOW_MAC_LEN; i++)
-		key = (key << 8) | info->mac[i];
-	double values[3] = { (double)key, info->rssi, info->timestamp };
+		key = (key << 8) | mac[i];
+	return (double)key;
+}
+
+static void setMeta(void *meta, const espnowRxInfoRecord *info)
+{
+	double values[3] = { macKey(info->mac), info->rssi, info->timestamp };
 	memcpy(meta, values, sizeof(values));
 }
 
-/* read(target, meta, timeoutMs, resize): copy the oldest message into target
-   (with resize, a resizable ArrayBuffer or length-tracking view of one is
-   first made the message's length when its maxByteLength allows; any other
-   buffer must be big enough), store [mac as a 48-bit number, rssi, timestamp]
-   in meta (a Float64Array(3)'s bytes). Returns the length; 0 if none came
-   within timeoutMs (negative: wait forever); -length if target is too small
-   (nothing read). A bad target or meta throws before anything is read. */
-void xs_espnow_read(xsMachine *the)
+/* receive()'s modes */
+enum {
+	RECEIVE_PAIR = 0,	/* irecv(), recv(): out = [mac, target], or [null, null] on timeout */
+	RECEIVE_INTO,		/* recvinto(): out is data, [mac, msg] or [mac, msg, rssi, time] */
+	RECEIVE_NEW,		/* recv(): returns a new [mac, msg], msg a new Uint8Array of the message, or [null, null] */
+};
+
+#ifndef xsNewFunction1
+	/* Moddable's xs.h has it; XS's own (the simulator's) not yet */
+	#define xsNewFunction1(_FUNCTION, _SLOT0) \
+		(xsOverflow(-XS_FRAME_COUNT - 1), fxPush(_FUNCTION), fxNew(the), fxPush(_SLOT0), fxRunCount(the, 1), fxPop())
+#endif
+
+/* What receive() returns for a recvinto() data it refuses, before anything
+   is read (espnow.ts says what was wrong); -length is a message too big. */
+#define RECEIVE_NOT_ARRAY (-0x10000)
+#define RECEIVE_NOT_BYTES (-0x10001)
+#define RECEIVE_NOT_WRITABLE (-0x10002)
+#define RECEIVE_CLOSED (-0x10003)	/* data's getters or setters closed the radio */
+
+/* recvinto()'s data, as MicroPython's recvinto needs it: an array of 2 or 4
+   elements; data[1] a real buffer (copied into *target); elements 0 (and 2
+   and 3) can be written: they are written with themselves now, as a frozen
+   array would otherwise lose a message. Returns 4 or 2 (the elements
+   receive() fills), or a RECEIVE_NOT_ code. Runs JS (a Proxy's traps,
+   getters, setters). */
+static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
+{
+	if (!xsmcIsInstanceOf(*data, xsArrayPrototype))
+		return RECEIVE_NOT_ARRAY;
+	xsmcGet(*target, *data, xsID("length"));
+	xsIntegerValue count = (xsmcToInteger(*target) >= 4) ? 4 : 2;
+	if (xsmcToInteger(*target) < 2)
+		return RECEIVE_NOT_ARRAY;
+	xsmcGetIndex(*target, *data, 1);
+	if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, target))
+		return RECEIVE_NOT_BYTES;
+	xsTry {
+		for (xsIntegerValue i = 0; i < count; i += (i ? 1 : 2)) {
+			xsmcGetIndex(*target, *data, i);
+			xsmcSetIndex(*data, i, *target);
+		}
+	}
+	xsCatch {
+		return RECEIVE_NOT_WRITABLE;
+	}
+	xsmcGetIndex(*target, *data, 1);
+	return count;
+}
+
+/* receive(out, target, timeoutMs, mode, senders): the whole receive path, so
+   that no JS runs per message. Copies the oldest message into target (for
+   RECEIVE_INTO, out[1]): a resizable ArrayBuffer, or a length-tracking view
+   of one, is first made the message's length when its maxByteLength allows;
+   any other buffer must be big enough. Then its sender: senders is [map,
+   get, intern, Uint8Array]; get.call(map, key), key the MAC as a number, gives [mac,
+   entry], the interned MAC and its peers_table entry [rssi, time], updated
+   here; a sender not in map or without an entry is intern(key, rssi, time)'s,
+   which returns the mac. out is written as mode says. Returns the length; 0
+   if none came within timeoutMs (negative: wait for ever); -length if target
+   is too small, and for recvinto a RECEIVE_NOT_ code (nothing read). A bad
+   target throws before anything is read. JS runs before the record is taken
+   (getInto) and after the copy (intern; a user's entry may be a Proxy), and
+   the record is not used after that. */
+void xs_espnow_receive(xsMachine *the)
 {
 	xsIntegerValue timeout = xsmcToInteger(xsArg(2));
-	xsBooleanValue resize = xsmcTest(xsArg(3));
+	xsIntegerValue mode = xsmcToInteger(xsArg(3));
+	xsIntegerValue count = 2;
+	if (RECEIVE_INTO == mode) {
+		count = getInto(the, &xsArg(0), &xsArg(1));
+		if ((count > 0) && !xsmcGetHostDataValidate(xsThis, xs_espnow_destructor))
+			count = RECEIVE_CLOSED;
+		if (count < 0) {
+			xsmcSetInteger(xsResult, count);
+			return;
+		}
+	}
 	modESPNow espnow = getRecord(the);
+	const char *name = (RECEIVE_INTO == mode) ? "recvinto: data[1]" : "target";
 	void *data;
 	xsUnsignedValue capacity;
-	getBytes(the, &xsArg(0), &data, &capacity, true, "target");
-	getMeta(the, &xsArg(1));
+	if (RECEIVE_NEW != mode)
+		getBytes(the, &xsArg(1), &data, &capacity, true, name);
 	uint32_t started = espnow_radio_millis();
 	espnowRxInfoRecord info;
+	int result;
 
 	for (;;) {
-		int result = espnow_ring_peek(&espnow->core.ring, &info);
+		result = espnow_ring_peek(&espnow->core.ring, &info);
 		if (ESPNOW_RING_OK == result) {
-			if (resize)
-				espnow_bytes_fit(the, &xsArg(0), info.length);
+			if (RECEIVE_NEW == mode)
+				xsmcSetArrayBuffer(xsArg(1), NULL, info.length);
+			else
+				espnow_bytes_fit(the, &xsArg(1), info.length);
 			/* after espnow_bytes_fit, which may move chunks: no JS runs from here to the copy */
-			getBytes(the, &xsArg(0), &data, &capacity, true, "target");
-			void *meta = getMeta(the, &xsArg(1));
+			getBytes(the, &xsArg(1), &data, &capacity, true, name);
 			if (capacity < info.length) {
 				xsmcSetInteger(xsResult, -(xsIntegerValue)info.length);
 				return;
 			}
 			result = espnow_ring_read(&espnow->core.ring, &info, data, capacity);
-			if (result > 0) {
-				setMeta(meta, &info);
-				xsmcSetInteger(xsResult, info.length);
-				return;
-			}
+			if (result > 0)
+				break;
 		}
 		if (ESPNOW_RING_CORRUPT == result) {
 			espnow_ring_flush(&espnow->core.ring);
@@ -282,7 +354,53 @@ void xs_espnow_read(xsMachine *the)
 		}
 		espnow_radio_wait(remaining);
 	}
-	xsmcSetInteger(xsResult, 0);
+	xsmcVars(5);
+	if (RECEIVE_NEW == mode) {
+		xsmcSetNewArray(xsArg(0), 2);
+		xsResult = xsArg(0);
+	}
+	if (result <= 0) {
+		if (RECEIVE_INTO != mode) {
+			xsmcSetNull(xsVar(0));
+			xsmcSetIndex(xsArg(0), 0, xsVar(0));
+			xsmcSetIndex(xsArg(0), 1, xsVar(0));
+		}
+		if (RECEIVE_NEW != mode)
+			xsmcSetInteger(xsResult, 0);
+		return;
+	}
+	if (RECEIVE_NEW != mode)
+		xsmcSetInteger(xsResult, info.length);
+	/* vars: 0 the sender, then its mac; 1 get, then the entry; 2 rssi; 3 time; 4 key */
+	xsmcSetInteger(xsVar(2), info.rssi);
+	xsmcSetNumber(xsVar(3), info.timestamp);
+	xsmcSetNumber(xsVar(4), macKey(info.mac));
+	xsmcGetIndex(xsVar(0), xsArg(4), 0);
+	xsmcGetIndex(xsVar(1), xsArg(4), 1);
+	xsVar(0) = xsCallFunction1(xsVar(1), xsVar(0), xsVar(4));
+	if (xsReferenceType == xsmcTypeOf(xsVar(0)))
+		xsmcGetIndex(xsVar(1), xsVar(0), 1);
+	else
+		xsmcSetNull(xsVar(1));
+	if (xsReferenceType == xsmcTypeOf(xsVar(1))) {
+		xsmcSetIndex(xsVar(1), 0, xsVar(2));
+		xsmcSetIndex(xsVar(1), 1, xsVar(3));
+		xsmcGetIndex(xsVar(0), xsVar(0), 0);
+	} else {
+		xsmcGetIndex(xsVar(1), xsArg(4), 2);
+		xsVar(0) = xsCallFunction3(xsVar(1), xsUndefined, xsVar(4), xsVar(2), xsVar(3));
+	}
+	xsmcSetIndex(xsArg(0), 0, xsVar(0));
+	if (RECEIVE_NEW == mode) {
+		xsmcGetIndex(xsVar(1), xsArg(4), 3);
+		xsVar(1) = xsNewFunction1(xsVar(1), xsArg(1));
+		xsmcSetIndex(xsArg(0), 1, xsVar(1));
+	} else if (RECEIVE_PAIR == mode)
+		xsmcSetIndex(xsArg(0), 1, xsArg(1));
+	else if (count == 4) {
+		xsmcSetIndex(xsArg(0), 2, xsVar(2));
+		xsmcSetIndex(xsArg(0), 3, xsVar(3));
+	}
 }
 
 /* any(): a message is waiting. */
@@ -348,11 +466,18 @@ static int offer(const uint8_t *mac, const void *data, size_t length)
 	}
 }
 
-/* send(mac or null, message, sync): to one peer, or (null) to every
-   registered unicast peer. Returns 0 (queued; for sync: every peer
-   acknowledged), 1 (sync: some peer did not) or an ESP-IDF error number
-   (ESP_ERR_ESPNOW_NO_MEM once the TX queue stayed full for 2 s). JS is not
-   called while it waits: espnow.ts hands the send log to on_send after. */
+/* What send() returns for arguments it does not take: espnow.ts checks
+   them (and turns a string into bytes) and calls again. */
+#define SEND_UNCHECKED (-1)
+
+/* send(mac or null, message, sync): to one peer, or (null or undefined) to
+   every registered unicast peer. Returns 0 (queued; for sync: every peer
+   acknowledged), 1 (sync: some peer did not), an ESP-IDF error number
+   (ESP_ERR_ESPNOW_ARG for a message of 0 or over the radio's bytes, as
+   esp_now_send answers; ESP_ERR_ESPNOW_NO_MEM once the TX queue stayed full
+   for 2 s), or SEND_UNCHECKED for a mac or message that is not real bytes
+   of the right length (nothing sent). No JS runs here: espnow.ts hands the
+   send log to on_send after. */
 void xs_espnow_send(xsMachine *the)
 {
 	xsBooleanValue sync = xsmcTest(xsArg(2));
@@ -361,14 +486,29 @@ void xs_espnow_send(xsMachine *the)
 	int count = 0;
 	void *data;
 	xsUnsignedValue length;
+	xsIntegerValue type = xsmcTypeOf(xsArg(0));
+	xsBooleanValue all = (xsUndefinedType == type) || (xsNullType == type);
 
-	getBytes(the, &xsArg(1), &data, &length, false, "message");
-	if (length < 1 || length > espnow_radio_max_data_len())
-		xsRangeError("message must be 1..%d bytes, got %d", (int)espnow_radio_max_data_len(), (int)length);
+	if ((ESPNOW_BYTES_NONE == espnow_bytes_kind(the, &xsArg(1))) || (!all && (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, &xsArg(0))))) {
+		xsmcSetInteger(xsResult, SEND_UNCHECKED);
+		return;
+	}
+	if (!all) {
+		xsmcGetBufferReadable(xsArg(0), &data, &length);
+		if (length != ESPNOW_MAC_LEN) {
+			xsmcSetInteger(xsResult, SEND_UNCHECKED);
+			return;
+		}
+		/* c_memcpy: the mac may be a preloaded module's bytes in flash (see getMAC) */
+		c_memcpy(destinations[count++], data, ESPNOW_MAC_LEN);
+	}
+	xsmcGetBufferReadable(xsArg(1), &data, &length);
+	if (length < 1 || length > espnow_radio_max_data_len()) {
+		xsmcSetInteger(xsResult, ESPNOW_ESP_ERR_ESPNOW_ARG);
+		return;
+	}
 
-	if (xsmcTest(xsArg(0)))
-		c_memcpy(destinations[count++], getMAC(the, &xsArg(0)), ESPNOW_MAC_LEN);
-	else {
+	if (all) {
 		espnowPeerRecord peer;
 		for (bool first = true; ESPNOW_ESP_OK == espnow_radio_fetch_peer(first, &peer); first = false) {
 			if (!(peer.mac[0] & 1) && count < ESPNOW_MAX_PEERS)

@@ -2,6 +2,12 @@
 
 type Bytes = ArrayBuffer | ArrayBufferView;
 /** [mac, lmk (empty when not encrypted), channel, ifidx, encrypt] */
+/**
+ * The receive path's view of the senders: map.get(key) (key: a MAC as a
+ * number) is [mac, entry]; intern(key, rssi, ms) makes or updates one and
+ * returns its mac.
+ */
+export type Senders = [map: Map<number, [Uint8Array, [number, number] | null]>, get: (this: Map<number, unknown>, key: number) => unknown, intern: (key: number, rssi: number, ms: number) => Uint8Array, uint8Array: Uint8ArrayConstructor];
 export type PeerOut = [ArrayBuffer, ArrayBuffer, number, number, boolean];
 
 declare class Radio {
@@ -9,11 +15,18 @@ declare class Radio {
   constructor(rxbuf: number, onWake: (reasons: number) => void);
   start(): number;
   close(): void;
-  /** Length read; 0 on timeout; -length if target is too small. meta (the bytes of a Float64Array(3)) = [mac as number, rssi, ms]. */
-  read(target: Bytes, meta: ArrayBuffer, timeoutMs: number, resize: boolean): number;
+  /**
+   * Reads a message and updates its sender's peers_table entry. Mode 0: into
+   * target, out = [mac, target] ([null, null] on timeout); 1 (recvinto): out
+   * is data [mac, msg(, rssi, ms)], target unused. Returns the length, 0 on
+   * timeout, -length if target is too small (mode 0; mode 1 throws). Mode 2:
+   * returns a new [mac, msg] with msg a new Uint8Array ([null, null] on
+   * timeout), out and target unused.
+   */
+  receive(out: unknown[] | null, target: Bytes | null, timeoutMs: number, mode: number, senders: Senders): number;
   any(): boolean;
-  /** 0 ok, 1 a sync send was not acknowledged by every peer, else an ESP-IDF error. */
-  send(mac: Bytes | null, message: Bytes | string, sync: boolean): number;
+  /** 0 ok, 1 a sync send was not acknowledged by every peer, -1 a mac (6 bytes, or null/undefined for every peer) or message (bytes) it does not take, else an ESP-IDF error (ESP_ERR_ESPNOW_ARG: a message of 0 or over maxDataLength() bytes). */
+  send(mac: unknown, message: unknown, sync: boolean): number;
   logSends(on: boolean): void;
   /** meta = [mac as number, delivered 0/1]. */
   nextSendStatus(meta: ArrayBuffer): boolean;

@@ -11,7 +11,7 @@ class Radio @ "xs_espnow_destructor" {
 	constructor(rxbuf, onWake) @ "xs_espnow";
 	start() @ "xs_espnow_start";
 	close() @ "xs_espnow_close";
-	read(target, meta, timeoutMs, resize) @ "xs_espnow_read";
+	receive(out, target, timeoutMs, mode, senders) @ "xs_espnow_receive";
 	any() @ "xs_espnow_any";
 	send(mac, message, sync) @ "xs_espnow_send";
 	logSends(on) @ "xs_espnow_log_sends";

@@ -126,6 +126,8 @@ function say(...args) { trace(args.join(" ") + "\\n"); }
 ${POSERS}
 const { Radio } = native.claim ? native.claim() : { Radio: native.default };
 const meta = new ArrayBuffer(24);
+/* the native receive's senders: [map, get, intern, Uint8Array]; this intern makes the mac from the key */
+const senders = [new Map(), Map.prototype.get, (key) => { const mac = new Uint8Array(6); for (let i = 5; i >= 0; i--, key = Math.floor(key / 256)) mac[i] = key % 256; return mac; }, Uint8Array];
 const sender = ${macLiteral(1)};
 let r = new Radio(600, () => {});
 say("start", r.start());
@@ -140,32 +142,34 @@ test("the native Radio refuses what only poses as a buffer, and a meta too small
       say("addPeer", r.addPeer(sender, null, 0, 0, false));
       attempt("send", () => r.send(sender, poser(250), false));
       attempt("send mac", () => r.send(poser(6), Uint8Array.of(1), false));
-      attempt("read", () => r.read(poser(250), meta, 0, false));
-      attempt("read meta", () => r.read(new ArrayBuffer(250), poser(24), 0, false));
+      attempt("receive", () => r.receive([null, null], poser(250), 0, 0, senders));
+      say("receive into", r.receive([null, poser(250)], null, 0, 1, senders) === -0x10001);
+      attempt("send status meta", () => r.nextSendStatus(poser(24)));
       attempt("setPMK", () => r.setPMK(poser(16)));
       attempt("setPMK Int16Array", () => r.setPMK(new Int16Array(8)));
       attempt("addPeer DataView", () => r.addPeer(new DataView(new ArrayBuffer(6)), null, 0, 0, false));
-      attempt("read small meta", () => r.read(new ArrayBuffer(250), new ArrayBuffer(8), 0, false));
+      attempt("send status small meta", () => r.nextSendStatus(new ArrayBuffer(8)));
       r.close();`) }]);
   succeeded(t, results);
   t.deepEqual(results[0].lines, [
     "start 0",
     "addPeer 0",
-    "send TypeError Radio.prototype.send: message must be a Uint8Array or ArrayBuffer",
-    "send mac TypeError Radio.prototype.send: mac must be a Uint8Array or ArrayBuffer",
-    "read TypeError Radio.prototype.read: target must be a Uint8Array or ArrayBuffer",
-    "read meta TypeError Radio.prototype.read: meta must be a Uint8Array or ArrayBuffer",
+    "send -> -1",
+    "send mac -> -1",
+    "receive TypeError Radio.prototype.receive: target must be a Uint8Array or ArrayBuffer",
+    "receive into true",
+    "send status meta TypeError Radio.prototype.nextSendStatus: meta must be a Uint8Array or ArrayBuffer",
     "setPMK TypeError Radio.prototype.setPMK: key must be a Uint8Array or ArrayBuffer",
     "setPMK Int16Array TypeError Radio.prototype.setPMK: key must be a Uint8Array or ArrayBuffer",
     "addPeer DataView TypeError Radio.prototype.addPeer: mac must be a Uint8Array or ArrayBuffer",
-    "read small meta RangeError Radio.prototype.read: meta must hold 3 numbers",
+    "send status small meta RangeError Radio.prototype.nextSendStatus: meta must hold 3 numbers",
   ]);
 });
 
-test("a valueOf that closes the native Radio during read, addPeer or setRate gets 'closed', not a freed record", async (t) => {
+test("a valueOf that closes the native Radio during receive, addPeer or setRate gets 'closed', not a freed record", async (t) => {
   const results = await runMixed([{ manifests: [NATIVE], source: nativeNode(`
       const closing = { valueOf() { r.close(); return 0; } };
-      attempt("read closing", () => r.read(new ArrayBuffer(250), meta, closing, false));
+      attempt("receive closing", () => r.receive([null, null], new ArrayBuffer(250), closing, 0, senders));
       r = new Radio(600, () => {}); r.start();
       attempt("addPeer closing", () => r.addPeer(sender, null, closing, 0, false));
       r = new Radio(600, () => {}); r.start();
@@ -174,7 +178,7 @@ test("a valueOf that closes the native Radio during read, addPeer or setRate get
   succeeded(t, results);
   t.deepEqual(results[0].lines, [
     "start 0",
-    "read closing Error Radio.prototype.read: closed",
+    "receive closing Error Radio.prototype.receive: closed",
     "addPeer closing Error Radio.prototype.addPeer: closed",
     "setRate closing Error Radio.prototype.setRate: closed",
   ]);
@@ -198,17 +202,18 @@ test("a native Radio collected while open is turned off, and the collector goes 
   t.deepEqual(results[0].lines, ["start 0", "again 0", "and again 0"]);
 });
 
-test("the native read resizes only a resizable buffer or length-tracking view, within its maxByteLength; a fixed-length one keeps its length", async (t) => {
+test("the native receive resizes only a resizable buffer or length-tracking view, within its maxByteLength; a fixed-length one keeps its length", async (t) => {
   const results = await runMixed([
     { manifests: [NATIVE], source: nativeNode(`
       /* reach()'s "hi", then the three below */
+      const out = [null, null];
       const fixed = new ArrayBuffer(250);
-      say("fixed", r.read(fixed, meta, 5000, true), fixed.byteLength);
-      say("fixed", r.read(fixed, meta, 5000, true), fixed.byteLength);
+      say("fixed", r.receive(out, fixed, 5000, 0, senders), fixed.byteLength);
+      say("fixed", r.receive(out, fixed, 5000, 0, senders), fixed.byteLength);
       const small = new ArrayBuffer(4, { maxByteLength: 8 });
-      say("small", r.read(small, meta, 5000, true), small.byteLength, r.read(fixed, meta, 0, true));
+      say("small", r.receive(out, small, 5000, 0, senders), small.byteLength, r.receive(out, fixed, 0, 0, senders));
       const tracking = new Uint8Array(new ArrayBuffer(250, { maxByteLength: 250 }));
-      say("tracking", r.read(tracking, meta, 5000, true), tracking.length);
+      say("tracking", r.receive(out, tracking, 5000, 0, senders), tracking.length);
       r.close();`) },
     { source: node([0], `reach(peer0); for (const m of ["hello", "eleven-byte", "track"]) e.send(peer0, m);`) },
   ]);
@@ -225,4 +230,46 @@ test("an AIOESPNow reader waiting when ESPNow's active(false) turns ESP-NOW off 
       waiting.then(() => say("resolved"), (error) => say("rejected", error.name, error.code));`) }]);
   succeeded(t, results);
   t.deepEqual(results[0].lines, ["rejected ESPNowError ESP_ERR_ESPNOW_NOT_INIT"]);
+});
+
+/* The native receive runs JS only before it takes the record (recvinto's data) and after the copy (interning a new sender through peers_table.set, a user's entry) */
+test("the native receive: data whose setters turn ESP-NOW off gives NOT_INIT; a peers_table.set that turns it off, a deleted entry and a Proxy entry are safe", async (t) => {
+  const results = await runMixed([
+    { source: node([1], `${POSERS}
+      expect("go");
+      const data = [null, new Uint8Array(250)];
+      Object.defineProperty(data, 0, { get() { return null; }, set(value) { if (value === null) e.active(false); }, enumerable: true });
+      attempt("recvinto getter", () => e.recvinto(data, 5000));
+      e.active(true);
+      new WLAN(WLAN.IF_STA).active(true);
+      e.add_peer(peer0);
+      e.send(peer0, "again");
+      const [mac, msg] = e.irecv(5000);
+      say("first", text(msg), mac === peer0 ? "peer0 itself" : "an equal mac", e.peers_table.get(peer0)[0] < 0);
+      e.peers_table.delete(mac);
+      say("deleted, then", text(e.irecv(5000)[1]), e.peers_table.has(mac), e.irecv(0)[0] === null);
+      const sets = [];
+      e.peers_table.set(mac, new Proxy([0, 0], { set(target, key, value) { sets.push(key); target[key] = value; return true; } }));
+      say("proxy entry", text(e.irecv(5000)[1]), sets.join(","), e.peers_table.get(mac)[0] < 0);
+      e.peers_table.clear();
+      /* defined: an assignment cannot shadow the prototype's frozen method */
+      Object.defineProperty(e.peers_table, "set", { value(key, entry) { e.active(false); return Map.prototype.set.call(this, key, entry); } });
+      const [mac2, msg2] = e.irecv(5000);
+      say("set closes", text(msg2), mac2 === mac, e.active(), e.peers_table.get(mac)?.length);
+      e.active(true);
+      new WLAN(WLAN.IF_STA).active(true);
+      e.add_peer(peer0);
+      e.send(peer0, "done");`) },
+    { source: node([0], `reach(peer0); e.send(peer0, "go");
+      expect("again"); for (const m of ["first", "second", "third", "fourth"]) e.send(peer0, m);
+      expect("done");`) },
+  ]);
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, [
+    "recvinto getter ESPNowError recvinto: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
+    "first first an equal mac true",
+    "deleted, then second true true",
+    "proxy entry third 0,1 true",
+    "set closes fourth true false 2",
+  ]);
 });
