@@ -278,7 +278,7 @@ type Sender = [mac: Uint8Array, entry: [number, number] | null];
 
 /** The senders, by the MAC as a number (keyOf). */
 let senders = null as unknown as Map<number, Sender>;
-/** What the native receive() looks senders up with, and recv()'s message constructor: [senders, Map.prototype.get, intern, Uint8Array]. */
+/** What the native receive() looks senders up with, and makes recv()'s message with: [senders, Map.prototype.get, intern, view]. */
 let receiving = null as unknown as Senders;
 
 /** The Sender whose mac this very object is, if any. */
@@ -345,7 +345,7 @@ function boot(): void {
   MAX_DATA_LEN = Radio.maxDataLength();
   DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
   senders = new Map();
-  receiving = [senders, Map.prototype.get, intern, Uint8Array];
+  receiving = [senders, Map.prototype.get, intern, (buffer) => new Uint8Array(buffer)];
   shared.peersTable = new PeersTable();
   shared.meta = meta = new Float64Array(3);
   shared.metaBytes = metaBytes = shared.meta.buffer as ArrayBuffer;

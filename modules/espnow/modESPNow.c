@@ -236,14 +236,17 @@ static void setMeta(void *meta, const espnowRxInfoRecord *info)
 enum {
 	RECEIVE_PAIR = 0,	/* irecv(), recv(): out = [mac, target], or [null, null] on timeout */
 	RECEIVE_INTO,		/* recvinto(): out is data, [mac, msg] or [mac, msg, rssi, time] */
-	RECEIVE_NEW,		/* recv(): returns a new [mac, msg], msg a new Uint8Array of the message, or [null, null] */
+	RECEIVE_NEW,		/* recv(): returns a new [mac, msg], msg a new Uint8Array of the message (by senders[3]), or [null, null] */
 };
 
-#ifndef xsNewFunction1
-	/* Moddable's xs.h has it; XS's own (the simulator's) not yet */
-	#define xsNewFunction1(_FUNCTION, _SLOT0) \
-		(xsOverflow(-XS_FRAME_COUNT - 1), fxPush(_FUNCTION), fxNew(the), fxPush(_SLOT0), fxRunCount(the, 1), fxPop())
-#endif
+/* *result = senders[index].call(*self, *first, rssi, time), with
+   receive()'s vars (2 rssi, 3 time): once, as each call expands in place */
+static void callSenders(xsMachine *the, xsIntegerValue index, xsSlot *self, xsSlot *first, xsSlot *result)
+{
+	xsSlot function;
+	xsmcGetIndex(function, xsArg(4), index);
+	*result = xsCallFunction3(function, *self, *first, xsVar(2), xsVar(3));
+}
 
 /* What receive() returns for a recvinto() data it refuses, before anything
    is read (espnow.ts says what was wrong); -length is a message too big. */
@@ -287,10 +290,11 @@ static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
    RECEIVE_INTO, out[1]): a resizable ArrayBuffer, or a length-tracking view
    of one, is first made the message's length when its maxByteLength allows;
    any other buffer must be big enough. Then its sender: senders is [map,
-   get, intern, Uint8Array]; get.call(map, key), key the MAC as a number, gives [mac,
+   get, intern, view]; get.call(map, key), key the MAC as a number, gives [mac,
    entry], the interned MAC and its peers_table entry [rssi, time], updated
    here; a sender not in map or without an entry is intern(key, rssi, time)'s,
-   which returns the mac. out is written as mode says. Returns the length; 0
+   which returns the mac; view(buffer) is recv()'s new Uint8Array. out is
+   written as mode says. Returns the length; 0
    if none came within timeoutMs (negative: wait for ever); -length if target
    is too small, and for recvinto a RECEIVE_NOT_ code (nothing read). A bad
    target throws before anything is read. JS runs before the record is taken
@@ -359,43 +363,34 @@ void xs_espnow_receive(xsMachine *the)
 		xsmcSetNewArray(xsArg(0), 2);
 		xsResult = xsArg(0);
 	}
+	else
+		xsmcSetInteger(xsResult, (result > 0) ? info.length : 0);
 	if (result <= 0) {
 		if (RECEIVE_INTO != mode) {
 			xsmcSetNull(xsVar(0));
 			xsmcSetIndex(xsArg(0), 0, xsVar(0));
 			xsmcSetIndex(xsArg(0), 1, xsVar(0));
 		}
-		if (RECEIVE_NEW != mode)
-			xsmcSetInteger(xsResult, 0);
 		return;
 	}
-	if (RECEIVE_NEW != mode)
-		xsmcSetInteger(xsResult, info.length);
-	/* vars: 0 the sender, then its mac; 1 get, then the entry; 2 rssi; 3 time; 4 key */
+	/* vars: 0 the map, the sender, then its mac; 1 its entry; 2 rssi; 3 time; 4 key */
 	xsmcSetInteger(xsVar(2), info.rssi);
 	xsmcSetNumber(xsVar(3), info.timestamp);
 	xsmcSetNumber(xsVar(4), macKey(info.mac));
 	xsmcGetIndex(xsVar(0), xsArg(4), 0);
-	xsmcGetIndex(xsVar(1), xsArg(4), 1);
-	xsVar(0) = xsCallFunction1(xsVar(1), xsVar(0), xsVar(4));
+	callSenders(the, 1, &xsVar(0), &xsVar(4), &xsVar(0));
 	if (xsReferenceType == xsmcTypeOf(xsVar(0)))
 		xsmcGetIndex(xsVar(1), xsVar(0), 1);
-	else
-		xsmcSetNull(xsVar(1));
 	if (xsReferenceType == xsmcTypeOf(xsVar(1))) {
 		xsmcSetIndex(xsVar(1), 0, xsVar(2));
 		xsmcSetIndex(xsVar(1), 1, xsVar(3));
 		xsmcGetIndex(xsVar(0), xsVar(0), 0);
-	} else {
-		xsmcGetIndex(xsVar(1), xsArg(4), 2);
-		xsVar(0) = xsCallFunction3(xsVar(1), xsUndefined, xsVar(4), xsVar(2), xsVar(3));
-	}
+	} else
+		callSenders(the, 2, &xsVar(1), &xsVar(4), &xsVar(0));
 	xsmcSetIndex(xsArg(0), 0, xsVar(0));
-	if (RECEIVE_NEW == mode) {
-		xsmcGetIndex(xsVar(1), xsArg(4), 3);
-		xsVar(1) = xsNewFunction1(xsVar(1), xsArg(1));
-		xsmcSetIndex(xsArg(0), 1, xsVar(1));
-	} else if (RECEIVE_PAIR == mode)
+	if (RECEIVE_NEW == mode)
+		callSenders(the, 3, &xsVar(1), &xsArg(1), &xsArg(1));
+	if (RECEIVE_INTO != mode)
 		xsmcSetIndex(xsArg(0), 1, xsArg(1));
 	else if (count == 4) {
 		xsmcSetIndex(xsArg(0), 2, xsVar(2));

@@ -5,9 +5,9 @@ type Bytes = ArrayBuffer | ArrayBufferView;
 /**
  * The receive path's view of the senders: map.get(key) (key: a MAC as a
  * number) is [mac, entry]; intern(key, rssi, ms) makes or updates one and
- * returns its mac.
+ * returns its mac; view(buffer) makes recv()'s message.
  */
-export type Senders = [map: Map<number, [Uint8Array, [number, number] | null]>, get: (this: Map<number, unknown>, key: number) => unknown, intern: (key: number, rssi: number, ms: number) => Uint8Array, uint8Array: Uint8ArrayConstructor];
+export type Senders = [map: Map<number, [Uint8Array, [number, number] | null]>, get: (this: Map<number, unknown>, key: number) => unknown, intern: (key: number, rssi: number, ms: number) => Uint8Array, view: (buffer: ArrayBuffer) => Uint8Array];
 export type PeerOut = [ArrayBuffer, ArrayBuffer, number, number, boolean];
 
 declare class Radio {
