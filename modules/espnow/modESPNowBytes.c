@@ -2,7 +2,8 @@
  * What a JS value really is (modESPNowBytes.h). xsmcIsInstanceOf asks the
  * prototype chain, which any object can borrow; the slot after an instance
  * says what XS made it: XS_ARRAY_BUFFER_KIND, XS_TYPED_ARRAY_KIND (then its
- * dispatch's element size, its view and its buffer), XS_HOST_KIND, ...
+ * dispatch, whose constructor says which typed array, its view and its
+ * buffer), XS_HOST_KIND, ...
  */
 
 #include "xsAll.h"
@@ -19,7 +20,7 @@ int espnow_bytes_kind(void *machine, void *value)
 		return ESPNOW_BYTES_NONE;
 	if (XS_ARRAY_BUFFER_KIND == internal->kind)
 		return ESPNOW_BYTES_ARRAY_BUFFER;
-	if ((XS_TYPED_ARRAY_KIND == internal->kind) && (1 == internal->value.typedArray.dispatch->size))
+	if ((XS_TYPED_ARRAY_KIND == internal->kind) && (mxID(_Uint8Array) == internal->value.typedArray.dispatch->constructorID))
 		return ESPNOW_BYTES_VIEW;
 	return ESPNOW_BYTES_NONE;
 }

@@ -12,13 +12,13 @@
 enum {
 	ESPNOW_BYTES_NONE = 0,
 	ESPNOW_BYTES_ARRAY_BUFFER,
-	/* a typed array of one-byte elements (Uint8Array, Int8Array, Uint8ClampedArray) */
+	/* a Uint8Array (not another typed array: espnow.ts takes only these) */
 	ESPNOW_BYTES_VIEW,
 };
 
 /* ESPNOW_BYTES_ARRAY_BUFFER or _VIEW for a real one; _NONE for anything else:
    a host object given Uint8Array.prototype and a byteLength, a Proxy, a
-   DataView, an Int16Array, a primitive. Runs no JS. */
+   DataView, an Int8Array, a primitive. Runs no JS. */
 int espnow_bytes_kind(void *the, void *slot);
 
 /* A resizable ArrayBuffer, or a length-tracking view of one, made to hold

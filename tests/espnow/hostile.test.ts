@@ -41,6 +41,8 @@ test("objects that only pose as a Uint8Array or ArrayBuffer are refused with a T
       attempt("send", () => e.send(peer0, poser(250)));
       attempt("send proxy", () => e.send(peer0, new Proxy(new Uint8Array(4), {})));
       attempt("recvinto", () => e.recvinto([null, poser(250)], 5000));
+      attempt("send Int8Array", () => e.send(peer0, new Int8Array(4)));
+      attempt("recvinto Int8Array", () => e.recvinto([null, new Int8Array(250)], 5000));
       attempt("add_peer", () => e.add_peer(poser(6)));
       attempt("del_peer", () => e.del_peer(new Proxy(new Uint8Array(6), {})));
       attempt("set_pmk", () => e.set_pmk(poser(16)));
@@ -60,6 +62,8 @@ test("objects that only pose as a Uint8Array or ArrayBuffer are refused with a T
     "send TypeError send: msg must be a Uint8Array or ArrayBuffer or a string, got object",
     "send proxy TypeError send: msg must be a Uint8Array or ArrayBuffer or a string, got object",
     "recvinto TypeError recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message",
+    "send Int8Array TypeError send: msg must be a Uint8Array or ArrayBuffer or a string, got object",
+    "recvinto Int8Array TypeError recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message",
     "add_peer TypeError add_peer: mac must be a Uint8Array or ArrayBuffer, got object",
     "del_peer TypeError del_peer: mac must be a Uint8Array or ArrayBuffer, got object",
     "set_pmk TypeError set_pmk: pmk must be a Uint8Array or ArrayBuffer or a string, got object",
