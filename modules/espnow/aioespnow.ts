@@ -65,89 +65,6 @@ type Kind = typeof COPY | typeof REUSE | Iteration;
 type Resolve = (value: any) => void;
 type Reject = (reason: unknown) => void;
 
-/**
- * The waiting readers, oldest first: parallel circular arrays that only grow,
- * so that waiting allocates nothing once they are big enough.
- */
-class Readers {
-  private resolves: (Resolve | null)[] = [null, null, null, null];
-  private rejects: (Reject | null)[] = [null, null, null, null];
-  /* kinds and head are read by State.hand(), a method call less for each message */
-  kinds: Kind[] = [COPY, COPY, COPY, COPY];
-  private timers: (Timer | null)[] = [null, null, null, null];
-  head = 0;
-  count = 0;
-
-  add(resolve: Resolve, reject: Reject, kind: Kind, timer: Timer | null): void {
-    if (this.count === this.kinds.length) this.grow();
-    const i = (this.head + this.count) % this.kinds.length;
-    this.resolves[i] = resolve;
-    this.rejects[i] = reject;
-    this.kinds[i] = kind;
-    this.timers[i] = timer;
-    this.count++;
-  }
-
-  /** Remove the oldest reader; returns its resolve function. (clear() written out: this runs for every message.) */
-  take(): Resolve {
-    const i = this.head;
-    const resolve = this.resolves[i]!;
-    if (this.timers[i]) {
-      Timer.clear(this.timers[i]!);
-      this.timers[i] = null;
-    }
-    this.resolves[i] = this.rejects[i] = null;
-    this.head = (i + 1) % this.kinds.length;
-    this.count--;
-    return resolve;
-  }
-
-  /** Remove the reader with this resolve function (its timeout passed); false if it is not waiting. */
-  remove(resolve: Resolve): boolean {
-    const n = this.kinds.length;
-    for (let k = 0; k < this.count; k++) {
-      if (this.resolves[(this.head + k) % n] !== resolve) continue;
-      this.clear((this.head + k) % n);
-      for (; k < this.count - 1; k++) {
-        const to = (this.head + k) % n, from = (to + 1) % n;
-        this.resolves[to] = this.resolves[from];
-        this.rejects[to] = this.rejects[from];
-        this.kinds[to] = this.kinds[from];
-        this.timers[to] = this.timers[from];
-      }
-      this.count--;
-      return true;
-    }
-    return false;
-  }
-
-  /** Reject every waiting reader. */
-  rejectAll(error: unknown): void {
-    while (this.count) {
-      const reject = this.rejects[this.head]!;
-      this.take();
-      reject(error);
-    }
-  }
-
-  private clear(i: number): void {
-    const timer = this.timers[i];
-    if (timer) Timer.clear(timer);
-    this.resolves[i] = this.rejects[i] = this.timers[i] = null;
-  }
-
-  /** Double the arrays, the oldest reader first. */
-  private grow(): void {
-    const n = this.kinds.length, head = this.head;
-    const more = <T>(items: T[], empty: T): T[] => Array.from({ length: 2 * n }, (_, k) => (k < n ? items[(head + k) % n] : empty));
-    this.resolves = more(this.resolves, null);
-    this.rejects = more(this.rejects, null);
-    this.kinds = more(this.kinds, COPY);
-    this.timers = more(this.timers, null);
-    this.head = 0;
-  }
-}
-
 /** One asend(): its promise, and how many of its frames are still to go out or to be reported. */
 interface Send {
   resolve: (delivered: boolean) => void;
@@ -174,9 +91,9 @@ interface Lane {
   waiting: Frame[];
 }
 
-/** What ESPNow gives its subclasses, as closures, for the State to use. */
+/** ESPNow's protected helpers: real methods of the object, called on it directly (a closure would be one frame more on the way to the callbacks). */
 interface Access {
-  ensureActive(): void;
+  ensureActive(what: string): void;
   sendFrame(mac: Uint8Array, data: Uint8Array): number;
   sendsSettled(): boolean;
   check(message: unknown, what: string): Uint8Array;
@@ -187,7 +104,17 @@ interface Access {
 
 /** The singleton's state. Kept off the class's fields: each `new AIOESPNow()` runs field initialisers again on the one object. */
 class State {
-  readonly readers = new Readers();
+  /*
+   * The waiting readers, oldest first: parallel circular arrays that only
+   * grow, so that waiting allocates nothing once they are big enough. A slot
+   * a reader has left keeps its functions until another reader takes it.
+   */
+  resolves: Resolve[] = [nothing, nothing, nothing, nothing];
+  rejects: Reject[] = [nothing, nothing, nothing, nothing];
+  kinds: Kind[] = [COPY, COPY, COPY, COPY];
+  timers: (Timer | null)[] = [null, null, null, null];
+  head = 0;
+  count = 0;
   /** irecv()'s array has been handed to a reader whose turn may not have come yet... */
   lent = false;
   /** ...that reader's Iteration (null: an airecv()). */
@@ -221,20 +148,45 @@ class State {
 
   /* ---- receiving ---- */
 
-  /** A new reader of this kind; it waits behind the others. */
+  /** A new reader of this kind, behind the others; served at once if it is the first and a message can be handed over (then without a timer). */
   wait(kind: Kind, timeout_ms: unknown, what: string): Promise<unknown> {
     const promise = new Promise(this.capture);
     const resolve = this.resolve, reject = this.reject;
     try {
-      const timeout = timeoutOf(timeout_ms, what);
-      if (!this.self.active()) throw notActive(what);
-      this.readers.add(resolve, reject, kind, timeout > 0 ? this.timer(resolve, timeout) : null);
+      const timeout = timeout_ms === undefined ? -1 : timeoutOf(timeout_ms, what);
+      this.access.ensureActive(what);
+      /* the usual case first: no one waits before it, a message waits (and irecv()'s array is free) */
+      const value = this.count ? undefined : this.next(kind);
+      if (value !== undefined) {
+        resolve(value);
+        return promise;
+      }
+      this.add(resolve, reject, kind);
       if (!this.handing) this.hand(false);
-      if (timeout === 0) this.expire(resolve);
+      /* still waiting: it is the newest reader */
+      if (timeout >= 0 && this.count) {
+        if (timeout) this.timers[(this.head + this.count - 1) % this.kinds.length] = this.timer(resolve, timeout);
+        else this.expire(resolve);
+      }
     } catch (error) {
       reject(error);
     }
     return promise;
+  }
+
+  add(resolve: Resolve, reject: Reject, kind: Kind): void {
+    let n = this.kinds.length;
+    if (this.count === n) {
+      /* double the arrays: n free slots where the next reader goes, the oldest moved up behind them */
+      for (const items of [this.resolves, this.rejects, this.kinds, this.timers] as unknown[][]) items.splice(this.head, 0, ...new Array(n));
+      this.head += n;
+      n *= 2;
+    }
+    const i = (this.head + this.count++) % n;
+    this.resolves[i] = resolve;
+    this.rejects[i] = reject;
+    this.kinds[i] = kind;
+    this.timers[i] = null;
   }
 
   /* Its own function: a closure in wait() would make every call allocate the variables it captures. */
@@ -242,8 +194,48 @@ class State {
     return Timer.set(() => this.expire(resolve), timeout);
   }
 
+  /** A reader's timeout passed: [null, null], if it still waits. */
   expire(resolve: Resolve): void {
-    if (this.readers.remove(resolve)) resolve([null, null]);
+    const n = this.kinds.length;
+    for (let k = 0; k < this.count; k++) {
+      let to = (this.head + k) % n;
+      if (this.resolves[to] !== resolve) continue;
+      const timer = this.timers[to];
+      if (timer) Timer.clear(timer);
+      for (this.count--; k < this.count; k++, to = (to + 1) % n) {
+        const from = (to + 1) % n;
+        this.resolves[to] = this.resolves[from];
+        this.rejects[to] = this.rejects[from];
+        this.kinds[to] = this.kinds[from];
+        this.timers[to] = this.timers[from];
+      }
+      this.timers[to] = null;
+      resolve([null, null]);
+      return;
+    }
+  }
+
+  /**
+   * What a reader of this kind is resolved with now: the oldest message;
+   * undefined if none waits, or if the reader needs irecv()'s array and it
+   * is lent. The callers check that the radio is open.
+   */
+  next(kind: Kind): unknown {
+    const self = this.self;
+    if (kind === COPY) return self.any() ? self.recv(0) : undefined;
+    /* irecv(), the next reader's, would refill the array a resumed reader has not read yet */
+    if (this.lent) return undefined;
+    /* irecv(0) answers whether a message waits: no any() first */
+    const pair = self.irecv(0);
+    if (!pair[0]) return undefined;
+    this.lent = true;
+    if (kind === REUSE) {
+      this.lentTo = null;
+      return pair;
+    }
+    this.lentTo = kind;
+    kind.step.value = pair as Message;
+    return kind.step;
   }
 
   /**
@@ -252,40 +244,22 @@ class State {
    * callback would run inside it). The callers check that the radio is open.
    */
   hand(offer: boolean): void {
-    const self = this.self, readers = this.readers;
-    while (self.any()) {
-      const kind = readers.count ? readers.kinds[readers.head] : null;
-      if (kind === REUSE && !this.lent) {
-        /* the usual case first: an airecv() waits, irecv()'s array is free (and a message waits: irecv(0) returns it) */
-        this.lent = true;
-        this.lentTo = null;
-        readers.take()(self.irecv(0));
-        continue;
+    while (this.count) {
+      const i = this.head, value = this.next(this.kinds[i]);
+      if (value === undefined) break;
+      const timer = this.timers[i];
+      if (timer) {
+        Timer.clear(timer);
+        this.timers[i] = null;
       }
-      if (kind === COPY) {
-        readers.take()(self.recv(0));
-        continue;
-      }
-      if (kind === null && !offer) return;
-      if (this.lent) {
-        /* irecv(), the next reader's or irq's, would refill the array a resumed reader has not read yet. */
-        this.later();
-        return;
-      }
-      if (kind === null) {
-        this.access.offerToIrq();
-        return;
-      }
-      const pair = self.irecv(0) as Message;
-      this.lent = true;
-      if (kind === REUSE) {
-        this.lentTo = null;
-        readers.take()(pair);
-      } else {
-        this.lentTo = kind;
-        kind.step.value = pair;
-        readers.take()(kind.step);
-      }
+      this.head = (i + 1) % this.kinds.length;
+      this.count--;
+      this.resolves[i](value);
+    }
+    /* messages left that readers, or after a wake-up irq, cannot have now: the array is lent */
+    if ((offer || this.count) && this.self.any()) {
+      if (this.lent) this.later();
+      else if (!this.count) this.access.offerToIrq();
     }
   }
 
@@ -306,7 +280,7 @@ class State {
     this.lent = false;	/* every job has run since the last hand-over */
     if ((reasons & WAKE_SEND) && this.flying) this.settleLost();
     /* no radio: a listener before this one closed it, and stop() has let every reader go */
-    if (!(reasons & WAKE_RECEIVE) || !this.readers.count || !open) return false;
+    if (!(reasons & WAKE_RECEIVE) || !this.count || !open) return false;
     if (!this.handing) this.hand(true);
     return true;
   }
@@ -317,7 +291,7 @@ class State {
     const promise = new Promise<boolean>(this.capture);
     const resolve = this.resolve, reject = this.reject;
     try {
-      this.access.ensureActive();
+      this.access.ensureActive("asend");
       const one = second === undefined;
       const mac = one ? null : first;
       const targets = mac === null || mac === undefined ? this.unicastPeers() : [macOf(mac)];
@@ -418,7 +392,13 @@ class State {
   /** ESP-NOW was turned off: nothing waiting will ever come. */
   stop(): void {
     const error = notActive("AIOESPNow");
-    this.readers.rejectAll(error);
+    for (; this.count; this.count--) {
+      const i = this.head, timer = this.timers[i];
+      if (timer) Timer.clear(timer);
+      this.timers[i] = null;
+      this.head = (i + 1) % this.kinds.length;
+      this.rejects[i](error);
+    }
     for (const lane of this.lanes.values()) {
       if (lane.flying) this.fail(lane.flying.send, error);
       for (const frame of lane.waiting) this.fail(frame.send, error);
@@ -483,23 +463,11 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
   constructor() {
     super();
     if (Object.hasOwn(this, STATE)) return;
-    AIOESPNow.#attach(this);
-  }
-
-  /* Not in the constructor, whose arrow functions XS cannot end with a tail call: each would be one frame more on the way to the callbacks. */
-  static #attach(self: AIOESPNow): void {
-    const state = new State(self, {
-      ensureActive: () => self.ensureActive(),
-      sendFrame: (mac, data) => self.sendFrame(mac, data),
-      sendsSettled: () => self.sendsSettled(),
-      check: (message, what) => self.check(message, what),
-      watchSends: (watcher) => self.watchSends(watcher),
-      drainSends: () => self.drainSends(),
-      offerToIrq: () => self.offerToIrq(),
-    });
-    Object.defineProperty(self, STATE, { value: state });
+    /* ESPNow's protected helpers are the object's own methods: State calls them on it */
+    const state = new State(this, this as unknown as Access);
+    Object.defineProperty(this, STATE, { value: state });
     /* bound, not an arrow: a bound function's call costs no bytecode, and this one runs at every wake-up */
-    self.listen(state.wake.bind(state), true);
+    this.listen(state.wake.bind(state), true);
   }
 
   /** Start (true) or stop (false) ESP-NOW. Stopping rejects every waiting reader and asend with ESPNowError ESP_ERR_ESPNOW_NOT_INIT. */

@@ -701,9 +701,9 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     offerToIrq();
   }
 
-  /** ESPNowError ESP_ERR_ESPNOW_NOT_INIT unless ESP-NOW is active. (The native radio itself stays in this module.) */
-  protected ensureActive(): void {
-    radioFor("ESPNow");
+  /** ESPNowError ESP_ERR_ESPNOW_NOT_INIT, naming the call, unless ESP-NOW is active. (The native radio itself stays in this module.) */
+  protected ensureActive(what: string): void {
+    radioFor(what);
   }
 
   /** Queue one frame to one peer without waiting: 0, or an ESP-IDF error number. mac and data as send() checks them (the native layer checks again). */
