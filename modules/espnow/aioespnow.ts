@@ -99,7 +99,7 @@ interface Access {
   check(message: unknown, what: string): Uint8Array;
   watchSends(watcher: ((mac: Uint8Array, delivered: boolean) => void) | null): void;
   drainSends(): void;
-  offerToIrq(): void;
+  offerToIrq(now: boolean): boolean;
 }
 
 /** The singleton's state. Kept off the class's fields: each `new AIOESPNow()` runs field initialisers again on the one object. */
@@ -141,7 +141,8 @@ class State {
     this.resume = () => {
       this.handing = false;
       this.lent = false;
-      if (this.self.active()) this.hand(true);
+      /* all readers served, or none waiting: irq's turn */
+      if (this.self.active() && !this.wake(WAKE_RECEIVE, true)) this.access.offerToIrq(true);
     };
     this.watcher = watcherOf(this);
   }
@@ -162,7 +163,8 @@ class State {
         return promise;
       }
       this.add(resolve, reject, kind);
-      if (!this.handing) this.hand(false);
+      /* a message it cannot have yet (the array is lent) goes out after the resumed readers' turn; readers that wait before it see to theirs */
+      if (this.lent && !this.handing && this.self.any()) this.later();
       /* still waiting: it is the newest reader */
       if (timeout >= 0 && this.count) {
         if (timeout) this.timers[(this.head + this.count - 1) % this.kinds.length] = this.timer(resolve, timeout);
@@ -238,15 +240,59 @@ class State {
     return kind.step;
   }
 
+  /** Go on handing after the jobs queued so far, the resumed readers' among them. */
+  later(): void {
+    if (this.handing) return;
+    this.handing = true;
+    this.settled.then(this.resume);
+  }
+
   /**
-   * Hand waiting messages to waiting readers, oldest first. After a wake-up,
-   * what no reader takes goes to the irq callback (not from an API call: the
-   * callback would run inside it). The callers check that the radio is open.
+   * The native wake-up (and resume's): hand waiting messages to waiting
+   * readers, oldest first. Returns true when irq must not be offered
+   * messages now: readers were served, or the array is lent (then irq has
+   * them after the resumed readers' turn). The usual case, one airecv() and
+   * one message, written out: no call but irecv(0) and the resolve.
    */
-  hand(offer: boolean): void {
-    while (this.count) {
-      const i = this.head, value = this.next(this.kinds[i]);
-      if (value === undefined) break;
+  wake(reasons: number, open: boolean): boolean {
+    if (reasons !== WAKE_RECEIVE) {
+      /* turned off through another ESPNow object (an ESPNow's active(false)): what waits here never comes */
+      if (reasons & WAKE_STOPPED) {
+        this.stop();
+        return false;
+      }
+      if (this.flying) this.settleLost();
+      if (!(reasons & WAKE_RECEIVE)) return false;
+    }
+    this.lent = false;	/* every job has run since the last hand-over */
+    /* no radio: a listener before this one closed it, and stop() has let every reader go */
+    if (!this.count || !open) return false;
+    if (this.handing) return true;
+    do {
+      const i = this.head, kind = this.kinds[i];
+      let value: unknown;
+      if (kind === COPY) {
+        if (!this.self.any()) return true;
+        value = this.self.recv(0);
+      } else {
+        /* the next irecv() would refill the array a resumed reader has not read yet */
+        if (this.lent) {
+          if (this.self.any()) this.later();
+          return true;
+        }
+        /* irecv(0) answers whether a message waits: no any() first */
+        const pair = this.self.irecv(0);
+        if (!pair[0]) return true;
+        this.lent = true;
+        if (kind === REUSE) {
+          this.lentTo = null;
+          value = pair;
+        } else {
+          this.lentTo = kind;
+          kind.step.value = pair as Message;
+          value = kind.step;
+        }
+      }
       const timer = this.timers[i];
       if (timer) {
         Timer.clear(timer);
@@ -255,33 +301,10 @@ class State {
       this.head = (i + 1) % this.kinds.length;
       this.count--;
       this.resolves[i](value);
-    }
-    /* messages left that readers, or after a wake-up irq, cannot have now: the array is lent */
-    if ((offer || this.count) && this.self.any()) {
-      if (this.lent) this.later();
-      else if (!this.count) this.access.offerToIrq();
-    }
-  }
-
-  /** Go on handing after the jobs queued so far, the resumed readers' among them. */
-  later(): void {
-    if (this.handing) return;
-    this.handing = true;
-    this.settled.then(this.resume);
-  }
-
-  /** The native wake-up. Returns true if readers were waiting: their messages are not offered to irq now. */
-  wake(reasons: number, open: boolean): boolean {
-    /* turned off through another ESPNow object (an ESPNow's active(false)): what waits here never comes */
-    if (reasons & WAKE_STOPPED) {
-      this.stop();
-      return false;
-    }
-    this.lent = false;	/* every job has run since the last hand-over */
-    if ((reasons & WAKE_SEND) && this.flying) this.settleLost();
-    /* no radio: a listener before this one closed it, and stop() has let every reader go */
-    if (!(reasons & WAKE_RECEIVE) || !this.count || !open) return false;
-    if (!this.handing) this.hand(true);
+    } while (this.count);
+    /* every reader served: what is left is irq's, after the resumed readers' turn if the array is lent */
+    if (!this.lent) return false;
+    if (this.access.offerToIrq(false)) this.later();
     return true;
   }
 
