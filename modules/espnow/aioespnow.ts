@@ -179,9 +179,12 @@ class State {
   add(resolve: Resolve, reject: Reject, kind: Kind): void {
     let n = this.kinds.length;
     if (this.count === n) {
-      /* double the arrays: n free slots where the next reader goes, the oldest moved up behind them */
-      for (const items of [this.resolves, this.rejects, this.kinds, this.timers] as unknown[][]) items.splice(this.head, 0, ...new Array(n));
-      this.head += n;
+      /* double the arrays, the oldest reader first (no splice that removes nothing: XS then passes memcpy a null pointer) */
+      for (const items of [this.resolves, this.rejects, this.kinds, this.timers] as unknown[][]) {
+        if (this.head) items.push(...items.splice(0, this.head));
+        items.length = 2 * n;
+      }
+      this.head = 0;
       n *= 2;
     }
     const i = (this.head + this.count++) % n;
@@ -271,27 +274,16 @@ class State {
     do {
       const i = this.head, kind = this.kinds[i];
       let value: unknown;
-      if (kind === COPY) {
-        if (!this.self.any()) return true;
-        value = this.self.recv(0);
-      } else {
-        /* the next irecv() would refill the array a resumed reader has not read yet */
-        if (this.lent) {
-          if (this.self.any()) this.later();
-          return true;
-        }
-        /* irecv(0) answers whether a message waits: no any() first */
-        const pair = this.self.irecv(0);
-        if (!pair[0]) return true;
+      if (kind === REUSE && !this.lent) {
+        /* next(REUSE) written out */
+        value = this.self.irecv(0);
+        if (!(value as Message)[0]) return true;
         this.lent = true;
-        if (kind === REUSE) {
-          this.lentTo = null;
-          value = pair;
-        } else {
-          this.lentTo = kind;
-          kind.step.value = pair as Message;
-          value = kind.step;
-        }
+        this.lentTo = null;
+      } else if ((value = this.next(kind)) === undefined) {
+        /* the next irecv() would refill the array a resumed reader has not read yet: after their turn */
+        if (this.lent && this.self.any()) this.later();
+        return true;
       }
       const timer = this.timers[i];
       if (timer) {
@@ -317,7 +309,7 @@ class State {
       this.access.ensureActive("asend");
       const one = second === undefined;
       const mac = one ? null : first;
-      const targets = mac === null || mac === undefined ? this.unicastPeers() : [macOf(mac)];
+      const targets = mac === null || mac === undefined ? this.self.get_peers().map((peer) => peer[0]).filter((peer) => !(peer[0] & 1)) : [macOf(mac)];
       const data = this.access.check(one ? first : second, "asend");
       if (!this.watching) {
         this.access.watchSends(this.watcher);
@@ -332,10 +324,6 @@ class State {
       reject(error);
     }
     return promise;
-  }
-
-  unicastPeers(): Uint8Array[] {
-    return this.self.get_peers().map((peer) => peer[0]).filter((mac) => !(mac[0] & 1));
   }
 
   queue(send: Send, mac: Uint8Array): void {
@@ -360,7 +348,7 @@ class State {
     if (send.over) return;
     const result = this.access.sendFrame(frame.mac, send.data);
     if (result > 1) {
-      this.fail(send, new ESPNowError(result, `asend to ${macText(frame.mac)}`));
+      this.finish(send, false, new ESPNowError(result, `asend to ${macText(frame.mac)}`));
       return;
     }
     lane.flying = frame;
@@ -400,16 +388,12 @@ class State {
     for (const lane of this.lanes.values()) this.advance(lane);
   }
 
-  finish(send: Send, delivered: boolean): void {
+  /** Settle an asend, once: delivered, or rejected with error. */
+  finish(send: Send, delivered: boolean, error?: unknown): void {
     if (send.over) return;
     send.over = true;
-    send.resolve(delivered);
-  }
-
-  fail(send: Send, error: unknown): void {
-    if (send.over) return;
-    send.over = true;
-    send.reject(error);
+    if (error) send.reject(error);
+    else send.resolve(delivered);
   }
 
   /** ESP-NOW was turned off: nothing waiting will ever come. */
@@ -423,8 +407,8 @@ class State {
       this.rejects[i](error);
     }
     for (const lane of this.lanes.values()) {
-      if (lane.flying) this.fail(lane.flying.send, error);
-      for (const frame of lane.waiting) this.fail(frame.send, error);
+      if (lane.flying) this.finish(lane.flying.send, false, error);
+      for (const frame of lane.waiting) this.finish(frame.send, false, error);
     }
     this.lanes.clear();
     this.flying = 0;
