@@ -466,7 +466,9 @@ function macOf(value: unknown): Uint8Array {
 
 /**
  * ESPNow with async receive and send: a singleton like ESPNow (its own,
- * sharing the one radio).
+ * sharing the one radio). active(false), through any ESPNow object, rejects
+ * every waiting reader and asend with ESPNowError ESP_ERR_ESPNOW_NOT_INIT
+ * (the listener's WAKE_STOPPED).
  */
 export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> {
   constructor() {
@@ -477,15 +479,6 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
     Object.defineProperty(this, STATE, { value: state });
     /* bound, not an arrow: a bound function's call costs no bytecode, and this one runs at every wake-up */
     this.listen(state.wake.bind(state), true);
-  }
-
-  /** Start (true) or stop (false) ESP-NOW. Stopping rejects every waiting reader and asend with ESPNowError ESP_ERR_ESPNOW_NOT_INIT. */
-  active(flag?: unknown): boolean {
-    if (flag === undefined) return super.active();
-    const was = super.active();
-    const now = super.active(flag);
-    if (was && !now) stateOf(this).stop();
-    return now;
   }
 
   /**
