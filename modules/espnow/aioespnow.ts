@@ -23,7 +23,9 @@
  * its promise at once should use arecv(), which returns new buffers. Waiting
  * allocates nothing beyond the promise, except that when messages queue up a
  * promise job gives the last reader its turn; a for await loop needs none, as
- * asking for its next message says it is done with the last.
+ * asking for its next message says it is done with the last. A reader that
+ * no one waits before and that can have a message at once is served in the
+ * call, with no timer for its timeout.
  *
  * asend() sends one frame per peer. ESP-NOW reports a frame's outcome by peer
  * MAC only, and a radio may report two frames to one peer out of order (the
@@ -65,89 +67,6 @@ type Kind = typeof COPY | typeof REUSE | Iteration;
 type Resolve = (value: any) => void;
 type Reject = (reason: unknown) => void;
 
-/**
- * The waiting readers, oldest first: parallel circular arrays that only grow,
- * so that waiting allocates nothing once they are big enough.
- */
-class Readers {
-  private resolves: (Resolve | null)[] = [null, null, null, null];
-  private rejects: (Reject | null)[] = [null, null, null, null];
-  /* kinds and head are read by State.hand(), a method call less for each message */
-  kinds: Kind[] = [COPY, COPY, COPY, COPY];
-  private timers: (Timer | null)[] = [null, null, null, null];
-  head = 0;
-  count = 0;
-
-  add(resolve: Resolve, reject: Reject, kind: Kind, timer: Timer | null): void {
-    if (this.count === this.kinds.length) this.grow();
-    const i = (this.head + this.count) % this.kinds.length;
-    this.resolves[i] = resolve;
-    this.rejects[i] = reject;
-    this.kinds[i] = kind;
-    this.timers[i] = timer;
-    this.count++;
-  }
-
-  /** Remove the oldest reader; returns its resolve function. (clear() written out: this runs for every message.) */
-  take(): Resolve {
-    const i = this.head;
-    const resolve = this.resolves[i]!;
-    if (this.timers[i]) {
-      Timer.clear(this.timers[i]!);
-      this.timers[i] = null;
-    }
-    this.resolves[i] = this.rejects[i] = null;
-    this.head = (i + 1) % this.kinds.length;
-    this.count--;
-    return resolve;
-  }
-
-  /** Remove the reader with this resolve function (its timeout passed); false if it is not waiting. */
-  remove(resolve: Resolve): boolean {
-    const n = this.kinds.length;
-    for (let k = 0; k < this.count; k++) {
-      if (this.resolves[(this.head + k) % n] !== resolve) continue;
-      this.clear((this.head + k) % n);
-      for (; k < this.count - 1; k++) {
-        const to = (this.head + k) % n, from = (to + 1) % n;
-        this.resolves[to] = this.resolves[from];
-        this.rejects[to] = this.rejects[from];
-        this.kinds[to] = this.kinds[from];
-        this.timers[to] = this.timers[from];
-      }
-      this.count--;
-      return true;
-    }
-    return false;
-  }
-
-  /** Reject every waiting reader. */
-  rejectAll(error: unknown): void {
-    while (this.count) {
-      const reject = this.rejects[this.head]!;
-      this.take();
-      reject(error);
-    }
-  }
-
-  private clear(i: number): void {
-    const timer = this.timers[i];
-    if (timer) Timer.clear(timer);
-    this.resolves[i] = this.rejects[i] = this.timers[i] = null;
-  }
-
-  /** Double the arrays, the oldest reader first. */
-  private grow(): void {
-    const n = this.kinds.length, head = this.head;
-    const more = <T>(items: T[], empty: T): T[] => Array.from({ length: 2 * n }, (_, k) => (k < n ? items[(head + k) % n] : empty));
-    this.resolves = more(this.resolves, null);
-    this.rejects = more(this.rejects, null);
-    this.kinds = more(this.kinds, COPY);
-    this.timers = more(this.timers, null);
-    this.head = 0;
-  }
-}
-
 /** One asend(): its promise, and how many of its frames are still to go out or to be reported. */
 interface Send {
   resolve: (delivered: boolean) => void;
@@ -174,20 +93,30 @@ interface Lane {
   waiting: Frame[];
 }
 
-/** What ESPNow gives its subclasses, as closures, for the State to use. */
+/** ESPNow's protected helpers: real methods of the object, called on it directly (a closure would be one frame more on the way to the callbacks). */
 interface Access {
-  ensureActive(): void;
+  ensureActive(what: string): void;
   sendFrame(mac: Uint8Array, data: Uint8Array): number;
   sendsSettled(): boolean;
   check(message: unknown, what: string): Uint8Array;
   watchSends(watcher: ((mac: Uint8Array, delivered: boolean) => void) | null): void;
   drainSends(): void;
-  offerToIrq(): void;
+  offerToIrq(now: boolean): boolean;
 }
 
 /** The singleton's state. Kept off the class's fields: each `new AIOESPNow()` runs field initialisers again on the one object. */
 class State {
-  readonly readers = new Readers();
+  /*
+   * The waiting readers, oldest first: parallel circular arrays that only
+   * grow, so that waiting allocates nothing once they are big enough. A slot
+   * a reader has left keeps its functions until another reader takes it.
+   */
+  resolves: Resolve[] = [nothing, nothing, nothing, nothing];
+  rejects: Reject[] = [nothing, nothing, nothing, nothing];
+  kinds: Kind[] = [COPY, COPY, COPY, COPY];
+  timers: (Timer | null)[] = [null, null, null, null];
+  head = 0;
+  count = 0;
   /** irecv()'s array has been handed to a reader whose turn may not have come yet... */
   lent = false;
   /** ...that reader's Iteration (null: an airecv()). */
@@ -214,27 +143,57 @@ class State {
     this.resume = () => {
       this.handing = false;
       this.lent = false;
-      if (this.self.active()) this.hand(true);
+      /* all readers served, or none waiting: irq's turn */
+      if (this.self.active() && !this.wake(WAKE_RECEIVE, true)) this.access.offerToIrq(true);
     };
     this.watcher = watcherOf(this);
   }
 
   /* ---- receiving ---- */
 
-  /** A new reader of this kind; it waits behind the others. */
+  /** A new reader of this kind, behind the others; served at once if it is the first and a message can be handed over (then without a timer). */
   wait(kind: Kind, timeout_ms: unknown, what: string): Promise<unknown> {
     const promise = new Promise(this.capture);
     const resolve = this.resolve, reject = this.reject;
     try {
-      const timeout = timeoutOf(timeout_ms, what);
-      if (!this.self.active()) throw notActive(what);
-      this.readers.add(resolve, reject, kind, timeout > 0 ? this.timer(resolve, timeout) : null);
-      if (!this.handing) this.hand(false);
-      if (timeout === 0) this.expire(resolve);
+      const timeout = timeout_ms === undefined ? -1 : timeoutOf(timeout_ms, what);
+      this.access.ensureActive(what);
+      /* the usual case first: no one waits before it, a message waits (and irecv()'s array is free) */
+      const value = this.count ? undefined : this.next(kind);
+      if (value !== undefined) {
+        resolve(value);
+        return promise;
+      }
+      this.add(resolve, reject, kind);
+      /* a message it cannot have yet (the array is lent) goes out after the resumed readers' turn; readers that wait before it see to theirs */
+      if (this.lent && !this.handing && this.self.any()) this.later();
+      /* still waiting: it is the newest reader */
+      if (timeout >= 0 && this.count) {
+        if (timeout) this.timers[(this.head + this.count - 1) % this.kinds.length] = this.timer(resolve, timeout);
+        else this.expire(resolve);
+      }
     } catch (error) {
       reject(error);
     }
     return promise;
+  }
+
+  add(resolve: Resolve, reject: Reject, kind: Kind): void {
+    let n = this.kinds.length;
+    if (this.count === n) {
+      /* double the arrays, the oldest reader first (no splice that removes nothing: XS then passes memcpy a null pointer) */
+      for (const items of [this.resolves, this.rejects, this.kinds, this.timers] as unknown[][]) {
+        if (this.head) items.push(...items.splice(0, this.head));
+        items.length = 2 * n;
+      }
+      this.head = 0;
+      n *= 2;
+    }
+    const i = (this.head + this.count++) % n;
+    this.resolves[i] = resolve;
+    this.rejects[i] = reject;
+    this.kinds[i] = kind;
+    this.timers[i] = null;
   }
 
   /* Its own function: a closure in wait() would make every call allocate the variables it captures. */
@@ -242,51 +201,48 @@ class State {
     return Timer.set(() => this.expire(resolve), timeout);
   }
 
+  /** A reader's timeout passed: [null, null], if it still waits. */
   expire(resolve: Resolve): void {
-    if (this.readers.remove(resolve)) resolve([null, null]);
+    const n = this.kinds.length;
+    for (let k = 0; k < this.count; k++) {
+      let to = (this.head + k) % n;
+      if (this.resolves[to] !== resolve) continue;
+      const timer = this.timers[to];
+      if (timer) Timer.clear(timer);
+      for (this.count--; k < this.count; k++, to = (to + 1) % n) {
+        const from = (to + 1) % n;
+        this.resolves[to] = this.resolves[from];
+        this.rejects[to] = this.rejects[from];
+        this.kinds[to] = this.kinds[from];
+        this.timers[to] = this.timers[from];
+      }
+      this.timers[to] = null;
+      resolve([null, null]);
+      return;
+    }
   }
 
   /**
-   * Hand waiting messages to waiting readers, oldest first. After a wake-up,
-   * what no reader takes goes to the irq callback (not from an API call: the
-   * callback would run inside it). The callers check that the radio is open.
+   * What a reader of this kind is resolved with now: the oldest message;
+   * undefined if none waits, or if the reader needs irecv()'s array and it
+   * is lent. The callers check that the radio is open.
    */
-  hand(offer: boolean): void {
-    const self = this.self, readers = this.readers;
-    while (self.any()) {
-      const kind = readers.count ? readers.kinds[readers.head] : null;
-      if (kind === REUSE && !this.lent) {
-        /* the usual case first: an airecv() waits, irecv()'s array is free (and a message waits: irecv(0) returns it) */
-        this.lent = true;
-        this.lentTo = null;
-        readers.take()(self.irecv(0));
-        continue;
-      }
-      if (kind === COPY) {
-        readers.take()(self.recv(0));
-        continue;
-      }
-      if (kind === null && !offer) return;
-      if (this.lent) {
-        /* irecv(), the next reader's or irq's, would refill the array a resumed reader has not read yet. */
-        this.later();
-        return;
-      }
-      if (kind === null) {
-        this.access.offerToIrq();
-        return;
-      }
-      const pair = self.irecv(0) as Message;
-      this.lent = true;
-      if (kind === REUSE) {
-        this.lentTo = null;
-        readers.take()(pair);
-      } else {
-        this.lentTo = kind;
-        kind.step.value = pair;
-        readers.take()(kind.step);
-      }
+  next(kind: Kind): unknown {
+    const self = this.self;
+    if (kind === COPY) return self.any() ? self.recv(0) : undefined;
+    /* irecv(), the next reader's, would refill the array a resumed reader has not read yet */
+    if (this.lent) return undefined;
+    /* irecv(0) answers whether a message waits: no any() first */
+    const pair = self.irecv(0);
+    if (!pair[0]) return undefined;
+    this.lent = true;
+    if (kind === REUSE) {
+      this.lentTo = null;
+      return pair;
     }
+    this.lentTo = kind;
+    kind.step.value = pair as Message;
+    return kind.step;
   }
 
   /** Go on handing after the jobs queued so far, the resumed readers' among them. */
@@ -296,18 +252,53 @@ class State {
     this.settled.then(this.resume);
   }
 
-  /** The native wake-up. Returns true if readers were waiting: their messages are not offered to irq now. */
+  /**
+   * The native wake-up (and resume's): hand waiting messages to waiting
+   * readers, oldest first. Returns true when irq must not be offered
+   * messages now: readers were served, or the array is lent (then irq has
+   * them after the resumed readers' turn). The usual case, one airecv() and
+   * one message, written out: no call but irecv(0) and the resolve.
+   */
   wake(reasons: number, open: boolean): boolean {
-    /* turned off through another ESPNow object (an ESPNow's active(false)): what waits here never comes */
-    if (reasons & WAKE_STOPPED) {
-      this.stop();
-      return false;
+    if (reasons !== WAKE_RECEIVE) {
+      /* turned off through another ESPNow object (an ESPNow's active(false)): what waits here never comes */
+      if (reasons & WAKE_STOPPED) {
+        this.stop();
+        return false;
+      }
+      if (this.flying) this.settleLost();
+      if (!(reasons & WAKE_RECEIVE)) return false;
     }
     this.lent = false;	/* every job has run since the last hand-over */
-    if ((reasons & WAKE_SEND) && this.flying) this.settleLost();
     /* no radio: a listener before this one closed it, and stop() has let every reader go */
-    if (!(reasons & WAKE_RECEIVE) || !this.readers.count || !open) return false;
-    if (!this.handing) this.hand(true);
+    if (!this.count || !open) return false;
+    if (this.handing) return true;
+    do {
+      const i = this.head, kind = this.kinds[i];
+      let value: unknown;
+      if (kind === REUSE && !this.lent) {
+        /* next(REUSE) written out */
+        value = this.self.irecv(0);
+        if (!(value as Message)[0]) return true;
+        this.lent = true;
+        this.lentTo = null;
+      } else if ((value = this.next(kind)) === undefined) {
+        /* the next irecv() would refill the array a resumed reader has not read yet: after their turn */
+        if (this.lent && this.self.any()) this.later();
+        return true;
+      }
+      const timer = this.timers[i];
+      if (timer) {
+        Timer.clear(timer);
+        this.timers[i] = null;
+      }
+      this.head = (i + 1) % this.kinds.length;
+      this.count--;
+      this.resolves[i](value);
+    } while (this.count);
+    /* every reader served: what is left is irq's, after the resumed readers' turn if the array is lent */
+    if (!this.lent) return false;
+    if (this.access.offerToIrq(false)) this.later();
     return true;
   }
 
@@ -317,10 +308,10 @@ class State {
     const promise = new Promise<boolean>(this.capture);
     const resolve = this.resolve, reject = this.reject;
     try {
-      this.access.ensureActive();
+      this.access.ensureActive("asend");
       const one = second === undefined;
       const mac = one ? null : first;
-      const targets = mac === null || mac === undefined ? this.unicastPeers() : [macOf(mac)];
+      const targets = mac === null || mac === undefined ? this.self.get_peers().map((peer) => peer[0]).filter((peer) => !(peer[0] & 1)) : [macOf(mac)];
       const data = this.access.check(one ? first : second, "asend");
       if (!this.watching) {
         this.access.watchSends(this.watcher);
@@ -335,10 +326,6 @@ class State {
       reject(error);
     }
     return promise;
-  }
-
-  unicastPeers(): Uint8Array[] {
-    return this.self.get_peers().map((peer) => peer[0]).filter((mac) => !(mac[0] & 1));
   }
 
   queue(send: Send, mac: Uint8Array): void {
@@ -363,7 +350,7 @@ class State {
     if (send.over) return;
     const result = this.access.sendFrame(frame.mac, send.data);
     if (result > 1) {
-      this.fail(send, new ESPNowError(result, `asend to ${macText(frame.mac)}`));
+      this.finish(send, false, new ESPNowError(result, `asend to ${macText(frame.mac)}`));
       return;
     }
     lane.flying = frame;
@@ -403,25 +390,27 @@ class State {
     for (const lane of this.lanes.values()) this.advance(lane);
   }
 
-  finish(send: Send, delivered: boolean): void {
+  /** Settle an asend, once: delivered, or rejected with error. */
+  finish(send: Send, delivered: boolean, error?: unknown): void {
     if (send.over) return;
     send.over = true;
-    send.resolve(delivered);
-  }
-
-  fail(send: Send, error: unknown): void {
-    if (send.over) return;
-    send.over = true;
-    send.reject(error);
+    if (error) send.reject(error);
+    else send.resolve(delivered);
   }
 
   /** ESP-NOW was turned off: nothing waiting will ever come. */
   stop(): void {
     const error = notActive("AIOESPNow");
-    this.readers.rejectAll(error);
+    for (; this.count; this.count--) {
+      const i = this.head, timer = this.timers[i];
+      if (timer) Timer.clear(timer);
+      this.timers[i] = null;
+      this.head = (i + 1) % this.kinds.length;
+      this.rejects[i](error);
+    }
     for (const lane of this.lanes.values()) {
-      if (lane.flying) this.fail(lane.flying.send, error);
-      for (const frame of lane.waiting) this.fail(frame.send, error);
+      if (lane.flying) this.finish(lane.flying.send, false, error);
+      for (const frame of lane.waiting) this.finish(frame.send, false, error);
     }
     this.lanes.clear();
     this.flying = 0;
@@ -477,38 +466,19 @@ function macOf(value: unknown): Uint8Array {
 
 /**
  * ESPNow with async receive and send: a singleton like ESPNow (its own,
- * sharing the one radio).
+ * sharing the one radio). active(false), through any ESPNow object, rejects
+ * every waiting reader and asend with ESPNowError ESP_ERR_ESPNOW_NOT_INIT
+ * (the listener's WAKE_STOPPED).
  */
 export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> {
   constructor() {
     super();
     if (Object.hasOwn(this, STATE)) return;
-    AIOESPNow.#attach(this);
-  }
-
-  /* Not in the constructor, whose arrow functions XS cannot end with a tail call: each would be one frame more on the way to the callbacks. */
-  static #attach(self: AIOESPNow): void {
-    const state = new State(self, {
-      ensureActive: () => self.ensureActive(),
-      sendFrame: (mac, data) => self.sendFrame(mac, data),
-      sendsSettled: () => self.sendsSettled(),
-      check: (message, what) => self.check(message, what),
-      watchSends: (watcher) => self.watchSends(watcher),
-      drainSends: () => self.drainSends(),
-      offerToIrq: () => self.offerToIrq(),
-    });
-    Object.defineProperty(self, STATE, { value: state });
+    /* ESPNow's protected helpers are the object's own methods: State calls them on it */
+    const state = new State(this, this as unknown as Access);
+    Object.defineProperty(this, STATE, { value: state });
     /* bound, not an arrow: a bound function's call costs no bytecode, and this one runs at every wake-up */
-    self.listen(state.wake.bind(state), true);
-  }
-
-  /** Start (true) or stop (false) ESP-NOW. Stopping rejects every waiting reader and asend with ESPNowError ESP_ERR_ESPNOW_NOT_INIT. */
-  active(flag?: unknown): boolean {
-    if (flag === undefined) return super.active();
-    const was = super.active();
-    const now = super.active(flag);
-    if (was && !now) stateOf(this).stop();
-    return now;
+    this.listen(state.wake.bind(state), true);
   }
 
   /**

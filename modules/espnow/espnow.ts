@@ -671,14 +671,16 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     return drainSends();
   }
 
-  /** Call the irq callback if one is set and a message waits (after a claimed wake, once no reader is left). */
-  protected offerToIrq(): void {
-    offerToIrq();
+  /** After a claimed wake, once no reader is left: whether an irq callback is set and a message waits; if now, the callback is called (else the caller offers again later). */
+  protected offerToIrq(now: boolean): boolean {
+    if (!shared.irq || !shared.radio?.any()) return false;
+    if (now) shared.irq(shared.irqTarget!);
+    return true;
   }
 
-  /** ESPNowError ESP_ERR_ESPNOW_NOT_INIT unless ESP-NOW is active. (The native radio itself stays in this module.) */
-  protected ensureActive(): void {
-    radioFor("ESPNow");
+  /** ESPNowError ESP_ERR_ESPNOW_NOT_INIT, naming the call, unless ESP-NOW is active. (The native radio itself stays in this module.) */
+  protected ensureActive(what: string): void {
+    radioFor(what);
   }
 
   /** Queue one frame to one peer without waiting: 0, or an ESP-IDF error number. mac and data as send() checks them (the native layer checks again). */

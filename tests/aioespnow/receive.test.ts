@@ -158,13 +158,15 @@ test("with irq set, a message goes to the oldest waiting reader; irq gets only t
   t.deepEqual(results[0].lines, ["arecv c1", "irq a1 a2 a3 c2 c3", "reader b1 b2 b3 b4 b5"]);
 });
 
-test("active(false) rejects waiting readers with ESP_ERR_ESPNOW_NOT_INIT; reading while inactive rejects", async (t) => {
+test("active(false) rejects waiting readers with ESP_ERR_ESPNOW_NOT_INIT; reading or sending while inactive rejects, naming the call", async (t) => {
   const results = await runNodes([
     { source: aioNode([], `
       const waiting = [e.arecv(), e.airecv(), e[Symbol.asyncIterator]().next()].map((p) => p.then(() => "resolved", (error) => error.code));
       e.active(false);
       say("waiting", (await Promise.all(waiting)).join(" "));
-      try { await e.airecv(); } catch (error) { say("inactive", error.name, error.code); }
+      try { await e.airecv(); } catch (error) { say("inactive", error.name, error.code); say(error.message); }
+      /* the error names the call */
+      try { await e.asend("x"); } catch (error) { say(error.message); }
       say("active again", e.active(true));
       done();`) },
   ]);
@@ -172,6 +174,8 @@ test("active(false) rejects waiting readers with ESP_ERR_ESPNOW_NOT_INIT; readin
   t.deepEqual(results[0].lines, [
     "waiting ESP_ERR_ESPNOW_NOT_INIT ESP_ERR_ESPNOW_NOT_INIT ESP_ERR_ESPNOW_NOT_INIT",
     "inactive ESPNowError ESP_ERR_ESPNOW_NOT_INIT",
+    "airecv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
+    "asend: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
     "active again true",
   ]);
 });

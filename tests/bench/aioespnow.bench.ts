@@ -14,7 +14,7 @@
  *   a record entering the ring waits this hop plus the wake to resume;
  * - send to resume, through the simulated air, for airecv() and, for
  *   comparison, for a blocking irecv();
- * - JS allocations: of airecv() itself, of one whole wait (airecv(), the
+ * - JS allocations: of airecv() itself (and with a timeout), of one whole wait (airecv(), the
  *   wake-up, the resumed await) against the same await of a plain promise
  *   resolved by a timer, and of a wait when messages queue up.
  *
@@ -134,6 +134,9 @@ await sleep(300);
 result.airecvCall = measure(() => e.airecv());
 ask("waiting", 1, 0);
 await sleep(300);
+result.airecvTimeoutCall = measure(() => e.airecv(1500));
+ask("waiting", 1, 0);
+await sleep(300);
 result.irecvCall = measure(() => e.irecv(0));
 
 /* each wait's slots and bytes, in deltas[2 * i] and deltas[2 * i + 1] */
@@ -182,6 +185,7 @@ interface Result {
   postMicros: number[];
   promise: Allocation;
   airecvCall: Allocation;
+  airecvTimeoutCall: Allocation;
   irecvCall: Allocation;
   waitAirecv: Allocation[];
   waitTimer: Allocation[];
@@ -267,6 +271,7 @@ console.log("");
 console.log("JS allocations");
 console.log(`  new Promise(executor)           ${result.promise.slots} slots, ${result.promise.bytes} bytes (the promise machinery: the Promise and its two resolving functions)`);
 console.log(`  airecv() with a message waiting ${result.airecvCall.slots} slots, ${result.airecvCall.bytes} bytes, ${result.airecvCall.computrons} computrons`);
+console.log(`  airecv(1500), message waiting  ${result.airecvTimeoutCall.slots} slots, ${result.airecvTimeoutCall.bytes} bytes, ${result.airecvTimeoutCall.computrons} computrons (served at once: no timer)`);
 console.log(`  irecv(0), for reference         ${result.irecvCall.slots} slots, ${result.irecvCall.bytes} bytes, ${result.irecvCall.computrons} computrons`);
 console.log(`  one wait: await airecv()        ${usual(result.waitAirecv)}`);
 console.log(`  one wait: await a promise a timer resolves  ${usual(result.waitTimer)}`);
