@@ -557,14 +557,10 @@ void xs_espnow_max_data_len(xsMachine *the)
 void xs_espnow_error_name(xsMachine *the)
 {
 	xsIntegerValue number = xsmcToInteger(xsArg(0));
-	const char *name = espnow_error_name(number);
-	if (name)
-		xsmcSetString(xsResult, (char *)name);
-	else {
-		char text[24];
-		snprintf(text, sizeof(text), "ESP_ERR_0x%X", (unsigned)number);
-		xsmcSetString(xsResult, text);
-	}
+	char name[ESPNOW_ERROR_NAME_SIZE];
+	if (!espnow_error_name(number, name))
+		snprintf(name, sizeof(name), "ESP_ERR_0x%X", (unsigned)number);
+	xsmcSetString(xsResult, name);
 }
 
 /* ---- for AIOESPNow ---- */
