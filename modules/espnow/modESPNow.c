@@ -297,25 +297,19 @@ void xs_espnow_any(xsMachine *the)
 /* getMAC and getKey point into a JS buffer, which may be a preloaded module's
    bytes in flash: copy from them with c_memcpy (the ESP8266's espMemCpy reads
    flash a word at a time; a byte load there faults). */
-static const uint8_t *getMAC(xsMachine *the, xsSlot *slot)
+/* A buffer of exactly size bytes, read only. */
+static const uint8_t *getFixed(xsMachine *the, xsSlot *slot, xsUnsignedValue size, const char *name)
 {
 	void *data;
-	xsUnsignedValue size;
-	getBytes(the, slot, &data, &size, false, "mac");
-	if (size != ESPNOW_MAC_LEN)
-		xsRangeError("mac must be %d bytes, got %d", ESPNOW_MAC_LEN, (int)size);
+	xsUnsignedValue length;
+	getBytes(the, slot, &data, &length, false, name);
+	if (length != size)
+		xsRangeError("%s must be %d bytes, got %d", name, (int)size, (int)length);
 	return data;
 }
 
-static const uint8_t *getKey(xsMachine *the, xsSlot *slot)
-{
-	void *data;
-	xsUnsignedValue size;
-	getBytes(the, slot, &data, &size, false, "key");
-	if (size != ESPNOW_KEY_LEN)
-		xsRangeError("key must be %d bytes, got %d", ESPNOW_KEY_LEN, (int)size);
-	return data;
-}
+#define getMAC(the, slot) getFixed(the, slot, ESPNOW_MAC_LEN, "mac")
+#define getKey(the, slot) getFixed(the, slot, ESPNOW_KEY_LEN, "key")
 
 /* Wait until every frame sent so far has completed. */
 static bool settle(modESPNow espnow, uint32_t timeoutMs)
@@ -466,18 +460,22 @@ static modESPNow getPeerArguments(xsMachine *the, espnowPeerRecord *peer)
 	return espnow;
 }
 
-void xs_espnow_add_peer(xsMachine *the)
+/* addPeer and modPeer: one body, told apart by the function XS called. */
+static void setPeerWith(xsMachine *the, int (*set)(const espnowPeerRecord *peer))
 {
 	espnowPeerRecord peer;
 	getPeerArguments(the, &peer);
-	xsmcSetInteger(xsResult, espnow_radio_add_peer(&peer));
+	xsmcSetInteger(xsResult, set(&peer));
+}
+
+void xs_espnow_add_peer(xsMachine *the)
+{
+	setPeerWith(the, espnow_radio_add_peer);
 }
 
 void xs_espnow_mod_peer(xsMachine *the)
 {
-	espnowPeerRecord peer;
-	getPeerArguments(the, &peer);
-	xsmcSetInteger(xsResult, espnow_radio_mod_peer(&peer));
+	setPeerWith(the, espnow_radio_mod_peer);
 }
 
 void xs_espnow_del_peer(xsMachine *the)
