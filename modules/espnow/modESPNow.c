@@ -416,6 +416,16 @@ void xs_espnow_next_send_status(xsMachine *the)
 	xsmcSetTrue(xsResult);
 }
 
+/* array[0..count) = values, as numbers (a count may pass 2^31). */
+static void setNumbers(xsMachine *the, xsSlot *array, const uint32_t *values, int count)
+{
+	xsmcVars(1);
+	for (int i = 0; i < count; i++) {
+		xsmcSetNumber(xsVar(0), values[i]);
+		xsmcSetIndex(*array, i, xsVar(0));
+	}
+}
+
 /* stats(): [tx_pkts, tx_responses, tx_failures, rx_packets, rx_dropped]. */
 void xs_espnow_stats(xsMachine *the)
 {
@@ -423,12 +433,8 @@ void xs_espnow_stats(xsMachine *the)
 	espnowStatsRecord stats;
 	espnow_stats_snapshot(&espnow->core.tx, &espnow->core.ring, &stats);
 	uint32_t values[5] = { stats.txPackets, stats.txResponses, stats.txFailures, stats.rxPackets, stats.rxDropped };
-	xsmcVars(1);
 	xsmcSetNewArray(xsResult, 5);
-	for (int i = 0; i < 5; i++) {
-		xsmcSetNumber(xsVar(0), values[i]);
-		xsmcSetIndex(xsResult, i, xsVar(0));
-	}
+	setNumbers(the, &xsResult, values, 5);
 }
 
 /* ---- peers ---- */
@@ -530,11 +536,8 @@ void xs_espnow_peer_count(xsMachine *the)
 	int total = 0, encrypted = 0;
 	getRecord(the);
 	int result = espnow_radio_peer_count(&total, &encrypted);
-	xsmcVars(1);
-	xsmcSetInteger(xsVar(0), total);
-	xsmcSetIndex(xsArg(0), 0, xsVar(0));
-	xsmcSetInteger(xsVar(0), encrypted);
-	xsmcSetIndex(xsArg(0), 1, xsVar(0));
+	uint32_t values[2] = { (uint32_t)total, (uint32_t)encrypted };
+	setNumbers(the, &xsArg(0), values, 2);
 	xsmcSetInteger(xsResult, result);
 }
 
