@@ -410,25 +410,19 @@ void xs_espnow_any(xsMachine *the)
 /* getMAC and getKey point into a JS buffer, which may be a preloaded module's
    bytes in flash: copy from them with c_memcpy (the ESP8266's espMemCpy reads
    flash a word at a time; a byte load there faults). */
-static const uint8_t *getMAC(xsMachine *the, xsSlot *slot)
+/* A buffer of exactly size bytes, read only. */
+static const uint8_t *getFixed(xsMachine *the, xsSlot *slot, xsUnsignedValue size, const char *name)
 {
 	void *data;
-	xsUnsignedValue size;
-	getBytes(the, slot, &data, &size, false, "mac");
-	if (size != ESPNOW_MAC_LEN)
-		xsRangeError("mac must be %d bytes, got %d", ESPNOW_MAC_LEN, (int)size);
+	xsUnsignedValue length;
+	getBytes(the, slot, &data, &length, false, name);
+	if (length != size)
+		xsRangeError("%s must be %d bytes, got %d", name, (int)size, (int)length);
 	return data;
 }
 
-static const uint8_t *getKey(xsMachine *the, xsSlot *slot)
-{
-	void *data;
-	xsUnsignedValue size;
-	getBytes(the, slot, &data, &size, false, "key");
-	if (size != ESPNOW_KEY_LEN)
-		xsRangeError("key must be %d bytes, got %d", ESPNOW_KEY_LEN, (int)size);
-	return data;
-}
+#define getMAC(the, slot) getFixed(the, slot, ESPNOW_MAC_LEN, "mac")
+#define getKey(the, slot) getFixed(the, slot, ESPNOW_KEY_LEN, "key")
 
 /* Wait until every frame sent so far has completed. */
 static bool settle(modESPNow espnow, uint32_t timeoutMs)
@@ -557,6 +551,16 @@ void xs_espnow_next_send_status(xsMachine *the)
 	xsmcSetTrue(xsResult);
 }
 
+/* array[0..count) = values, as numbers (a count may pass 2^31). */
+static void setNumbers(xsMachine *the, xsSlot *array, const uint32_t *values, int count)
+{
+	xsmcVars(1);
+	for (int i = 0; i < count; i++) {
+		xsmcSetNumber(xsVar(0), values[i]);
+		xsmcSetIndex(*array, i, xsVar(0));
+	}
+}
+
 /* stats(): [tx_pkts, tx_responses, tx_failures, rx_packets, rx_dropped]. */
 void xs_espnow_stats(xsMachine *the)
 {
@@ -564,12 +568,8 @@ void xs_espnow_stats(xsMachine *the)
 	espnowStatsRecord stats;
 	espnow_stats_snapshot(&espnow->core.tx, &espnow->core.ring, &stats);
 	uint32_t values[5] = { stats.txPackets, stats.txResponses, stats.txFailures, stats.rxPackets, stats.rxDropped };
-	xsmcVars(1);
 	xsmcSetNewArray(xsResult, 5);
-	for (int i = 0; i < 5; i++) {
-		xsmcSetNumber(xsVar(0), values[i]);
-		xsmcSetIndex(xsResult, i, xsVar(0));
-	}
+	setNumbers(the, &xsResult, values, 5);
 }
 
 /* ---- peers ---- */
@@ -601,18 +601,22 @@ static modESPNow getPeerArguments(xsMachine *the, espnowPeerRecord *peer)
 	return espnow;
 }
 
-void xs_espnow_add_peer(xsMachine *the)
+/* addPeer and modPeer: one body, told apart by the function XS called. */
+static void setPeerWith(xsMachine *the, int (*set)(const espnowPeerRecord *peer))
 {
 	espnowPeerRecord peer;
 	getPeerArguments(the, &peer);
-	xsmcSetInteger(xsResult, espnow_radio_add_peer(&peer));
+	xsmcSetInteger(xsResult, set(&peer));
+}
+
+void xs_espnow_add_peer(xsMachine *the)
+{
+	setPeerWith(the, espnow_radio_add_peer);
 }
 
 void xs_espnow_mod_peer(xsMachine *the)
 {
-	espnowPeerRecord peer;
-	getPeerArguments(the, &peer);
-	xsmcSetInteger(xsResult, espnow_radio_mod_peer(&peer));
+	setPeerWith(the, espnow_radio_mod_peer);
 }
 
 void xs_espnow_del_peer(xsMachine *the)
@@ -667,11 +671,8 @@ void xs_espnow_peer_count(xsMachine *the)
 	int total = 0, encrypted = 0;
 	getRecord(the);
 	int result = espnow_radio_peer_count(&total, &encrypted);
-	xsmcVars(1);
-	xsmcSetInteger(xsVar(0), total);
-	xsmcSetIndex(xsArg(0), 0, xsVar(0));
-	xsmcSetInteger(xsVar(0), encrypted);
-	xsmcSetIndex(xsArg(0), 1, xsVar(0));
+	uint32_t values[2] = { (uint32_t)total, (uint32_t)encrypted };
+	setNumbers(the, &xsArg(0), values, 2);
 	xsmcSetInteger(xsResult, result);
 }
 
@@ -692,14 +693,10 @@ void xs_espnow_max_data_len(xsMachine *the)
 void xs_espnow_error_name(xsMachine *the)
 {
 	xsIntegerValue number = xsmcToInteger(xsArg(0));
-	const char *name = espnow_error_name(number);
-	if (name)
-		xsmcSetString(xsResult, (char *)name);
-	else {
-		char text[24];
-		snprintf(text, sizeof(text), "ESP_ERR_0x%X", (unsigned)number);
-		xsmcSetString(xsResult, text);
-	}
+	char name[ESPNOW_ERROR_NAME_SIZE];
+	if (!espnow_error_name(number, name))
+		snprintf(name, sizeof(name), "ESP_ERR_0x%X", (unsigned)number);
+	xsmcSetString(xsResult, name);
 }
 
 /* ---- for AIOESPNow ---- */

@@ -48,16 +48,13 @@
 #define ESPNOW_ESP_ERR_ESPNOW_IF (ESPNOW_ESP_ERR_ESPNOW_BASE + 8)
 #define ESPNOW_ESP_ERR_ESPNOW_CHAN (ESPNOW_ESP_ERR_ESPNOW_BASE + 9)
 
-typedef struct espnowErrorRecord {
-	int32_t number;
-	const char *name;		/* the ESP-IDF name, e.g. "ESP_ERR_ESPNOW_NOT_FOUND" */
-} espnowErrorRecord;
+/* Room for any name espnow_error_name writes, its 0 included
+   ("ESP_ERR_ESPNOW_NOT_FOUND"). */
+#define ESPNOW_ERROR_NAME_SIZE (28)
 
-/* The whole table, for bindings that export it; `count` receives its length. */
-const espnowErrorRecord *espnow_errors(int *count);
-
-/* The ESP-IDF name of `number`, or NULL if the table does not have it. */
-const char *espnow_error_name(int32_t number);
+/* The ESP-IDF name of `number` into `name`; false (and `name` untouched) if
+   the table does not have it. */
+bool espnow_error_name(int32_t number, char name[ESPNOW_ERROR_NAME_SIZE]);
 
 /* The number of the ESP-IDF `name` (exact, case-sensitive); false if unknown. */
 bool espnow_error_number(const char *name, int32_t *number);
