@@ -20,13 +20,14 @@ import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Air } from "../../tools/air/air.ts";
 import { AirNode } from "../../tools/air/client.ts";
-import { buildApp, runApp } from "../../tools/sim/build.ts";
+import { buildApp, runApp, type RunResult } from "../../tools/sim/build.ts";
 import { ESPNOW, node } from "../espnow/helpers.ts";
 
 const COUNTS = (process.env.SCALE_NODES ?? "50,100,150,200,250").split(",").map(Number);
 const SENDS = 10;
 const BUCKET_MS = 10, BUCKETS = 101; /* the last one holds 1 s and later */
 const DEADLINE_MS = 100;
+const BATCH = 10;
 
 const source = node([], `
   const bcast = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
@@ -41,7 +42,9 @@ const source = node([], `
       const [mac, msg] = self.irecv(0);
       if (!mac) return;
       got++;
-      histogram[Math.min(${BUCKETS - 1}, Math.max(0, Math.floor((Date.now() - Number(text(msg))) / ${BUCKET_MS})))]++;
+      let due = 0; /* the digits, read in place: no string for the collector per message */
+      for (let i = 0; i < msg.length; i++) due = due * 10 + msg[i] - 48;
+      histogram[Math.min(${BUCKETS - 1}, Math.max(0, Math.floor((Date.now() - due) / ${BUCKET_MS})))]++;
     }
   });
   function tick() {
@@ -58,7 +61,7 @@ const source = node([], `
   }, Math.max(0, start + ${SENDS * 1000 + 1500} - Date.now()));`, { open: true });
 
 /** user + system CPU of a process so far, in ms (Linux /proc; 0 once it has gone). */
-function cpuMs(pid: number | undefined): number {
+function cpuMs(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10;
@@ -79,13 +82,29 @@ try {
   for (const count of COUNTS) {
     const air = new Air();
     const port = await air.start({ nodeTimeoutMs: 60000 });
-    const pids: (number | undefined)[] = [];
-    const runs = Array.from({ length: count }, (_, index) => runApp(app, {
-      timeoutMs: 180000,
-      env: { ESPNOW_AIR: `127.0.0.1:${port}`, ESPNOW_NODE_NAME: `node${index}`, ESPNOW_NODE_INDEX: String(index) },
-      onSpawn: (child) => pids.push(child.pid),
-    }));
-    while (air.list().filter((n) => n.espnow && n.staOn).length < count) await new Promise((resolve) => setTimeout(resolve, 100));
+    const pids: number[] = [];
+    const runs: Promise<RunResult>[] = [];
+    let ended = 0;
+    const failures: string[] = [];
+    /* in batches: a node's first request to the air times out if a hundred others boot beside it (as devices never all boot in the same millisecond) */
+    while (runs.length < count && ended === 0) {
+      for (const index of Array.from({ length: Math.min(BATCH, count - runs.length) }, (_, i) => runs.length + i)) {
+        const run = runApp(app, {
+          timeoutMs: 180000,
+          env: { ESPNOW_AIR: `127.0.0.1:${port}`, ESPNOW_NODE_NAME: `node${index}`, ESPNOW_NODE_INDEX: String(index) },
+          onSpawn: (child) => pids.push(child.pid ?? 0),
+        });
+        void run.then((r) => { ended++; if (r.code !== 0) failures.push(r.stderr.trim().split("\n").slice(-4).join(" ")); });
+        runs.push(run);
+      }
+      while (air.list().filter((n) => n.espnow && n.staOn).length < runs.length && ended === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (ended > 0) {
+      await Promise.all(runs);
+      await air.stop();
+      console.log(`  ${String(count).padStart(5)} could not start: ${failures.length} nodes failed, e.g. ${failures[0]}`);
+      continue;
+    }
     const starter = await AirNode.connect({ port, index: count, name: "starter", espnow: true, staOn: true });
     const start = Date.now() + 1000;
     await starter.send("ff:ff:ff:ff:ff:ff", `start ${start}`);
