@@ -55,10 +55,15 @@ test("every length 1..250 echoes back intact on ESP-NOW v1; 0 and 251 bytes are 
 test("an encrypted echo works after del_peer and add_peer with an lmk", async (t) => {
   const keys = `const pmk = "0123456789abcdef"; const lmk = Uint8Array.from({length: 16}, (_, i) => i + 100);`;
   const results = await runNodes([
-    { source: node([1], `${keys} e.set_pmk(pmk); e.del_peer(peer0); e.add_peer(peer0, lmk); expect("go");
-      const [mac, msg] = e.recv(5000); say("got", text(msg), JSON.stringify(e.get_peer(mac).slice(2))); e.send(mac, msg);` ) },
+    { source: node([1], `${keys} e.set_pmk(pmk); e.del_peer(peer0); e.add_peer(peer0, lmk); e.send(expect("go"), "ready");
+      let mac, msg; do [mac, msg] = e.recv(5000); while (text(msg) === "go");
+      say("got", text(msg), JSON.stringify(e.get_peer(mac).slice(2))); e.send(mac, msg);` ) },
+    /* reach() shows node 0 is up, not that its LMK is in: the MAC-level ACK precedes decryption. So "go" (encrypted) until node 0 has decrypted one. */
     { source: node([0], `${keys} e.set_pmk(pmk); e.del_peer(peer0); e.add_peer(peer0, {lmk});
-      say("peer_count", e.peer_count()); reach(peer0); e.send(peer0, "go"); e.send(peer0, "secret"); say("back", text(e.recv(5000)[1]));`) },
+      say("peer_count", e.peer_count()); reach(peer0);
+      let ready = false; for (let i = 0; i < 50 && !ready; i++) { e.send(peer0, "go"); ready = text(e.recv(200)[1]) === "ready"; }
+      if (!ready) throw new Error("node 0 never decrypted go");
+      e.send(peer0, "secret"); say("back", text(e.recv(5000)[1]));`) },
   ]);
   succeeded(t, results);
   t.deepEqual(results[0].lines, ["got secret [0,0,true]"]);

@@ -1,0 +1,143 @@
+/*
+ * Scale (`npm run bench`): N simulated nodes on one air, each broadcasting a
+ * small message once a second for SENDS seconds, every node hearing every
+ * other. A stand-in node of the benchmark's own broadcasts the start time once
+ * all N are up; node i then sends at start + its phase (random in 0..1 s) +
+ * k seconds, the message carrying that scheduled time, and every receiver
+ * notes how late after it the message reached JavaScript (irq callback).
+ *
+ * "Keeps real time" here means: at least 99.9 % of the N (N - 1) SENDS
+ * deliveries reach JavaScript and 99 % of them do so within 100 ms of their
+ * scheduled time. Also printed: the worst send slip (a timer late), the air's
+ * event-loop delay (p99, max), the frames and deliveries the air counted, and
+ * the CPU the air and the nodes used over the window, in cores. Prints
+ * figures; asserts nothing.
+ */
+
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Air } from "../../tools/air/air.ts";
+import { AirNode } from "../../tools/air/client.ts";
+import { buildApp, runApp, type RunResult } from "../../tools/sim/build.ts";
+import { ESPNOW, node } from "../espnow/helpers.ts";
+
+const COUNTS = (process.env.SCALE_NODES ?? "50,100,150,200,250").split(",").map(Number);
+const SENDS = 10;
+const BUCKET_MS = 10, BUCKETS = 101; /* the last one holds 1 s and later */
+const DEADLINE_MS = 100;
+const BATCH = 10;
+
+const source = node([], `
+  const bcast = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
+  e.add_peer(bcast);
+  let start;
+  for (;;) { const [, m] = e.recv(120000); if (!m) throw new Error("no start"); const s = text(m); if (s.startsWith("start ")) { start = Number(s.slice(6)); break; } }
+  const phase = Math.floor(Math.random() * 1000), histogram = new Uint32Array(${BUCKETS});
+  const base = e.stats();
+  let sent = 0, got = 0, slip = 0;
+  e.irq((self) => {
+    for (;;) {
+      const [mac, msg] = self.irecv(0);
+      if (!mac) return;
+      got++;
+      let due = 0; /* the digits, read in place: no string for the collector per message */
+      for (let i = 0; i < msg.length; i++) due = due * 10 + msg[i] - 48;
+      histogram[Math.min(${BUCKETS - 1}, Math.max(0, Math.floor((Date.now() - due) / ${BUCKET_MS})))]++;
+    }
+  });
+  function tick() {
+    const due = start + phase + sent * 1000;
+    slip = Math.max(slip, Date.now() - due);
+    e.send(bcast, String(due), false);
+    if (++sent < ${SENDS}) Timer.set(tick, Math.max(0, due + 1000 - Date.now()));
+  }
+  Timer.set(tick, Math.max(0, start + phase - Date.now()));
+  Timer.set(() => {
+    e.irq(null);
+    say("RESULT", sent, got, e.stats()[4] - base[4], slip, Array.from(histogram).join(","));
+    e.active(false);
+  }, Math.max(0, start + ${SENDS * 1000 + 1500} - Date.now()));`, { open: true });
+
+/** user + system CPU of a process so far, in ms (Linux /proc; 0 once it has gone). */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+const folder = mkdtempSync(join(tmpdir(), "espnow-scale-"));
+const main = join(folder, "main.js");
+writeFileSync(main, source);
+const app = buildApp([ESPNOW], { main });
+
+console.log(`\nScale: N nodes broadcasting once a second for ${SENDS} s, each hearing all others (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
+console.log(`  real time: >= 99.9 % delivered and p99 <= ${DEADLINE_MS} ms after the scheduled send`);
+console.log("      N  delivered  expected      %   p50 ms  p99 ms  >1s  ring drops  slip ms  air lag p99/max ms  air cpu  nodes cpu  real time");
+try {
+  for (const count of COUNTS) {
+    const air = new Air();
+    const port = await air.start({ nodeTimeoutMs: 60000 });
+    const pids: number[] = [];
+    const runs: Promise<RunResult>[] = [];
+    let ended = 0;
+    const failures: string[] = [];
+    /* in batches: a node's first request to the air times out if a hundred others boot beside it (as devices never all boot in the same millisecond) */
+    while (runs.length < count && ended === 0) {
+      for (const index of Array.from({ length: Math.min(BATCH, count - runs.length) }, (_, i) => runs.length + i)) {
+        const run = runApp(app, {
+          timeoutMs: 180000,
+          env: { ESPNOW_AIR: `127.0.0.1:${port}`, ESPNOW_NODE_NAME: `node${index}`, ESPNOW_NODE_INDEX: String(index) },
+          onSpawn: (child) => pids.push(child.pid ?? 0),
+        });
+        void run.then((r) => { ended++; if (r.code !== 0) failures.push(r.stderr.trim().split("\n").slice(-4).join(" ")); });
+        runs.push(run);
+      }
+      while (air.list().filter((n) => n.espnow && n.staOn).length < runs.length && ended === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (ended > 0) {
+      await Promise.all(runs);
+      await air.stop();
+      console.log(`  ${String(count).padStart(5)} could not start: ${failures.length} nodes failed, e.g. ${failures[0]}`);
+      continue;
+    }
+    const starter = await AirNode.connect({ port, index: count, name: "starter", espnow: true, staOn: true });
+    const start = Date.now() + 1000;
+    await starter.send("ff:ff:ff:ff:ff:ff", `start ${start}`);
+    await starter.close();
+    await new Promise((resolve) => setTimeout(resolve, start - Date.now()));
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const before = { air: process.cpuUsage(), nodes: pids.reduce((sum, pid) => sum + cpuMs(pid), 0) };
+    await new Promise((resolve) => setTimeout(resolve, SENDS * 1000));
+    const airCpu = process.cpuUsage(before.air);
+    const nodesCpu = pids.reduce((sum, pid) => sum + cpuMs(pid), 0) - before.nodes;
+    lag.disable();
+    const results = await Promise.all(runs);
+    await air.stop();
+    const histogram = new Array<number>(BUCKETS).fill(0);
+    let got = 0, drops = 0, slip = 0, failed = 0;
+    for (const result of results) {
+      const line = result.stdout.split("\n").find((l) => l.startsWith("RESULT"));
+      if (!line) { failed++; continue; }
+      const [, , g, d, s, h] = line.split(" ");
+      got += Number(g); drops += Number(d); slip = Math.max(slip, Number(s));
+      h.split(",").forEach((n, i) => { histogram[i] += Number(n); });
+    }
+    const expected = count * (count - 1) * SENDS;
+    const quantile = (q: number): number => {
+      let seen = 0;
+      for (let i = 0; i < BUCKETS; i++) if ((seen += histogram[i]) >= q * got) return (i + 1) * BUCKET_MS;
+      return Infinity;
+    };
+    const share = got / expected, p99 = quantile(0.99);
+    const realTime = failed === 0 && share >= 0.999 && p99 <= DEADLINE_MS;
+    console.log(`  ${String(count).padStart(5)} ${String(got).padStart(10)} ${String(expected).padStart(9)} ${(share * 100).toFixed(1).padStart(6)} ${String(quantile(0.5)).padStart(8)} ${String(p99).padStart(7)} ${String(histogram[BUCKETS - 1]).padStart(4)} ${String(drops).padStart(11)} ${String(slip).padStart(8)} ${`${(lag.percentile(99) / 1e6).toFixed(0)}/${(lag.max / 1e6).toFixed(0)}`.padStart(19)} ${((airCpu.user + airCpu.system) / 1e3 / (SENDS * 1000)).toFixed(2).padStart(8)} ${(nodesCpu / (SENDS * 1000)).toFixed(2).padStart(10)}  ${realTime ? "yes" : "no"}${failed ? ` (${failed} nodes failed: ${results.find((r) => !r.stdout.includes("RESULT"))?.stderr.slice(0, 200)})` : ""}`);
+  }
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
