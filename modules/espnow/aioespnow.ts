@@ -42,7 +42,7 @@
  * active(false) rejects waiting readers and asends (ESP_ERR_ESPNOW_NOT_INIT).
  */
 
-import ESPNow, { ESPNowError, isArrayBuffer, isUint8Array, keyOf, macText, WAKE_RECEIVE, WAKE_SEND, WAKE_STOPPED, type Bytes } from "espnow";
+import ESPNow, { ESPNowError, isArrayBuffer, isUint8Array, keyOf, macText, notActive, WAKE_RECEIVE, WAKE_SEND, WAKE_STOPPED, type Bytes } from "espnow";
 import Timer from "timer";
 
 /* the built-in getter, taken as the module loads: a real Uint8Array's own "length" is never asked */
@@ -52,8 +52,6 @@ export * from "espnow";
 
 /** A message: [mac, msg], mac being the peers_table key. */
 export type Message = [Uint8Array, Uint8Array];
-
-const ERR_NOT_INIT = 0x3065;
 
 /* Names for error messages, as constants: a string literal argument allocates on every call in XS. */
 const ARECV = "arecv", AIRECV = "airecv", ITERATION = "async iteration";
@@ -442,10 +440,6 @@ function nothing(): void {}
 /* Made here, not in State's constructor: XS makes a call that an arrow function returns a tail call, unless the arrow was made in a constructor (it keeps new.target). */
 function watcherOf(state: State): (mac: Uint8Array, delivered: boolean) => void {
   return (mac, delivered) => state.reported(mac, delivered);
-}
-
-function notActive(what: string): ESPNowError {
-  return new ESPNowError(ERR_NOT_INIT, `${what}: ESP-NOW is not active (call active(true) first)`);
 }
 
 /** The optional timeout of arecv() and airecv(): -1 (wait for ever), 0 (only what is ready), or milliseconds. */

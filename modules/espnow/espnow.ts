@@ -363,7 +363,7 @@ function onWake(reasons: number): void {
   if (reasons & WAKE_SEND) drainSends();
   let claimed = false;
   for (let i = 0; i < shared.listeners.length; i++) if (shared.listeners[i](reasons, shared.radio !== null)) claimed = true;
-  if ((reasons & WAKE_RECEIVE) && !claimed) offerToIrq();
+  if ((reasons & WAKE_RECEIVE) && !claimed) offerToIrq(true);
 }
 
 /** Whether statuses are being handed out: a callback that sends does not start a nested round (the loop below reaches its statuses). */
@@ -386,8 +386,11 @@ function drainSends(): void {
   }
 }
 
-function offerToIrq(): void {
-  if (shared.irq && shared.radio?.any()) shared.irq(shared.irqTarget!);
+/** Whether an irq callback is set and a message waits; if now, the callback is called (else the caller offers again later). */
+function offerToIrq(now: boolean): boolean {
+  if (!shared.irq || !shared.radio?.any()) return false;
+  if (now) shared.irq(shared.irqTarget!);
+  return true;
 }
 
 /** The native send log is kept while someone reads it. */
@@ -673,9 +676,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** After a claimed wake, once no reader is left: whether an irq callback is set and a message waits; if now, the callback is called (else the caller offers again later). */
   protected offerToIrq(now: boolean): boolean {
-    if (!shared.irq || !shared.radio?.any()) return false;
-    if (now) shared.irq(shared.irqTarget!);
-    return true;
+    return offerToIrq(now);
   }
 
   /** ESPNowError ESP_ERR_ESPNOW_NOT_INIT, naming the call, unless ESP-NOW is active. (The native radio itself stays in this module.) */
@@ -698,8 +699,13 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
 /** The open radio, or ESPNowError ESP_ERR_ESPNOW_NOT_INIT naming the call. */
 function radioFor(what: string): Radio {
-  if (!shared.radio) throw new ESPNowError(ERR_NOT_INIT, `${what}: ESP-NOW is not active (call active(true) first)`);
+  if (!shared.radio) throw notActive(what);
   return shared.radio;
+}
+
+/** The ESPNowError ESP_ERR_ESPNOW_NOT_INIT of a call (what) made while ESP-NOW is off. */
+export function notActive(what: string): ESPNowError {
+  return new ESPNowError(ERR_NOT_INIT, `${what}: ESP-NOW is not active (call active(true) first)`);
 }
 
 function check(error: number, what: string): void {
@@ -727,7 +733,8 @@ function refused(code: number, message: unknown): Error {
   if (code === RECEIVE_NOT_ARRAY) return new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
   if (code === RECEIVE_NOT_BYTES) return new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
   if (code === RECEIVE_NOT_WRITABLE) return new TypeError("recvinto: data must be a writable array (not frozen)");
-  if (code === RECEIVE_CLOSED) radioFor(RECVINTO);
+  /* the radio the call began with was turned off, even if another has been turned on since */
+  if (code === RECEIVE_CLOSED) return notActive(RECVINTO);
   return new RangeError(`recvinto: msg holds ${byteCount(message as Uint8Array)} bytes, the message has ${-code}`);
 }
 
