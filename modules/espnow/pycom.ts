@@ -89,8 +89,14 @@ function stop(e: ESPNow): void {
 /** Send without waiting; the outcome of each frame comes to sent(). */
 function send(e: ESPNow, mac: Uint8Array | null, msg: Uint8Array | ArrayBuffer | string): void {
   const frames = mac ? 1 : e.get_peers().filter((peer) => !(peer[0][0] & 1)).length;
-  e.send(mac, msg, false);
+  /* counted first: an outcome can come back before esp_now_send returns, and send() hands it to sent() at once */
   unsettled += frames;
+  try {
+    e.send(mac, msg, false);
+  } catch (error) {
+    unsettled -= frames;
+    throw error;
+  }
 }
 
 /** A registered peer, as ESPNOW.add_peer() returns it. */

@@ -5,6 +5,8 @@
  */
 
 import test from "ava";
+import { join } from "node:path";
+import { ROOT, runScript } from "../../tools/sim/build.ts";
 import { macLiteral, node, prebuild, runNodes } from "./helpers.ts";
 
 test.before(prebuild);
@@ -116,29 +118,53 @@ attempt("after deinit", () => ESPNOW.peer_count());
 test("deinit() from on_recv's handler stops the reading: the messages still waiting are not handed out, nothing throws", async (t) => {
   const results = await runNodes([
     { source: pycom(`
-      ESPNOW.on_recv(([mac, peer, msg]) => { say("got", text(msg)); if (text(msg) === "stop") ESPNOW.deinit(); });
+      ESPNOW.on_recv(([mac, peer, msg]) => { if (text(msg) === "hi") return; say("got", text(msg)); if (text(msg) === "stop") ESPNOW.deinit(); });
       /* the messages arrive while main is busy, so that one wake-up finds several */
       const until = Date.now() + 1500; while (Date.now() < until);`) },
-    { source: node([0], `Timer.delay(500); for (const word of ["a", "stop", "b", "c"]) e.send(peer0, word);`) },
+    /* reach(): node0's radio answers (its ESP-NOW is on) before the words go, however slowly node0 started */
+    { source: node([0], `reach(peer0); for (const word of ["a", "stop", "b", "c"]) e.send(peer0, word);`) },
   ]);
   results.forEach((r, i) => t.is(r.code, 0, `node${i}: ${r.stdout}\n${r.stderr}`));
   t.deepEqual(results[0].lines, ["got a", "got stop"]);
 });
 
 test("send(null, msg) goes to every registered unicast peer, and deinit() right after it still lets the frames out (their outcomes are not reported)", async (t) => {
-  const listen = node([0], `const mac = expect("all"); say("got all from", hex(mac));`);
+  /* reach(): node0 sends once both listeners' radios have answered it, however slowly they started */
+  const listen = node([0], `reach(peer0); const mac = expect("all"); say("got all from", hex(mac));`);
   const results = await runNodes([
     { source: pycom(`
-      ESPNOW.on_send(([peer, sent]) => say("on_send", hex(peer.addr()), sent));
+      /* an outcome that comes back before send() returns is reported (deinit() has not been called yet); after deinit() none is */
+      let stopped = false;
+      ESPNOW.on_send(([peer, sent]) => { if (stopped) say("on_send", hex(peer.addr()), sent); });
       const peers = [ESPNOW.add_peer("02454e530001"), ESPNOW.add_peer("02454e530002")];
       ESPNOW.add_peer("ffffffffffff"); // broadcast: not one of "every peer"
-      Timer.set(() => { ESPNOW.send(null, "all"); ESPNOW.deinit(); }, 500);`).replace('import WLAN from "wlan";', 'import WLAN from "wlan";\nimport Timer from "timer";') },
+      const heard = new Set();
+      ESPNOW.on_recv(([mac]) => { heard.add(hex(mac)); if (heard.size === 2) { ESPNOW.send(null, "all"); ESPNOW.deinit(); stopped = true; } });`) },
     { source: listen },
     { source: listen },
   ]);
   results.forEach((r, i) => t.is(r.code, 0, `node${i}: ${r.stdout}\n${r.stderr}`));
   t.deepEqual(results[1].lines, ["got all from 02:45:4e:53:00:00"]);
   t.deepEqual(results[2].lines, ["got all from 02:45:4e:53:00:00"]);
-  /* deinit() forgets the handlers: the outcomes of frames sent before it are not reported */
+  /* deinit() forgets the handlers: no outcome that comes after it is reported */
   t.deepEqual(results[0].lines, []);
+});
+
+/* A send's callback can come before esp_now_send returns (the fake radio completes every send inside it): the outcome must still count, or deinit() waits for it for ever and the radio stays on. */
+test("a send whose outcome comes before send() returns is settled: deinit() after it turns the radio off", async (t) => {
+  const result = await runScript(`
+import ESPNOW from "espnow/pycom";
+import ESPNow from "espnow";
+function say(...args) { trace(args.join(" ") + "\\n"); }
+ESPNOW.init();
+ESPNOW.on_send(([peer, sent]) => say("on_send", peer.addr()[5], sent));
+const peer = ESPNOW.add_peer(${macLiteral(2)});
+peer.send("one");
+peer.send("two");
+say("sent");
+ESPNOW.deinit();
+say("active after deinit", new ESPNow().active());
+`, [join(ROOT, "tests/fixtures/fakeradio/pycom.json")], { timeoutMs: 60000 });
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.stdout.trim().split("\n"), ["on_send 2 true", "on_send 2 true", "sent", "active after deinit false"]);
 });
