@@ -55,19 +55,3 @@ bool espnow_error_name(int32_t number, char name[ESPNOW_ERROR_NAME_SIZE])
 	strcpy(name + length, text);
 	return true;
 }
-
-bool espnow_error_number(const char *name, int32_t *number)
-{
-	char text[ESPNOW_ERROR_NAME_SIZE];
-	if (NULL == name)
-		return false;
-	for (size_t i = 0; i < sizeof(gRanges) / sizeof(gRanges[0]); i++) {
-		for (int32_t n = gRanges[i].first; n < gRanges[i].first + gRanges[i].count; n++) {
-			if (espnow_error_name(n, text) && (0 == strcmp(text, name))) {
-				*number = n;
-				return true;
-			}
-		}
-	}
-	return false;
-}
