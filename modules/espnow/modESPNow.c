@@ -328,14 +328,14 @@ void xs_espnow_receive(xsMachine *the)
 	xsIntegerValue timeout = xsmcToInteger(xsArg(2));
 	xsIntegerValue mode = xsmcToInteger(xsArg(3));
 	xsIntegerValue count = 2;
+	xsIntegerValue answer;	/* what receive() returns, but in RECEIVE_NEW */
 	if (RECEIVE_INTO == mode) {
 		count = getInto(the, &xsArg(0), &xsArg(1));
 		if ((count > 0) && !xsmcGetHostDataValidate(xsThis, xs_espnow_destructor))
 			count = RECEIVE_CLOSED;
-		if (count < 0) {
-			xsmcSetInteger(xsResult, count);
-			return;
-		}
+		answer = count;
+		if (count < 0)
+			goto done;
 	}
 	modESPNow espnow = getRecord(the);
 	const char *name = (RECEIVE_INTO == mode) ? "recvinto: data[1]" : "target";
@@ -356,10 +356,9 @@ void xs_espnow_receive(xsMachine *the)
 				espnow_bytes_fit(the, &xsArg(1), info.length);
 			/* after espnow_bytes_fit, which may move chunks: no JS runs from here to the copy */
 			getBytes(the, &xsArg(1), &data, &capacity, true, name);
-			if (capacity < info.length) {
-				xsmcSetInteger(xsResult, -(xsIntegerValue)info.length);
-				return;
-			}
+			answer = -(xsIntegerValue)info.length;
+			if (capacity < info.length)
+				goto done;
 			result = espnow_ring_read(&espnow->core.ring, &info, data, capacity);
 			if (result > 0)
 				break;
@@ -380,17 +379,16 @@ void xs_espnow_receive(xsMachine *the)
 		}
 		espnow_radio_wait(remaining);
 	}
+	answer = (result > 0) ? info.length : 0;
 	xsmcVars(5);
 	if (RECEIVE_NEW == mode) {
 		xsmcSetNewArray(xsArg(0), 2);
 		xsResult = xsArg(0);
 	}
-	else
-		xsmcSetInteger(xsResult, (result > 0) ? info.length : 0);
 	if (result <= 0) {
 		/* out = [null, null]; recvinto's data is left as it is */
 		if (RECEIVE_INTO == mode)
-			return;
+			goto done;
 		xsmcSetNull(xsVar(0));
 		xsmcSetNull(xsArg(1));
 	}
@@ -416,6 +414,9 @@ void xs_espnow_receive(xsMachine *the)
 		xsmcSetIndex(xsArg(0), 1, xsArg(1));
 	else if (count == 4)
 		setRSSITime(the, &xsArg(0), 2);
+done:
+	if (RECEIVE_NEW != mode)
+		xsmcSetInteger(xsResult, answer);
 }
 
 /* any(): a message is waiting. */
