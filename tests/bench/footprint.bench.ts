@@ -25,7 +25,7 @@
  * (apt-get install gcc-riscv64-linux-gnu; on Debian 12 that removes
  * gcc-multilib, which the m32 simulator needs: `apt-get download
  * gcc-12-riscv64-linux-gnu` and dpkg -x keep both). Prints figures; fails on
- * nothing but a compile error.
+ * nothing but a compile or link error.
  */
 
 import { spawnSync } from "node:child_process";
