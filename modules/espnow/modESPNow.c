@@ -90,12 +90,18 @@ void xs_espnow_destructor(void *data)
 	espnow_radio_free(espnow);
 }
 
-static modESPNow getRecord(xsMachine *the)
+/* The open record of radio, else "closed". */
+static modESPNow getRecordOf(xsMachine *the, xsSlot *radio)
 {
-	modESPNow espnow = xsmcGetHostDataValidate(xsThis, xs_espnow_destructor);
+	modESPNow espnow = xsmcGetHostDataValidate(*radio, xs_espnow_destructor);
 	if (!espnow)
 		xsUnknownError("closed");
 	return espnow;
+}
+
+static modESPNow getRecord(xsMachine *the)
+{
+	return getRecordOf(the, &xsThis);
 }
 
 /* ---- JS values ---- */
@@ -112,6 +118,13 @@ static void getBytes(xsMachine *the, xsSlot *slot, void **data, xsUnsignedValue 
 		xsmcGetBufferWritable(*slot, data, size);
 	else
 		xsmcGetBufferReadable(*slot, data, size);
+}
+
+/* value in min..max, else a RangeError naming it */
+static void checkRange(xsMachine *the, xsIntegerValue value, xsIntegerValue min, xsIntegerValue max, const char *name)
+{
+	if ((value < min) || (value > max))
+		xsRangeError("%s must be %d..%d, got %d", name, (int)min, (int)max, (int)value);
 }
 
 /* ---- waking JS ---- */
@@ -153,8 +166,7 @@ static void wake(void *refcon, bool post)
 void xs_espnow(xsMachine *the)
 {
 	xsIntegerValue rxbuf = xsmcToInteger(xsArg(0));
-	if (rxbuf < RXBUF_MIN || rxbuf > RXBUF_MAX)
-		xsRangeError("rxbuf must be %d..%d bytes, got %d", RXBUF_MIN, RXBUF_MAX, (int)rxbuf);
+	checkRange(the, rxbuf, RXBUF_MIN, RXBUF_MAX, "rxbuf");
 	if (!xsmcIsInstanceOf(xsArg(1), xsFunctionPrototype))
 		xsTypeError("onWake must be a function");
 	if (gOpen)
@@ -226,12 +238,6 @@ static double macKey(const uint8_t *mac)
 	return (double)key;
 }
 
-static void setMeta(void *meta, const espnowRxInfoRecord *info)
-{
-	double values[3] = { macKey(info->mac), info->rssi, info->timestamp };
-	memcpy(meta, values, sizeof(values));
-}
-
 /* receive()'s modes */
 enum {
 	RECEIVE_PAIR = 0,	/* irecv(), recv(): out = [mac, target], or [null, null] on timeout */
@@ -245,7 +251,23 @@ static void callSenders(xsMachine *the, xsIntegerValue index, xsSlot *self, xsSl
 {
 	xsSlot function;
 	xsmcGetIndex(function, xsArg(4), index);
-	*result = xsCallFunction3(function, *self, *first, xsVar(2), xsVar(3));
+	/* xsCallFunction3's steps, its five pushes in a loop */
+	xsSlot *pushes[5] = { self, &function, first, &xsVar(2), &xsVar(3) };
+	xsOverflow(-XS_FRAME_COUNT - 3);
+	for (int i = 0; i < 5; i++) {
+		fxPush(*pushes[i]);
+		if (1 == i)
+			fxCall(the);
+	}
+	fxRunCount(the, 3);
+	*result = fxPop();
+}
+
+/* array[index] = rssi, array[index + 1] = time: receive()'s vars 2 and 3 */
+static void setRSSITime(xsMachine *the, xsSlot *array, xsIntegerValue index)
+{
+	xsmcSetIndex(*array, index, xsVar(2));
+	xsmcSetIndex(*array, index + 1, xsVar(3));
 }
 
 /* What receive() returns for a recvinto() data it refuses, before anything
@@ -266,9 +288,10 @@ static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
 	if (!xsmcIsInstanceOf(*data, xsArrayPrototype))
 		return RECEIVE_NOT_ARRAY;
 	xsmcGet(*target, *data, xsID("length"));
-	xsIntegerValue count = (xsmcToInteger(*target) >= 4) ? 4 : 2;
-	if (xsmcToInteger(*target) < 2)
+	xsIntegerValue count = xsmcToInteger(*target);
+	if (count < 2)
 		return RECEIVE_NOT_ARRAY;
+	count = (count >= 4) ? 4 : 2;
 	xsmcGetIndex(*target, *data, 1);
 	if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, target))
 		return RECEIVE_NOT_BYTES;
@@ -305,14 +328,14 @@ void xs_espnow_receive(xsMachine *the)
 	xsIntegerValue timeout = xsmcToInteger(xsArg(2));
 	xsIntegerValue mode = xsmcToInteger(xsArg(3));
 	xsIntegerValue count = 2;
+	xsIntegerValue answer;	/* what receive() returns, but in RECEIVE_NEW */
 	if (RECEIVE_INTO == mode) {
 		count = getInto(the, &xsArg(0), &xsArg(1));
 		if ((count > 0) && !xsmcGetHostDataValidate(xsThis, xs_espnow_destructor))
 			count = RECEIVE_CLOSED;
-		if (count < 0) {
-			xsmcSetInteger(xsResult, count);
-			return;
-		}
+		answer = count;
+		if (count < 0)
+			goto done;
 	}
 	modESPNow espnow = getRecord(the);
 	const char *name = (RECEIVE_INTO == mode) ? "recvinto: data[1]" : "target";
@@ -333,20 +356,18 @@ void xs_espnow_receive(xsMachine *the)
 				espnow_bytes_fit(the, &xsArg(1), info.length);
 			/* after espnow_bytes_fit, which may move chunks: no JS runs from here to the copy */
 			getBytes(the, &xsArg(1), &data, &capacity, true, name);
-			if (capacity < info.length) {
-				xsmcSetInteger(xsResult, -(xsIntegerValue)info.length);
-				return;
-			}
+			answer = -(xsIntegerValue)info.length;
+			if (capacity < info.length)
+				goto done;
 			result = espnow_ring_read(&espnow->core.ring, &info, data, capacity);
 			if (result > 0)
 				break;
 		}
-		if (ESPNOW_RING_CORRUPT == result) {
+		if (ESPNOW_RING_EMPTY != result) {
+			/* ESPNOW_RING_CORRUPT (TOO_SMALL cannot be: capacity was checked) */
 			espnow_ring_flush(&espnow->core.ring);
 			continue;
 		}
-		if (ESPNOW_RING_EMPTY != result)
-			xsUnknownError("receive ring: error %d", result);
 		if (timeout == 0)
 			break;
 		int32_t remaining = -1;
@@ -358,44 +379,44 @@ void xs_espnow_receive(xsMachine *the)
 		}
 		espnow_radio_wait(remaining);
 	}
+	answer = (result > 0) ? info.length : 0;
 	xsmcVars(5);
 	if (RECEIVE_NEW == mode) {
 		xsmcSetNewArray(xsArg(0), 2);
 		xsResult = xsArg(0);
 	}
-	else
-		xsmcSetInteger(xsResult, (result > 0) ? info.length : 0);
 	if (result <= 0) {
-		if (RECEIVE_INTO != mode) {
-			xsmcSetNull(xsVar(0));
-			xsmcSetIndex(xsArg(0), 0, xsVar(0));
-			xsmcSetIndex(xsArg(0), 1, xsVar(0));
-		}
-		return;
+		/* out = [null, null]; recvinto's data is left as it is */
+		if (RECEIVE_INTO == mode)
+			goto done;
+		xsmcSetNull(xsVar(0));
+		xsmcSetNull(xsArg(1));
 	}
-	/* vars: 0 the map, the sender, then its mac; 1 its entry; 2 rssi; 3 time; 4 key */
-	xsmcSetInteger(xsVar(2), info.rssi);
-	xsmcSetNumber(xsVar(3), info.timestamp);
-	xsmcSetNumber(xsVar(4), macKey(info.mac));
-	xsmcGetIndex(xsVar(0), xsArg(4), 0);
-	callSenders(the, 1, &xsVar(0), &xsVar(4), &xsVar(0));
-	if (xsReferenceType == xsmcTypeOf(xsVar(0)))
-		xsmcGetIndex(xsVar(1), xsVar(0), 1);
-	if (xsReferenceType == xsmcTypeOf(xsVar(1))) {
-		xsmcSetIndex(xsVar(1), 0, xsVar(2));
-		xsmcSetIndex(xsVar(1), 1, xsVar(3));
-		xsmcGetIndex(xsVar(0), xsVar(0), 0);
-	} else
-		callSenders(the, 2, &xsVar(1), &xsVar(4), &xsVar(0));
+	else {
+		/* vars: 0 the map, the sender, then its mac; 1 its entry; 2 rssi; 3 time; 4 key */
+		xsmcSetInteger(xsVar(2), info.rssi);
+		xsmcSetNumber(xsVar(3), info.timestamp);
+		xsmcSetNumber(xsVar(4), macKey(info.mac));
+		xsmcGetIndex(xsVar(0), xsArg(4), 0);
+		callSenders(the, 1, &xsVar(0), &xsVar(4), &xsVar(0));
+		if (xsReferenceType == xsmcTypeOf(xsVar(0)))
+			xsmcGetIndex(xsVar(1), xsVar(0), 1);
+		if (xsReferenceType == xsmcTypeOf(xsVar(1))) {
+			setRSSITime(the, &xsVar(1), 0);
+			xsmcGetIndex(xsVar(0), xsVar(0), 0);
+		} else
+			callSenders(the, 2, &xsVar(1), &xsVar(4), &xsVar(0));
+		if (RECEIVE_NEW == mode)
+			callSenders(the, 3, &xsVar(1), &xsArg(1), &xsArg(1));
+	}
 	xsmcSetIndex(xsArg(0), 0, xsVar(0));
-	if (RECEIVE_NEW == mode)
-		callSenders(the, 3, &xsVar(1), &xsArg(1), &xsArg(1));
 	if (RECEIVE_INTO != mode)
 		xsmcSetIndex(xsArg(0), 1, xsArg(1));
-	else if (count == 4) {
-		xsmcSetIndex(xsArg(0), 2, xsVar(2));
-		xsmcSetIndex(xsArg(0), 3, xsVar(3));
-	}
+	else if (count == 4)
+		setRSSITime(the, &xsArg(0), 2);
+done:
+	if (RECEIVE_NEW != mode)
+		xsmcSetInteger(xsResult, answer);
 }
 
 /* any(): a message is waiting. */
@@ -424,13 +445,19 @@ static const uint8_t *getFixed(xsMachine *the, xsSlot *slot, xsUnsignedValue siz
 #define getMAC(the, slot) getFixed(the, slot, ESPNOW_MAC_LEN, "mac")
 #define getKey(the, slot) getFixed(the, slot, ESPNOW_KEY_LEN, "key")
 
+/* Every frame sent so far has completed. */
+static bool completed(modESPNow espnow)
+{
+	uint32_t sent = atomic_load_explicit(&espnow->core.tx.packets, memory_order_relaxed);
+	return espnow_tx_stats_completions(&espnow->core.tx) == sent;
+}
+
 /* Wait until every frame sent so far has completed. */
 static bool settle(modESPNow espnow, uint32_t timeoutMs)
 {
 	uint32_t started = espnow_radio_millis();
 	for (;;) {
-		uint32_t sent = atomic_load_explicit(&espnow->core.tx.packets, memory_order_relaxed);
-		if (espnow_tx_stats_completions(&espnow->core.tx) == sent)
+		if (completed(espnow))
 			return true;
 		uint32_t elapsed = espnow_radio_millis() - started;
 		if (elapsed >= timeoutMs)
@@ -477,25 +504,23 @@ void xs_espnow_send(xsMachine *the)
 	xsUnsignedValue length;
 	xsIntegerValue type = xsmcTypeOf(xsArg(0));
 	xsBooleanValue all = (xsUndefinedType == type) || (xsNullType == type);
+	int result = SEND_UNCHECKED;
 
-	if ((ESPNOW_BYTES_NONE == espnow_bytes_kind(the, &xsArg(1))) || (!all && (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, &xsArg(0))))) {
-		xsmcSetInteger(xsResult, SEND_UNCHECKED);
-		return;
-	}
+	if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, &xsArg(1)))
+		goto done;
 	if (!all) {
+		if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, &xsArg(0)))
+			goto done;
 		xsmcGetBufferReadable(xsArg(0), &data, &length);
-		if (length != ESPNOW_MAC_LEN) {
-			xsmcSetInteger(xsResult, SEND_UNCHECKED);
-			return;
-		}
+		if (length != ESPNOW_MAC_LEN)
+			goto done;
 		/* c_memcpy: the mac may be a preloaded module's bytes in flash (see getMAC) */
 		c_memcpy(destinations[count++], data, ESPNOW_MAC_LEN);
 	}
 	xsmcGetBufferReadable(xsArg(1), &data, &length);
-	if (length < 1 || length > espnow_radio_max_data_len()) {
-		xsmcSetInteger(xsResult, ESPNOW_ESP_ERR_ESPNOW_ARG);
-		return;
-	}
+	result = ESPNOW_ESP_ERR_ESPNOW_ARG;
+	if (length < 1 || length > espnow_radio_max_data_len())
+		goto done;
 
 	if (all) {
 		espnowPeerRecord peer;
@@ -505,26 +530,22 @@ void xs_espnow_send(xsMachine *the)
 		}
 	}
 
+	/* sync: what failed before is not ours */
 	uint32_t failures = 0;
 	if (sync) {
 		settle(espnow, MODDEF_ESPNOW_SEND_TIMEOUT_MS);
 		failures = atomic_load_explicit(&espnow->core.tx.failures, memory_order_acquire);
 	}
 	for (int i = 0; i < count; i++) {
-		int result = offer(destinations[i], data, length);
-		if (result != ESPNOW_ESP_OK) {
-			xsmcSetInteger(xsResult, result);
-			return;
-		}
+		result = offer(destinations[i], data, length);
+		if (result != ESPNOW_ESP_OK)
+			goto done;
 		espnow_tx_stats_sent(&espnow->core.tx);
 	}
-	int result = 0;
-	if (sync) {
-		if (!settle(espnow, MODDEF_ESPNOW_SEND_TIMEOUT_MS))
-			result = 1;
-		else if (atomic_load_explicit(&espnow->core.tx.failures, memory_order_acquire) != failures)
-			result = 1;
-	}
+	result = 0;
+	if (sync && (!settle(espnow, MODDEF_ESPNOW_SEND_TIMEOUT_MS) || (atomic_load_explicit(&espnow->core.tx.failures, memory_order_acquire) != failures)))
+		result = 1;
+done:
 	xsmcSetInteger(xsResult, result);
 }
 
@@ -541,14 +562,12 @@ void xs_espnow_next_send_status(xsMachine *the)
 	modESPNow espnow = getRecord(the);
 	void *meta = getMeta(the, &xsArg(0));
 	espnowSendStatusRecord status;
-	if (ESPNOW_RING_OK != espnow_core_next_send_status(&espnow->core, &status)) {
-		xsmcSetFalse(xsResult);
-		return;
+	bool found = ESPNOW_RING_OK == espnow_core_next_send_status(&espnow->core, &status);
+	if (found) {
+		double values[3] = { macKey(status.mac), status.delivered ? 1 : 0, 0 };
+		memcpy(meta, values, sizeof(values));
 	}
-	espnowRxInfoRecord info = { .rssi = status.delivered };
-	memcpy(info.mac, status.mac, ESPNOW_MAC_LEN);
-	setMeta(meta, &info);
-	xsmcSetTrue(xsResult);
+	xsmcSetBoolean(xsResult, found);
 }
 
 /* array[0..count) = values, as numbers (a count may pass 2^31). */
@@ -591,10 +610,8 @@ static modESPNow getPeerArguments(xsMachine *the, espnowPeerRecord *peer)
 	c_memcpy(peer->mac, getMAC(the, &xsArg(0)), ESPNOW_MAC_LEN);
 	if (xsmcTest(xsArg(1)))
 		c_memcpy(peer->lmk, getKey(the, &xsArg(1)), ESPNOW_KEY_LEN);
-	if (channel < 0 || channel > 14)
-		xsRangeError("channel must be 0..14, got %d", (int)channel);
-	if (ifidx != ESPNOW_IF_STA && ifidx != ESPNOW_IF_AP)
-		xsRangeError("ifidx must be 0 or 1, got %d", (int)ifidx);
+	checkRange(the, channel, 0, 14, "channel");
+	checkRange(the, ifidx, ESPNOW_IF_STA, ESPNOW_IF_AP, "ifidx");
 	peer->channel = (uint8_t)channel;
 	peer->ifidx = (uint8_t)ifidx;
 	peer->encrypt = xsmcTest(xsArg(4));
@@ -625,21 +642,26 @@ void xs_espnow_del_peer(xsMachine *the)
 	xsmcSetInteger(xsResult, espnow_radio_del_peer(getMAC(the, &xsArg(0))));
 }
 
-/* out = [mac ArrayBuffer, lmk ArrayBuffer, channel, ifidx, encrypt] */
-static void setPeer(xsMachine *the, xsSlot *out, const espnowPeerRecord *peer)
+/* The result of getPeer and fetchPeer: when it is ESP_OK, out (argument 1)
+   = [mac ArrayBuffer, lmk ArrayBuffer, channel, ifidx, encrypt]. */
+static void setPeer(xsMachine *the, int result, const espnowPeerRecord *peer)
 {
-	xsmcVars(1);
-	/* The casts: fxArrayBuffer takes a void * but only copies from it. */
-	xsmcSetArrayBuffer(xsVar(0), (void *)peer->mac, ESPNOW_MAC_LEN);
-	xsmcSetIndex(*out, 0, xsVar(0));
-	xsmcSetArrayBuffer(xsVar(0), (void *)peer->lmk, peer->encrypt ? ESPNOW_KEY_LEN : 0);
-	xsmcSetIndex(*out, 1, xsVar(0));
-	xsmcSetInteger(xsVar(0), peer->channel);
-	xsmcSetIndex(*out, 2, xsVar(0));
-	xsmcSetInteger(xsVar(0), peer->ifidx);
-	xsmcSetIndex(*out, 3, xsVar(0));
-	xsmcSetBoolean(xsVar(0), peer->encrypt);
-	xsmcSetIndex(*out, 4, xsVar(0));
+	if (ESPNOW_ESP_OK == result) {
+		xsmcVars(1);
+		for (xsIntegerValue i = 0; i < 5; i++) {
+			/* The casts: fxArrayBuffer takes a void * but only copies from it. */
+			if (0 == i)
+				xsmcSetArrayBuffer(xsVar(0), (void *)peer->mac, ESPNOW_MAC_LEN);
+			else if (1 == i)
+				xsmcSetArrayBuffer(xsVar(0), (void *)peer->lmk, peer->encrypt ? ESPNOW_KEY_LEN : 0);
+			else if (4 == i)
+				xsmcSetBoolean(xsVar(0), peer->encrypt);
+			else
+				xsmcSetInteger(xsVar(0), (2 == i) ? peer->channel : peer->ifidx);
+			xsmcSetIndex(xsArg(1), i, xsVar(0));
+		}
+	}
+	xsmcSetInteger(xsResult, result);
 }
 
 /* getPeer(mac, out): fills out (see setPeer); returns an error number. */
@@ -647,10 +669,7 @@ void xs_espnow_get_peer(xsMachine *the)
 {
 	espnowPeerRecord peer;
 	getRecord(the);
-	int result = espnow_radio_get_peer(getMAC(the, &xsArg(0)), &peer);
-	if (ESPNOW_ESP_OK == result)
-		setPeer(the, &xsArg(1), &peer);
-	xsmcSetInteger(xsResult, result);
+	setPeer(the, espnow_radio_get_peer(getMAC(the, &xsArg(0)), &peer), &peer);
 }
 
 /* fetchPeer(first, out): the first or next registered peer into out;
@@ -659,10 +678,7 @@ void xs_espnow_fetch_peer(xsMachine *the)
 {
 	espnowPeerRecord peer;
 	getRecord(the);
-	int result = espnow_radio_fetch_peer(xsmcTest(xsArg(0)), &peer);
-	if (ESPNOW_ESP_OK == result)
-		setPeer(the, &xsArg(1), &peer);
-	xsmcSetInteger(xsResult, result);
+	setPeer(the, espnow_radio_fetch_peer(xsmcTest(xsArg(0)), &peer), &peer);
 }
 
 /* peerCount(out): out = [total, encrypted]; returns an error number. */
@@ -707,11 +723,8 @@ void xs_espnow_error_name(xsMachine *the)
    the log, and the radio task logs a status before counting its completion. */
 void xs_espnow_sends_settled(xsMachine *the)
 {
-	modESPNow espnow = xsmcGetHostDataValidate(xsArg(0), xs_espnow_destructor);
-	if (!espnow)
-		xsUnknownError("closed");
-	uint32_t sent = atomic_load_explicit(&espnow->core.tx.packets, memory_order_relaxed);
-	bool settled = espnow_tx_stats_completions(&espnow->core.tx) == sent;
+	modESPNow espnow = getRecordOf(the, &xsArg(0));
+	bool settled = completed(espnow);
 	if (settled) {
 		uint32_t written = atomic_load_explicit(&espnow->core.sendLog.written, memory_order_acquire);
 		settled = written == atomic_load_explicit(&espnow->core.sendLog.read, memory_order_relaxed);

@@ -5,6 +5,13 @@
  * compiled for an ESP32-C3's RISC-V at -Os with Debian's cross compiler, as
  * they would be linked with -Wl,--gc-sections (sections no function of the
  * file uses are still counted: the figures are per file, not per firmware).
+ * A second figure links the same objects together (a relocatable link,
+ * `-r -Wl,--gc-sections`) from the firmware's roots: the host functions
+ * native.js declares (`@ "xs_..."`) and the core functions the ESP32 and
+ * ESP8266 glue call, so that what nothing reaches is not counted. Neither
+ * figure is relaxed (each call to another function is an auipc and a jalr
+ * pair that the firmware's final link may shorten); the target is the
+ * per-file sum.
  * The binding compiles against XS's own headers and a stand-in for
  * Moddable's xsHost.h (footprint/xsHost.h), without mxDebug, as a release
  * build does; modESPNowBytes.c, which reads XS's slots through its internal
@@ -18,11 +25,11 @@
  * (apt-get install gcc-riscv64-linux-gnu; on Debian 12 that removes
  * gcc-multilib, which the m32 simulator needs: `apt-get download
  * gcc-12-riscv64-linux-gnu` and dpkg -x keep both). Prints figures; fails on
- * nothing but a compile error.
+ * nothing but a compile or link error.
  */
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { ROOT } from "../../tools/sim/build.ts";
@@ -33,6 +40,10 @@ const FLAGS = ["-march=rv32imc", "-mabi=ilp32", "-Os", "-fno-pic", "-fno-pie", "
 
 const compiler = process.env.RISCV_GCC ?? "riscv64-linux-gnu-gcc";
 const size = process.env.RISCV_SIZE ?? "riscv64-linux-gnu-size";
+
+function sizes(object: string): number[] {
+  return spawnSync(size, [object], { encoding: "utf8" }).stdout.trim().split("\n")[1].trim().split(/\s+/).slice(0, 3).map(Number);
+}
 
 function available(command: string): boolean {
   return spawnSync(command, ["--version"], { encoding: "utf8" }).status === 0;
@@ -53,6 +64,7 @@ if (!available(compiler) || !available(size)) {
       [join(ROOT, "modules/espnow/modESPNowBytes.c"), ["-DINCLUDE_XSPLATFORM", '-DXSPLATFORM="footprint_xs.h"', `-I${join(ROOT, "tests/bench/footprint")}`, `-I${XS}/includes`, `-I${XS}/sources`, `-I${XS}/platforms`, `-I${join(ROOT, "modules/espnow")}`]],
     ];
     const uncounted: string[] = [];
+    const objects: string[] = [];
     const totals = { core: [0, 0, 0], all: [0, 0, 0] };
     console.log("  file                      text    data     bss");
     for (const [source, includes] of files) {
@@ -64,7 +76,8 @@ if (!available(compiler) || !available(size)) {
         uncounted.push(`${basename(source)} (does not compile without the SDK: ${cc.stderr.split("\n").find((line) => line.includes("error")) ?? cc.stderr.trim()})`);
         continue;
       }
-      const [text, data, bss] = spawnSync(size, [object], { encoding: "utf8" }).stdout.trim().split("\n")[1].trim().split(/\s+/).map(Number);
+      objects.push(object);
+      const [text, data, bss] = sizes(object);
       for (const [i, value] of [text, data, bss].entries()) {
         totals.all[i] += value;
         if (source.startsWith(CORE)) totals.core[i] += value;
@@ -75,6 +88,16 @@ if (!available(compiler) || !available(size)) {
     row("core", totals.core);
     row("core + binding", totals.all);
     for (const line of uncounted) console.log(`  NOT COUNTED: ${line}`);
+    /* the firmware's roots: native.js's host functions and the core functions the glue calls */
+    const hosts = [...readFileSync(join(ROOT, "modules/espnow/native.js"), "utf8").matchAll(/@\s*"(xs_\w+)"/g)].map((match) => match[1]);
+    const glue = ["esp32/espnow_esp32.c", "esp8266/espnow_esp8266.c"].map((file) => readFileSync(join(ROOT, "modules/espnow", file), "utf8")).join("\n");
+    const called = [...new Set([...glue.matchAll(/\b(espnow_(?:core|ring|tx_stats|stats|error)_\w+)\s*\(/g)].map((match) => match[1]))];
+    const roots = [...new Set([...hosts, ...called])].sort();
+    const linked = join(folder, "linked.o");
+    const ld = spawnSync(compiler, [...FLAGS, "-r", "-nostdlib", "-Wl,--gc-sections", ...roots.map((root) => `-Wl,-u,${root}`), ...objects, "-o", linked], { encoding: "utf8" });
+    if (ld.status !== 0) throw new Error(`linking: ${ld.stderr}`);
+    console.log(`\nThe same objects linked together with --gc-sections from ${hosts.length} host functions and ${called.length} core functions the glue calls, bytes:`);
+    row(uncounted.length ? "linked (see NOT COUNTED)" : "linked", sizes(linked));
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

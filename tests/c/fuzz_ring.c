@@ -16,6 +16,7 @@
 
 #include "espnow_ring.h"
 #include "fuzz.h"
+#include "ring_count.h"
 
 #define MODEL_MAX (4096)
 
@@ -125,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sound = true;
 			break;
 		case 4: {
-			int count = espnow_ring_count(&ring);
+			int count = ring_count(&ring);
 			uint32_t available = espnow_ring_available(&ring);
 			if (available > ringSize)
 				fail("more available than the ring holds");

@@ -16,58 +16,38 @@ static const char gSuffixes[] =
 	"BASE\0" "NOT_INIT\0" "NOT_STARTED\0" "\0" "IF\0"
 	"BASE\0" "NOT_INIT\0" "ARG\0" "NO_MEM\0" "FULL\0" "NOT_FOUND\0" "INTERNAL\0" "EXIST\0" "IF\0" "CHAN";
 
-/* Each range: its first number and how many follow it. */
+/* Each range: its first number, how many follow it, and the length of its
+   prefix: "ESP_" 4, "ESP_ERR_" 8, "ESP_ERR_WIFI_" 13, "ESP_ERR_ESPNOW_" 15. */
 static const struct {
 	int16_t first;
 	uint8_t count;
+	uint8_t prefix;
 } gRanges[] = {
-	{ ESPNOW_ESP_FAIL, 2 },
-	{ ESPNOW_ESP_ERR_NO_MEM, 7 },
-	{ ESPNOW_ESP_ERR_WIFI_BASE, 5 },
-	{ ESPNOW_ESP_ERR_ESPNOW_BASE, 10 },
+	{ ESPNOW_ESP_FAIL, 2, 4 },
+	{ ESPNOW_ESP_ERR_NO_MEM, 7, 8 },
+	{ ESPNOW_ESP_ERR_WIFI_BASE, 5, 13 },
+	{ ESPNOW_ESP_ERR_ESPNOW_BASE, 10, 15 },
 };
-
-/* The suffix of number, or NULL. */
-static const char *suffix(int32_t number)
-{
-	const char *text = gSuffixes;
-	for (size_t i = 0; i < sizeof(gRanges) / sizeof(gRanges[0]); i++) {
-		int32_t skip = number - gRanges[i].first;
-		bool here = (skip >= 0) && (skip < gRanges[i].count);
-		if (!here)
-			skip = gRanges[i].count;
-		while (skip--)
-			text += strlen(text) + 1;
-		if (here)
-			return *text ? text : NULL;
-	}
-	return NULL;
-}
 
 bool espnow_error_name(int32_t number, char name[ESPNOW_ERROR_NAME_SIZE])
 {
-	const char *text = suffix(number);
-	if (!text)
-		return false;
-	/* "ESP_", "ESP_ERR_" and "ESP_ERR_ESPNOW_" begin one string */
-	size_t length = (number <= 0) ? 4 : (number < ESPNOW_ESP_ERR_WIFI_BASE) ? 8 : (number < ESPNOW_ESP_ERR_ESPNOW_BASE) ? 13 : 15;
-	memcpy(name, (13 == length) ? "ESP_ERR_WIFI_" : "ESP_ERR_ESPNOW_", length);
-	strcpy(name + length, text);
-	return true;
-}
-
-bool espnow_error_number(const char *name, int32_t *number)
-{
-	char text[ESPNOW_ERROR_NAME_SIZE];
-	if (NULL == name)
-		return false;
+	int32_t index = 0;	/* of the suffix, in gSuffixes */
 	for (size_t i = 0; i < sizeof(gRanges) / sizeof(gRanges[0]); i++) {
-		for (int32_t n = gRanges[i].first; n < gRanges[i].first + gRanges[i].count; n++) {
-			if (espnow_error_name(n, text) && (0 == strcmp(text, name))) {
-				*number = n;
-				return true;
-			}
+		int32_t skip = number - gRanges[i].first;
+		if ((skip >= 0) && (skip < gRanges[i].count)) {
+			const char *text = gSuffixes;
+			for (index += skip; index--; )
+				while (*text++)
+					;
+			if (!*text)
+				return false;
+			/* "ESP_", "ESP_ERR_" and "ESP_ERR_ESPNOW_" begin one string */
+			size_t length = gRanges[i].prefix;
+			memcpy(name, (13 == length) ? "ESP_ERR_WIFI_" : "ESP_ERR_ESPNOW_", length);
+			strcpy(name + length, text);
+			return true;
 		}
+		index += gRanges[i].count;
 	}
 	return false;
 }

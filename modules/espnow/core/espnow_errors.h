@@ -56,7 +56,4 @@
    the table does not have it. */
 bool espnow_error_name(int32_t number, char name[ESPNOW_ERROR_NAME_SIZE]);
 
-/* The number of the ESP-IDF `name` (exact, case-sensitive); false if unknown. */
-bool espnow_error_number(const char *name, int32_t *number);
-
 #endif

@@ -3,6 +3,7 @@
  * design. Everything here is plain C11; no platform headers.
  */
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "espnow_ring.h"
@@ -43,26 +44,21 @@ static uint32_t advance(uint32_t index, uint32_t count, uint32_t size)
 	return (index >= (2 * size)) ? (index - (2 * size)) : index;
 }
 
-/* at < size and count <= size: the copy may wrap once, never more. */
-static void copyIn(espnowRing ring, uint32_t at, const void *from, uint32_t count)
+/* Copy count bytes (<= size) between the ring, from index at (< 2 * size),
+   and outside: into the ring if in. The copy wraps once at most. */
+static void copy(espnowRing ring, uint32_t at, void *outside, uint32_t count, bool in)
 {
-	uint32_t first = ring->size - at;
-	if (count <= first)
-		memcpy(ring->buffer + at, from, count);
-	else {
-		memcpy(ring->buffer + at, from, first);
-		memcpy(ring->buffer, (const uint8_t *)from + first, count - first);
-	}
-}
-
-static void copyOut(espnowRing ring, uint32_t at, void *to, uint32_t count)
-{
-	uint32_t first = ring->size - at;
-	if (count <= first)
-		memcpy(to, ring->buffer + at, count);
-	else {
-		memcpy(to, ring->buffer + at, first);
-		memcpy((uint8_t *)to + first, ring->buffer, count - first);
+	while (count) {
+		if (at >= ring->size)
+			at -= ring->size;
+		uint32_t piece = ring->size - at;
+		if (piece > count)
+			piece = count;
+		uint8_t *inside = ring->buffer + at;
+		memcpy(in ? inside : outside, in ? outside : inside, piece);
+		outside = (uint8_t *)outside + piece;
+		count -= piece;
+		at += piece;
 	}
 }
 
@@ -113,11 +109,8 @@ int espnow_ring_push(espnowRing ring, const uint8_t mac[ESPNOW_MAC_LEN], int8_t 
 	header[kCheckOffset] = headerCheck(header);
 
 	at = position(write, size);
-	copyIn(ring, at, header, ESPNOW_RING_HEADER_SIZE);
-	at += ESPNOW_RING_HEADER_SIZE;
-	if (at >= size)
-		at -= size;
-	copyIn(ring, at, payload, (uint32_t)length);
+	copy(ring, at, header, ESPNOW_RING_HEADER_SIZE, true);
+	copy(ring, at + ESPNOW_RING_HEADER_SIZE, (void *)payload, (uint32_t)length, true);	/* only read */
 
 	atomic_store_explicit(&ring->rxPackets, atomic_load_explicit(&ring->rxPackets, memory_order_relaxed) + 1, memory_order_relaxed);
 	atomic_store_explicit(&ring->write, advance(write, need, size), memory_order_release);
@@ -137,7 +130,7 @@ static int validate(espnowRing ring, uint32_t read, uint32_t used, espnowRxInfo 
 
 	if (used < ESPNOW_RING_HEADER_SIZE)
 		return ESPNOW_RING_CORRUPT;
-	copyOut(ring, position(read, ring->size), header, ESPNOW_RING_HEADER_SIZE);
+	copy(ring, read, header, ESPNOW_RING_HEADER_SIZE, false);
 	memcpy(&magic, header + kMagicOffset, 2);
 	memcpy(&length, header + kLengthOffset, 2);
 	if ((ESPNOW_RING_MAGIC != magic) || (headerCheck(header) != header[kCheckOffset]))
@@ -181,7 +174,7 @@ int espnow_ring_peek(espnowRing ring, espnowRxInfo info)
 
 int espnow_ring_read(espnowRing ring, espnowRxInfo info, void *payload, size_t capacity)
 {
-	uint32_t read, used, at;
+	uint32_t read, used;
 	int length = published(ring, &read, &used);
 	if (ESPNOW_RING_OK != length)
 		return length;
@@ -191,10 +184,7 @@ int espnow_ring_read(espnowRing ring, espnowRxInfo info, void *payload, size_t c
 	if ((NULL == payload) || (capacity < (size_t)length))
 		return ESPNOW_RING_TOO_SMALL;
 
-	at = position(read, ring->size) + ESPNOW_RING_HEADER_SIZE;
-	if (at >= ring->size)
-		at -= ring->size;
-	copyOut(ring, at, payload, (uint32_t)length);
+	copy(ring, position(read, ring->size) + ESPNOW_RING_HEADER_SIZE, payload, (uint32_t)length, false);
 	atomic_store_explicit(&ring->read, advance(read, ESPNOW_RING_HEADER_SIZE + (uint32_t)length, ring->size), memory_order_release);
 	return length;
 }
@@ -227,24 +217,6 @@ uint32_t espnow_ring_available(espnowRing ring)
 {
 	uint32_t read, used;
 	return (ESPNOW_RING_CORRUPT == published(ring, &read, &used)) ? 0 : used;
-}
-
-int espnow_ring_count(espnowRing ring)
-{
-	uint32_t read, used;
-	int count = 0;
-	int result = published(ring, &read, &used);
-	if (ESPNOW_RING_CORRUPT == result)
-		return result;
-	while (used) {
-		int length = validate(ring, read, used, NULL);
-		if (length < 0)
-			return length;
-		read = advance(read, ESPNOW_RING_HEADER_SIZE + (uint32_t)length, ring->size);
-		used -= ESPNOW_RING_HEADER_SIZE + (uint32_t)length;
-		count++;
-	}
-	return count;
 }
 
 uint32_t espnow_ring_rx_packets(espnowRing ring)

@@ -139,10 +139,6 @@ uint32_t espnow_ring_flush(espnowRing ring);
 /* Consumer. Bytes of published packets, headers included (0 when empty): any(). */
 uint32_t espnow_ring_available(espnowRing ring);
 
-/* Consumer. Published packets, by walking their headers (cost grows with the
-   count). Returns the count, or ESPNOW_RING_CORRUPT. */
-int espnow_ring_count(espnowRing ring);
-
 /* Any thread. Packets accepted / dropped since init or reset (relaxed loads). */
 uint32_t espnow_ring_rx_packets(espnowRing ring);
 uint32_t espnow_ring_rx_dropped(espnowRing ring);
