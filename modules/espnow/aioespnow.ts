@@ -57,9 +57,9 @@ export type Message = [Uint8Array, Uint8Array];
 const ARECV = "arecv", AIRECV = "airecv", ITERATION = "async iteration";
 
 /* What a waiting reader is resolved with: recv()'s new buffers (arecv), irecv()'s array (airecv), or its Iteration's result holding that array. */
-const COPY = 0;
-const REUSE = 1;
-type Kind = typeof COPY | typeof REUSE | Iteration;
+/* a const enum: tsc writes the numbers in, and the bytecode has no module binding for them */
+const enum Reader { COPY, REUSE }
+type Kind = Reader | Iteration;
 
 /* any: one queue holds the resolving functions of promises of several types. */
 type Resolve = (value: any) => void;
@@ -111,7 +111,7 @@ class State {
    */
   resolves: Resolve[] = [nothing, nothing, nothing, nothing];
   rejects: Reject[] = [nothing, nothing, nothing, nothing];
-  kinds: Kind[] = [COPY, COPY, COPY, COPY];
+  kinds: Kind[] = [Reader.COPY, Reader.COPY, Reader.COPY, Reader.COPY];
   timers: (Timer | null)[] = [null, null, null, null];
   head = 0;
   count = 0;
@@ -227,14 +227,14 @@ class State {
    */
   next(kind: Kind): unknown {
     const self = this.self;
-    if (kind === COPY) return self.any() ? self.recv(0) : undefined;
+    if (kind === Reader.COPY) return self.any() ? self.recv(0) : undefined;
     /* irecv(), the next reader's, would refill the array a resumed reader has not read yet */
     if (this.lent) return undefined;
     /* irecv(0) answers whether a message waits: no any() first */
     const pair = self.irecv(0);
     if (!pair[0]) return undefined;
     this.lent = true;
-    if (kind === REUSE) {
+    if (kind === Reader.REUSE) {
       this.lentTo = null;
       return pair;
     }
@@ -274,7 +274,7 @@ class State {
     do {
       const i = this.head, kind = this.kinds[i];
       let value: unknown;
-      if (kind === REUSE && !this.lent) {
+      if (kind === Reader.REUSE && !this.lent) {
         /* next(REUSE) written out */
         value = this.self.irecv(0);
         if (!(value as Message)[0]) return true;
@@ -484,7 +484,7 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
   arecv(): Promise<Message>;
   arecv(timeout_ms: number | null): Promise<Message | [null, null]>;
   arecv(timeout_ms?: number | null): Promise<Message | [null, null]> {
-    return stateOf(this).wait(COPY, timeout_ms, ARECV) as Promise<Message | [null, null]>;
+    return stateOf(this).wait(Reader.COPY, timeout_ms, ARECV) as Promise<Message | [null, null]>;
   }
 
   /**
@@ -495,7 +495,7 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
   airecv(): Promise<Message>;
   airecv(timeout_ms: number | null): Promise<Message | [null, null]>;
   airecv(timeout_ms?: number | null): Promise<Message | [null, null]> {
-    return stateOf(this).wait(REUSE, timeout_ms, AIRECV) as Promise<Message | [null, null]>;
+    return stateOf(this).wait(Reader.REUSE, timeout_ms, AIRECV) as Promise<Message | [null, null]>;
   }
 
   /**

@@ -63,14 +63,14 @@ export const RATE_54M = 0x0c;
  * one v2 frame would drop every large message.
  */
 export let DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
-const RXBUF_MIN = 17;
-const RXBUF_MAX = 1024 * 1024;
-const DEFAULT_TIMEOUT_MS = 300000;
-const INT32_MAX = 0x7fffffff;
-/* the native receive's modes (modESPNow.c): irecv()'s [mac, msg] or [null, null]; recvinto()'s data; recv()'s new [mac, msg] */
-const RECEIVE_PAIR = 0, RECEIVE_INTO = 1, RECEIVE_NEW = 2;
-/* what it returns for a recvinto() data it refuses */
-const RECEIVE_NOT_ARRAY = -0x10000, RECEIVE_NOT_BYTES = -0x10001, RECEIVE_NOT_WRITABLE = -0x10002, RECEIVE_CLOSED = -0x10003;
+/* Internal numbers as const enums: tsc writes their values where they are used, so that they cost the bytecode no module binding (each one is a name, a slot and an entry in the module's table, and a capture in every function that reads it). */
+const enum Limit { RXBUF_MIN = 17, RXBUF_MAX = 1024 * 1024, DEFAULT_TIMEOUT_MS = 300000, INT32_MAX = 0x7fffffff }
+const enum Receive {
+  /* the native receive's modes (modESPNow.c): irecv()'s [mac, msg] or [null, null]; recvinto()'s data; recv()'s new [mac, msg] */
+  PAIR = 0, INTO = 1, NEW = 2,
+  /* what it returns for a recvinto() data it refuses */
+  NOT_ARRAY = -0x10000, NOT_BYTES = -0x10001, NOT_WRITABLE = -0x10002, CLOSED = -0x10003,
+}
 
 /** Bits of the native layer's wake-up (ESPNOW_WAKE_* in core/espnow_core.h). */
 export const WAKE_RECEIVE = 1;
@@ -115,7 +115,6 @@ export class ESPNowError extends Error {
   }
 }
 
-const ERR_NOT_INIT = 0x3065;
 /* esp_now_send's answer to a message of 0 or over MAX_DATA_LEN bytes: MicroPython's send has no length check of its own */
 const ERR_ARG = 0x3066;
 
@@ -318,7 +317,7 @@ const shared = {
   radio: null as Radio | null,
   /** 0: DEFAULT_RXBUF */
   rxbuf: 0,
-  timeout: DEFAULT_TIMEOUT_MS,
+  timeout: Limit.DEFAULT_TIMEOUT_MS as number,
   rate: -1,
   irq: null as ((e: ESPNow) => void) | null,
   irqTarget: null as ESPNow | null,
@@ -459,7 +458,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     for (const name of Object.keys(what)) {
       if (name !== "rxbuf" && name !== "timeout_ms" && name !== "rate") throw new RangeError(`config: unknown parameter "${name}"; expected rxbuf, timeout_ms or rate`);
     }
-    const rxbuf = optionalInteger(what.rxbuf, "config: rxbuf", RXBUF_MIN, RXBUF_MAX);
+    const rxbuf = optionalInteger(what.rxbuf, "config: rxbuf", Limit.RXBUF_MIN, Limit.RXBUF_MAX);
     const timeout = optionalInteger(what.timeout_ms, "config: timeout_ms", -0x80000000, 0x7fffffff);
     const rate = optionalInteger(what.rate, "config: rate", 0, 0x2a);
     if (rate !== undefined && !isPhyRate(rate)) throw new RangeError(`config: rate must be a wifi_phy_rate_t value (0-3, 5-31, 41, 42), got ${rate}`);
@@ -476,13 +475,13 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Wait for a message: [mac, msg] in new buffers (mac is the peers_table key), or [null, null] on timeout. */
   recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    return (shared.radio ?? radioFor(RECV)).receive(null, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECV), RECEIVE_NEW, receiving) as unknown as [Uint8Array, Uint8Array] | [null, null];
+    return (shared.radio ?? radioFor(RECV)).receive(null, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECV), Receive.NEW, receiving) as unknown as [Uint8Array, Uint8Array] | [null, null];
   }
 
   /** As recv(), but returns the same array and message buffer every time: no allocation. */
   irecv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
     /* the hot path: the native receive does the per-message work (0 first: irq callbacks and AIOESPNow drain with irecv(0)) */
-    (shared.radio ?? radioFor(IRECV)).receive(this.#pair, this.#message ?? this.#makeMessage(), timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, IRECV), RECEIVE_PAIR, receiving);
+    (shared.radio ?? radioFor(IRECV)).receive(this.#pair, this.#message ?? this.#makeMessage(), timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, IRECV), Receive.PAIR, receiving);
     return this.#pair as [Uint8Array, Uint8Array] | [null, null];
   }
 
@@ -494,7 +493,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   /** Read into data = [mac, msg(, rssi, time)]: returns the length, or 0 on timeout. data[0] becomes the peers_table key. */
   recvinto(data: unknown[], timeout_ms?: number | null): number {
     /* the native receive checks data before it reads (an array of 2 or 4, data[1] a real buffer, writable); a resizable ArrayBuffer, or a length-tracking view of one, becomes the message's length */
-    const length = (shared.radio ?? radioFor(RECVINTO)).receive(data, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECVINTO), RECEIVE_INTO, receiving);
+    const length = (shared.radio ?? radioFor(RECVINTO)).receive(data, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECVINTO), Receive.INTO, receiving);
     if (length >= 0) return length;
     throw refused(length, data[1]);
   }
@@ -705,7 +704,7 @@ function radioFor(what: string): Radio {
 
 /** The ESPNowError ESP_ERR_ESPNOW_NOT_INIT of a call (what) made while ESP-NOW is off. */
 export function notActive(what: string): ESPNowError {
-  return new ESPNowError(ERR_NOT_INIT, `${what}: ESP-NOW is not active (call active(true) first)`);
+  return new ESPNowError(0x3065 /* ESP_ERR_ESPNOW_NOT_INIT */, `${what}: ESP-NOW is not active (call active(true) first)`);
 }
 
 function check(error: number, what: string): void {
@@ -722,19 +721,19 @@ function check(error: number, what: string): void {
  * for undefined too.
  */
 function timeoutOf(timeout_ms: unknown, what: string): number {
-  if (typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX) return timeout_ms as number;
+  if (typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= Limit.INT32_MAX) return timeout_ms as number;
   if (timeout_ms === undefined || timeout_ms === null) return shared.timeout;
   if (typeof timeout_ms !== NUMBER || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
-  return (timeout_ms as number) < 0 ? -1 : Math.min(timeout_ms as number, INT32_MAX);
+  return (timeout_ms as number) < 0 ? -1 : Math.min(timeout_ms as number, Limit.INT32_MAX);
 }
 
 /** recvinto()'s error for what the native receive refused (nothing was read). */
 function refused(code: number, message: unknown): Error {
-  if (code === RECEIVE_NOT_ARRAY) return new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
-  if (code === RECEIVE_NOT_BYTES) return new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
-  if (code === RECEIVE_NOT_WRITABLE) return new TypeError("recvinto: data must be a writable array (not frozen)");
+  if (code === Receive.NOT_ARRAY) return new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
+  if (code === Receive.NOT_BYTES) return new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
+  if (code === Receive.NOT_WRITABLE) return new TypeError("recvinto: data must be a writable array (not frozen)");
   /* the radio the call began with was turned off, even if another has been turned on since */
-  if (code === RECEIVE_CLOSED) return notActive(RECVINTO);
+  if (code === Receive.CLOSED) return notActive(RECVINTO);
   return new RangeError(`recvinto: msg holds ${byteCount(message as Uint8Array)} bytes, the message has ${-code}`);
 }
 
