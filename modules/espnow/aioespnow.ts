@@ -180,10 +180,10 @@ class State {
     let n = this.kinds.length;
     if (this.count === n) {
       /* double the arrays, the oldest reader first (no splice that removes nothing: XS then passes memcpy a null pointer) */
-      for (const items of [this.resolves, this.rejects, this.kinds, this.timers] as unknown[][]) {
-        if (this.head) items.push(...items.splice(0, this.head));
-        items.length = 2 * n;
-      }
+      this.resolves = doubled(this.resolves, this.head);
+      this.rejects = doubled(this.rejects, this.head);
+      this.kinds = doubled(this.kinds, this.head);
+      this.timers = doubled(this.timers, this.head);
       this.head = 0;
       n *= 2;
     }
@@ -309,7 +309,11 @@ class State {
       this.access.ensureActive("asend");
       const one = second === undefined;
       const mac = one ? null : first;
-      const targets = mac === null || mac === undefined ? this.self.get_peers().map((peer) => peer[0]).filter((peer) => !(peer[0] & 1)) : [macOf(mac)];
+      let targets: Uint8Array[] = [];
+      if (mac === null || mac === undefined) {
+        const peers = this.self.get_peers();
+        for (let i = 0; i < peers.length; i++) if (!(peers[i][0][0] & 1)) targets.push(peers[i][0]);
+      } else targets = [macOf(mac)];
       const data = this.access.check(one ? first : second, "asend");
       if (!this.watching) {
         this.access.watchSends(this.watcher);
@@ -319,7 +323,7 @@ class State {
       this.access.drainSends();
       const send: Send = { resolve, reject, data, copied: false, sync: one || !!sync, unsent: targets.length, unreported: targets.length, delivered: true, over: false };
       if (!targets.length) this.finish(send, true);
-      for (const target of targets) this.queue(send, target);
+      for (let i = 0; i < targets.length; i++) this.queue(send, targets[i]);
     } catch (error) {
       reject(error);
     }
@@ -382,10 +386,11 @@ class State {
   /** Every frame has completed and every status has been read, yet frames wait: their statuses were lost (the log was full). */
   settleLost(): void {
     if (!this.access.sendsSettled()) return;
-    for (const lane of this.lanes.values()) {
+    /* forEach, not for...of: the iterator protocol costs the bytecode more than a function */
+    this.lanes.forEach((lane) => {
       if (lane.flying) this.land(lane, false);
-    }
-    for (const lane of this.lanes.values()) this.advance(lane);
+    });
+    this.lanes.forEach((lane) => this.advance(lane));
   }
 
   /** Settle an asend, once: delivered, or rejected with error. */
@@ -406,10 +411,10 @@ class State {
       this.head = (i + 1) % this.kinds.length;
       this.rejects[i](error);
     }
-    for (const lane of this.lanes.values()) {
+    this.lanes.forEach((lane) => {
       if (lane.flying) this.finish(lane.flying.send, false, error);
-      for (const frame of lane.waiting) this.finish(frame.send, false, error);
-    }
+      for (let i = 0; i < lane.waiting.length; i++) this.finish(lane.waiting[i].send, false, error);
+    });
     this.lanes.clear();
     this.flying = 0;
     this.lent = false;
@@ -436,6 +441,13 @@ class Iteration implements AsyncIterableIterator<Message> {
 const STATE = Symbol("AIOESPNow state");
 
 function nothing(): void {}
+
+/** A full circular array twice as long, its oldest item (at head) first (no splice or slice that takes nothing: XS then passes memcpy a null pointer). */
+function doubled<T>(items: T[], head: number): T[] {
+  const out = head ? items.slice(head).concat(items.slice(0, head)) : items;
+  out.length = 2 * items.length;
+  return out;
+}
 
 /* Made here, not in State's constructor: XS makes a call that an arrow function returns a tail call, unless the arrow was made in a constructor (it keeps new.target). */
 function watcherOf(state: State): (mac: Uint8Array, delivered: boolean) => void {
