@@ -451,20 +451,15 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   config(name: "rxbuf" | "timeout_ms" | "rate"): number;
   config(options: ConfigOptions): void;
   config(what: string | ConfigOptions): number | void {
-    if (typeof what === "string") {
-      switch (what) {
-        case "rxbuf": return shared.rxbuf || DEFAULT_RXBUF;
-        case "timeout_ms": return shared.timeout;
-        case "rate": return shared.rate < 0 ? 0 : shared.rate;
-      }
-      throw new RangeError(`config: unknown parameter "${what}"; expected rxbuf, timeout_ms or rate`);
-    }
-    if (typeof what !== "object" || what === null) throw new TypeError('config: expected a parameter name or an object such as {timeout_ms: 1000}');
-    const names = Object.keys(what);
+    const get = typeof what === "string";
+    if (!get && (typeof what !== "object" || what === null)) throw new TypeError('config: expected a parameter name or an object such as {timeout_ms: 1000}');
+    /* the name to get, or the options' names, checked in one place */
+    const names = get ? [what] : Object.keys(what);
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
       if (name !== "rxbuf" && name !== "timeout_ms" && name !== "rate") throw new RangeError(`config: unknown parameter "${name}"; expected rxbuf, timeout_ms or rate`);
     }
+    if (get) return what === "rxbuf" ? shared.rxbuf || DEFAULT_RXBUF : what === "timeout_ms" ? shared.timeout : shared.rate < 0 ? 0 : shared.rate;
     const rxbuf = optionalInteger(what.rxbuf, "config: rxbuf", Limit.RXBUF_MIN, Limit.RXBUF_MAX);
     const timeout = optionalInteger(what.timeout_ms, "config: timeout_ms", -0x80000000, 0x7fffffff);
     const rate = optionalInteger(what.rate, "config: rate", 0, 0x2a);
@@ -577,18 +572,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   /** add_peer(mac, lmk?, channel?, ifidx?, encrypt?) or add_peer(mac, {lmk, channel, ifidx, encrypt}). */
   add_peer(mac: Bytes, lmk?: PeerOptions | PeerOptions["lmk"], channel?: number | null, ifidx?: number | null, encrypt?: boolean | null): void {
     radioFor("add_peer");
-    const address = macOf(mac, "add_peer");
-    const options = peerOptions(lmk, channel, ifidx, encrypt);
-    const key = lmkOf(options.lmk, "add_peer");
-    const peer = {
-      lmk: key,
-      channel: optionalInteger(options.channel, "add_peer: channel", 0, 14) ?? 0,
-      ifidx: optionalInteger(options.ifidx, "add_peer: ifidx", 0, 1) ?? 0,
-      encrypt: options.encrypt === undefined || options.encrypt === null ? key !== null : !!options.encrypt,
-    };
-    checkEncryption(address, peer.lmk, peer.encrypt, "add_peer");
-    /* the options' getters may have turned ESP-NOW off: ask again */
-    check(radioFor("add_peer").addPeer(address, peer.lmk, peer.channel, peer.ifidx, peer.encrypt), `add_peer ${macText(address)}`);
+    setPeer("add_peer", macOf(mac, "add_peer"), null, lmk, channel, ifidx, encrypt);
   }
 
   /** Change a registered peer; parameters left out (or null) keep their values. */
@@ -597,15 +581,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     const address = macOf(mac, "mod_peer");
     const old: unknown[] = [];
     check(radio.getPeer(address, old), `mod_peer ${macText(address)}`);
-    const info = peerInfo(old), oldKey = info[1], oldChannel = info[2], oldIfidx = info[3], oldEncrypt = info[4];
-    const options = peerOptions(lmk, channel, ifidx, encrypt);
-    const keep = options.lmk === undefined || options.lmk === null;
-    const key = keep ? (oldKey.length ? oldKey : null) : lmkOf(options.lmk, "mod_peer");
-    const crypt = options.encrypt === undefined || options.encrypt === null ? (keep ? oldEncrypt : key !== null) : !!options.encrypt;
-    const newChannel = optionalInteger(options.channel, "mod_peer: channel", 0, 14) ?? oldChannel;
-    const newIfidx = optionalInteger(options.ifidx, "mod_peer: ifidx", 0, 1) ?? oldIfidx;
-    checkEncryption(address, key, crypt, "mod_peer");
-    check(radioFor("mod_peer").modPeer(address, key, newChannel, newIfidx, crypt), `mod_peer ${macText(address)}`);
+    setPeer("mod_peer", address, peerInfo(old), lmk, channel, ifidx, encrypt);
   }
 
   /** Unregister a peer. */
@@ -748,15 +724,34 @@ function isPhyRate(rate: number): boolean {
   return (rate >= 0 && rate <= 3) || (rate >= 5 && rate <= 0x1f) || rate === 0x29 || rate === 0x2a;
 }
 
-function peerOptions(lmk: unknown, channel: unknown, ifidx: unknown, encrypt: unknown): PeerOptions {
+/**
+ * add_peer() and mod_peer() (what) of the peer at address: the arguments
+ * (or the options object in lmk's place, each option read once) checked,
+ * over old's values (mod_peer's peer) or the defaults (add_peer: old null),
+ * then the radio's call.
+ */
+function setPeer(what: string, address: Uint8Array, old: PeerInfo | null, lmk: unknown, channel: unknown, ifidx: unknown, encrypt: unknown): void {
   if (lmk !== null && typeof lmk === "object" && !isUint8Array(lmk) && !isArrayBuffer(lmk)) {
     const names = Object.keys(lmk);
     for (let i = 0; i < names.length; i++) {
       if (!["lmk", "channel", "ifidx", "encrypt"].includes(names[i])) throw new RangeError(`unknown peer parameter "${names[i]}"; expected lmk, channel, ifidx or encrypt`);
     }
-    return lmk as PeerOptions;
+    const options = lmk as PeerOptions;
+    lmk = options.lmk;
+    channel = options.channel;
+    ifidx = options.ifidx;
+    encrypt = options.encrypt;
   }
-  return { lmk: lmk as PeerOptions["lmk"], channel: channel as number, ifidx: ifidx as number, encrypt: encrypt as boolean };
+  const keep = lmk === undefined || lmk === null;
+  const key = keep ? (old && old[1].length ? old[1] : null) : lmkOf(lmk, what);
+  const crypt = encrypt === undefined || encrypt === null ? (keep && old ? old[4] : key !== null) : !!encrypt;
+  const newChannel = optionalInteger(channel, `${what}: channel`, 0, 14) ?? (old ? old[2] : 0);
+  const newIfidx = optionalInteger(ifidx, `${what}: ifidx`, 0, 1) ?? (old ? old[3] : 0);
+  if (crypt && !key) throw new RangeError(`${what}: encrypt needs a ${KEY_LEN}-byte lmk`);
+  if (crypt && (address[0] & 1)) throw new RangeError(`${what}: ${macText(address)} is a broadcast/multicast address, which cannot be encrypted`);
+  /* the options' getters may have turned ESP-NOW off: ask again */
+  const radio = radioFor(what);
+  check(old ? radio.modPeer(address, key, newChannel, newIfidx, crypt) : radio.addPeer(address, key, newChannel, newIfidx, crypt), `${what} ${macText(address)}`);
 }
 
 /** MicroPython: a 16-byte key, or any false value (None, False, b'') for none. */
@@ -765,11 +760,6 @@ function lmkOf(value: unknown, what: string): Uint8Array | null {
   if ((isUint8Array(value) || isArrayBuffer(value)) && byteCount(value) === 0) return null;
   if (value === true) throw new TypeError(`${what}: lmk must be ${KEY_LEN} bytes or a false value, got true`);
   return keyBytes(value, what, ": lmk");
-}
-
-function checkEncryption(mac: Uint8Array, lmk: Uint8Array | null, encrypt: boolean, what: string): void {
-  if (encrypt && !lmk) throw new RangeError(`${what}: encrypt needs a ${KEY_LEN}-byte lmk`);
-  if (encrypt && (mac[0] & 1)) throw new RangeError(`${what}: ${macText(mac)} is a broadcast/multicast address, which cannot be encrypted`);
 }
 
 function peerInfo(out: unknown[]): PeerInfo {
