@@ -42,11 +42,8 @@
  * active(false) rejects waiting readers and asends (ESP_ERR_ESPNOW_NOT_INIT).
  */
 
-import ESPNow, { ESPNowError, isArrayBuffer, isUint8Array, keyOf, macText, notActive, WAKE_RECEIVE, WAKE_SEND, WAKE_STOPPED, type Bytes } from "espnow";
+import ESPNow, { ESPNowError, keyOf, macOf, macText, notActive, WAKE_RECEIVE, WAKE_STOPPED, type Bytes } from "espnow";
 import Timer from "timer";
-
-/* the built-in getter, taken as the module loads: a real Uint8Array's own "length" is never asked */
-const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "length")!.get!;
 
 export * from "espnow";
 
@@ -313,7 +310,7 @@ class State {
       if (mac === null || mac === undefined) {
         const peers = this.self.get_peers();
         for (let i = 0; i < peers.length; i++) if (!(peers[i][0][0] & 1)) targets.push(peers[i][0]);
-      } else targets = [macOf(mac)];
+      } else targets = [macOf(mac, "asend")];
       const data = this.access.check(one ? first : second, "asend");
       if (!this.watching) {
         this.access.watchSends(this.watcher);
@@ -459,15 +456,6 @@ function timeoutOf(value: unknown, what: string): number {
   if (value === undefined || value === null) return -1;
   if (typeof value !== "number" || Number.isNaN(value)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(value)}`);
   return value < 0 ? -1 : Math.min(Math.floor(value), 0x7fffffff);
-}
-
-/* brand checks (espnow.ts), not instanceof: an object that only poses as bytes is refused */
-function macOf(value: unknown): Uint8Array {
-  if (!isUint8Array(value) && !isArrayBuffer(value)) throw new TypeError(`asend: mac must be a Uint8Array or ArrayBuffer, got ${value === null ? "null" : typeof value}`);
-  const mac = isUint8Array(value) ? value : new Uint8Array(value);
-  const length = typedArrayLength.call(mac);
-  if (length !== 6) throw new RangeError(`asend: mac must be 6 bytes, got ${length}`);
-  return mac;
 }
 
 /**

@@ -208,7 +208,8 @@ function utf8(text: string): Uint8Array {
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code >= 0xd800 && code <= 0xdfff) {
-      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      /* NaN past the end */
+      const next = text.charCodeAt(i + 1);
       if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
         i++;
@@ -222,7 +223,8 @@ function utf8(text: string): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
-function macOf(value: unknown, what: string): Uint8Array {
+/** A MAC argument of the call what: a real Uint8Array (an ArrayBuffer is viewed) of 6 bytes, else TypeError or RangeError. */
+export function macOf(value: unknown, what: string): Uint8Array {
   const mac = bytesOf(value, what, MAC, false);
   if (lengthOf(mac) !== ADDR_LEN) throw new RangeError(`${what}: mac must be ${ADDR_LEN} bytes, got ${lengthOf(mac)}`);
   return mac;
