@@ -42,7 +42,7 @@
  * active(false) rejects waiting readers and asends (ESP_ERR_ESPNOW_NOT_INIT).
  */
 
-import ESPNow, { ESPNowError, keyOf, macOf, macText, notActive, WAKE_RECEIVE, WAKE_STOPPED, type Bytes } from "espnow";
+import ESPNow, { ESPNowError, keyOf, macOf, macText, notActive, timeoutOf, WAKE_RECEIVE, WAKE_STOPPED, type Bytes } from "espnow";
 import Timer from "timer";
 
 export * from "espnow";
@@ -106,10 +106,10 @@ class State {
    * grow, so that waiting allocates nothing once they are big enough. A slot
    * a reader has left keeps its functions until another reader takes it.
    */
-  resolves: Resolve[] = [nothing, nothing, nothing, nothing];
-  rejects: Reject[] = [nothing, nothing, nothing, nothing];
-  kinds: Kind[] = [Reader.COPY, Reader.COPY, Reader.COPY, Reader.COPY];
-  timers: (Timer | null)[] = [null, null, null, null];
+  resolves: Resolve[] = new Array(4).fill(nothing);
+  rejects: Reject[] = new Array(4).fill(nothing);
+  kinds: Kind[] = new Array(4).fill(Reader.COPY);
+  timers: (Timer | null)[] = new Array(4).fill(null);
   head = 0;
   count = 0;
   /** irecv()'s array has been handed to a reader whose turn may not have come yet... */
@@ -151,7 +151,8 @@ class State {
     const promise = new Promise(this.capture);
     const resolve = this.resolve, reject = this.reject;
     try {
-      const timeout = timeout_ms === undefined ? -1 : timeoutOf(timeout_ms, what);
+      /* absent or null: for ever (espnow's timeoutOf would give config()'s); a fraction of a millisecond is none */
+      const timeout = timeout_ms === undefined || timeout_ms === null ? -1 : Math.floor(timeoutOf(timeout_ms, what));
       this.access.ensureActive(what);
       /* the usual case first: no one waits before it, a message waits (and irecv()'s array is free) */
       const value = this.count ? undefined : this.next(kind);
@@ -449,13 +450,6 @@ function doubled<T>(items: T[], head: number): T[] {
 /* Made here, not in State's constructor: XS makes a call that an arrow function returns a tail call, unless the arrow was made in a constructor (it keeps new.target). */
 function watcherOf(state: State): (mac: Uint8Array, delivered: boolean) => void {
   return (mac, delivered) => state.reported(mac, delivered);
-}
-
-/** The optional timeout of arecv() and airecv(): -1 (wait for ever), 0 (only what is ready), or milliseconds. */
-function timeoutOf(value: unknown, what: string): number {
-  if (value === undefined || value === null) return -1;
-  if (typeof value !== "number" || Number.isNaN(value)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(value)}`);
-  return value < 0 ? -1 : Math.min(Math.floor(value), 0x7fffffff);
 }
 
 /**

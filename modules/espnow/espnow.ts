@@ -139,10 +139,6 @@ export function macText(mac: Uint8Array): string {
   return text;
 }
 
-function isInteger(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value);
-}
-
 /*
  * Brand checks, not instanceof: an object given Uint8Array.prototype (a host
  * object such as a Timer, a Proxy) is no Uint8Array, and a real one's own
@@ -239,9 +235,10 @@ function keyBytes(value: unknown, what: string, name: string): Uint8Array {
 /** null/undefined: the default; otherwise an integer in range. */
 function optionalInteger(value: unknown, what: string, low: number, high: number): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isInteger(value)) throw new TypeError(`${what} must be an integer, got ${String(value)}`);
-  if (value < low || value > high) throw new RangeError(`${what} must be ${low}..${high}, got ${value}`);
-  return value;
+  /* false for anything but a number */
+  if (!Number.isInteger(value)) throw new TypeError(`${what} must be an integer, got ${String(value)}`);
+  if ((value as number) < low || (value as number) > high) throw new RangeError(`${what} must be ${low}..${high}, got ${value}`);
+  return value as number;
 }
 
 /**
@@ -335,26 +332,24 @@ const shared = {
   listeners: [] as Wake[],
   /* made by boot() */
   peersTable: null as unknown as PeersTable,
-  meta: null as unknown as Float64Array,
-  /** meta's bytes, which the native layer fills (it takes byte buffers only). */
-  metaBytes: null as unknown as ArrayBuffer,
   singletons: null as unknown as Map<Function, ESPNow>,
 };
 
-/* The receive path's own copies of shared.meta and shared.metaBytes: a module variable costs one step less than a property. */
+/** A send status as drainSends() reads it: [MAC as a number, delivered (1) or not], made by boot(). */
 let meta = null as unknown as Float64Array;
+/** meta's bytes, which the native layer fills (it takes byte buffers only). */
 let metaBytes = null as unknown as ArrayBuffer;
 
 /** Once, where the module runs: the radio's limits, and the objects that change. */
 function boot(): void {
-  if (shared.meta) return;
+  if (meta) return;
   MAX_DATA_LEN = Radio.maxDataLength();
   DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
   senders = new Map();
   receiving = [senders, Map.prototype.get, intern, (buffer) => new Uint8Array(buffer)];
   shared.peersTable = new PeersTable();
-  shared.meta = meta = new Float64Array(3);
-  shared.metaBytes = metaBytes = shared.meta.buffer as ArrayBuffer;
+  meta = new Float64Array(3);
+  metaBytes = meta.buffer as ArrayBuffer;
   shared.singletons = new Map();
 }
 
@@ -380,8 +375,7 @@ function drainSends(): void {
   if (draining) return;
   draining = true;
   try {
-    const meta = shared.meta;
-    while (shared.radio?.nextSendStatus(shared.metaBytes)) {
+    while (shared.radio?.nextSendStatus(metaBytes)) {
       /* the peers_table key if the peer has sent to us, else a new one: a send to ever new MACs (a relay) keeps nothing */
       const mac = senders.get(meta[0])?.[0] ?? macOfKey(meta[0]), delivered = meta[1] === 1;
       shared.onSend?.(mac, delivered);
@@ -465,7 +459,8 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     const rxbuf = optionalInteger(what.rxbuf, "config: rxbuf", Limit.RXBUF_MIN, Limit.RXBUF_MAX);
     const timeout = optionalInteger(what.timeout_ms, "config: timeout_ms", -0x80000000, 0x7fffffff);
     const rate = optionalInteger(what.rate, "config: rate", 0, 0x2a);
-    if (rate !== undefined && !isPhyRate(rate)) throw new RangeError(`config: rate must be a wifi_phy_rate_t value (0-3, 5-31, 41, 42), got ${rate}`);
+    /* 0..0x2a already: of those, wifi_phy_rate_t has all but 4 and 0x20..0x28 */
+    if (rate === 4 || (rate !== undefined && rate > 0x1f && rate < 0x29)) throw new RangeError(`config: rate must be a wifi_phy_rate_t value (0-3, 5-31, 41, 42), got ${rate}`);
     if (rate !== undefined && shared.radio) {
       const error = shared.radio.setRate(rate);
       if (error) throw new ESPNowError(error, `config: rate ${rate}`);
@@ -560,7 +555,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** [tx_pkts, tx_responses, tx_failures, rx_packets, rx_dropped_packets]. */
   stats(): [number, number, number, number, number] {
-    return shared.radio ? shared.radio.stats() : [0, 0, 0, 0, 0];
+    return shared.radio ? shared.radio.stats() : (new Array(5).fill(0) as [number, number, number, number, number]);
   }
 
   /* ---- peers ---- */
@@ -703,9 +698,9 @@ function check(error: number, what: string): void {
  * one waits for ever); -1 for a negative one; 2^31 - 1 above that; TypeError
  * otherwise. irecv(), recv() and recvinto() test for 0 (irq callbacks and
  * AIOESPNow drain with irecv(0)) before calling it, irecv() (the iterator's)
- * for undefined too.
+ * for undefined too. AIOESPNow checks its timeouts with it.
  */
-function timeoutOf(timeout_ms: unknown, what: string): number {
+export function timeoutOf(timeout_ms: unknown, what: string): number {
   if (typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= Limit.INT32_MAX) return timeout_ms as number;
   if (timeout_ms === undefined || timeout_ms === null) return shared.timeout;
   if (typeof timeout_ms !== NUMBER || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
@@ -720,10 +715,6 @@ function refused(code: number, message: unknown): Error {
   /* the radio the call began with was turned off, even if another has been turned on since */
   if (code === Receive.CLOSED) return notActive(RECVINTO);
   return new RangeError(`recvinto: msg holds ${byteCount(message as Uint8Array)} bytes, the message has ${-code}`);
-}
-
-function isPhyRate(rate: number): boolean {
-  return (rate >= 0 && rate <= 3) || (rate >= 5 && rate <= 0x1f) || rate === 0x29 || rate === 0x2a;
 }
 
 /**
