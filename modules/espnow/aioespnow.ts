@@ -90,7 +90,6 @@ interface Lane {
 
 /** ESPNow's protected helpers: real methods of the object, called on it directly (a closure would be one frame more on the way to the callbacks). */
 interface Access {
-  ensureActive(what: string): void;
   sendFrame(mac: Uint8Array, data: Uint8Array): number;
   sendsSettled(): boolean;
   check(message: unknown, what: string): Uint8Array;
@@ -153,7 +152,7 @@ class State {
     try {
       /* absent or null: for ever (espnow's timeoutOf would give config()'s); a fraction of a millisecond is none */
       const timeout = timeout_ms === undefined || timeout_ms === null ? -1 : Math.floor(timeoutOf(timeout_ms, what));
-      this.access.ensureActive(what);
+      if (!this.self.active()) throw notActive(what);
       /* the usual case first: no one waits before it, a message waits (and irecv()'s array is free) */
       const value = this.count ? undefined : this.next(kind);
       if (value !== undefined) {
@@ -304,14 +303,14 @@ class State {
     const promise = new Promise<boolean>(this.capture);
     const resolve = this.resolve, reject = this.reject;
     try {
-      this.access.ensureActive("asend");
+      if (!this.self.active()) throw notActive("asend");
       const one = second === undefined;
       const mac = one ? null : first;
-      let targets: Uint8Array[] = [];
+      const targets: Uint8Array[] = [];
       if (mac === null || mac === undefined) {
         const peers = this.self.get_peers();
         for (let i = 0; i < peers.length; i++) if (!(peers[i][0][0] & 1)) targets.push(peers[i][0]);
-      } else targets = [macOf(mac, "asend")];
+      } else targets.push(macOf(mac, "asend"));
       const data = this.access.check(one ? first : second, "asend");
       if (!this.watching) {
         this.access.watchSends(this.watcher);

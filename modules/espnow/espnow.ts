@@ -620,15 +620,13 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Call callback(this) as soon as possible after a message arrives (null: stop). Read everything waiting, with irecv(0), in it. */
   irq(callback: ((e: ESPNow) => void) | null): void {
-    if (callback !== null && typeof callback !== "function") throw new TypeError("irq: callback must be a function or null");
-    shared.irq = callback;
+    shared.irq = callbackOf(callback, "irq");
     shared.irqTarget = this;
   }
 
   /** Pycom-style: call callback(mac, delivered) once for every message sent (null: stop). delivered means the peer's radio acknowledged it. */
   on_send(callback: ((mac: Uint8Array, delivered: boolean) => void) | null): void {
-    if (callback !== null && typeof callback !== "function") throw new TypeError("on_send: callback must be a function or null");
-    shared.onSend = callback;
+    shared.onSend = callbackOf(callback, "on_send");
     logSends();
   }
 
@@ -658,11 +656,6 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     return offerToIrq(now);
   }
 
-  /** ESPNowError ESP_ERR_ESPNOW_NOT_INIT, naming the call, unless ESP-NOW is active. (The native radio itself stays in this module.) */
-  protected ensureActive(what: string): void {
-    radioFor(what);
-  }
-
   /** Queue one frame to one peer without waiting: 0, or an ESP-IDF error number. mac and data as send() checks them (the native layer checks again). */
   protected sendFrame(mac: Uint8Array, data: Uint8Array): number {
     return radioFor("ESPNow").send(mac, data, false);
@@ -680,6 +673,12 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 function radioFor(what: string): Radio {
   if (!shared.radio) throw notActive(what);
   return shared.radio;
+}
+
+/** irq()'s and on_send()'s argument (what): a function, or null to stop. */
+function callbackOf<T>(callback: T, what: string): T {
+  if (callback !== null && typeof callback !== "function") throw new TypeError(`${what}: callback must be a function or null`);
+  return callback;
 }
 
 /** The ESPNowError ESP_ERR_ESPNOW_NOT_INIT of a call (what) made while ESP-NOW is off. */
