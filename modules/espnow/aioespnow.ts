@@ -465,7 +465,7 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
     const state = new State(this, this as unknown as Access);
     Object.defineProperty(this, STATE, { value: state });
     /* bound, not an arrow: a bound function's call costs no bytecode, and this one runs at every wake-up */
-    this.listen(state.wake.bind(state), true);
+    this.listen(state.wake.bind(state));
   }
 
   /**
