@@ -611,7 +611,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** [number of peers, number of encrypted peers]. */
   peer_count(): [number, number] {
-    const out = [0, 0];
+    const out: number[] = [];
     check(radioFor("peer_count").peerCount(out), "peer_count");
     return out as [number, number];
   }
@@ -752,8 +752,10 @@ function lmkOf(value: unknown, what: string): Uint8Array | null {
   return keyBytes(value, what, ": lmk");
 }
 
+/** The native layer's out array (modESPNow.c's setPeer: [mac, lmk] ArrayBuffers, channel, ifidx, encrypt) made a PeerInfo in place: the mac the peers_table key where there is one. */
 function peerInfo(out: unknown[]): PeerInfo {
   const key = keyOf(new Uint8Array(out[0] as ArrayBuffer));
-  const mac = senders.get(key)?.[0] ?? macOfKey(key);
-  return [mac, new Uint8Array(out[1] as ArrayBuffer), out[2] as number, out[3] as number, out[4] as boolean];
+  out[0] = senders.get(key)?.[0] ?? macOfKey(key);
+  out[1] = new Uint8Array(out[1] as ArrayBuffer);
+  return out as PeerInfo;
 }
