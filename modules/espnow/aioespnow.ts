@@ -176,11 +176,11 @@ class State {
   add(resolve: Resolve, reject: Reject, kind: Kind): void {
     let n = this.kinds.length;
     if (this.count === n) {
-      /* double the arrays, the oldest reader first (no splice that removes nothing: XS then passes memcpy a null pointer) */
-      this.resolves = doubled(this.resolves, this.head);
-      this.rejects = doubled(this.rejects, this.head);
-      this.kinds = doubled(this.kinds, this.head);
-      this.timers = doubled(this.timers, this.head);
+      /* double the arrays, the oldest reader first */
+      double(this.resolves, this.head);
+      double(this.rejects, this.head);
+      double(this.kinds, this.head);
+      double(this.timers, this.head);
       this.head = 0;
       n *= 2;
     }
@@ -439,11 +439,10 @@ const STATE = Symbol("AIOESPNow state");
 
 function nothing(): void {}
 
-/** A full circular array twice as long, its oldest item (at head) first (no splice or slice that takes nothing: XS then passes memcpy a null pointer). */
-function doubled<T>(items: T[], head: number): T[] {
-  const out = head ? items.slice(head).concat(items.slice(0, head)) : items;
-  out.length = 2 * items.length;
-  return out;
+/** Make a full circular array twice as long, in place, its oldest item (at head) first (no splice that removes nothing: XS then passes memcpy a null pointer). */
+function double(items: unknown[], head: number): void {
+  if (head) items.push(...items.splice(0, head));
+  items.length *= 2;
 }
 
 /* Made here, not in State's constructor: XS makes a call that an arrow function returns a tail call, unless the arrow was made in a constructor (it keeps new.target). */
@@ -465,7 +464,7 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
     const state = new State(this, this as unknown as Access);
     Object.defineProperty(this, STATE, { value: state });
     /* bound, not an arrow: a bound function's call costs no bytecode, and this one runs at every wake-up */
-    this.listen(state.wake.bind(state));
+    this.listen(state.wake.bind(state), true);
   }
 
   /**

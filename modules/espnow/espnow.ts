@@ -632,9 +632,11 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /* ---- for subclasses (AIOESPNow) ---- */
 
-  /** Be told of every native wake-up (WAKE_RECEIVE, WAKE_SEND bits) from now on (AIOESPNow listens for good). */
-  protected listen(listener: Wake): void {
-    if (!shared.listeners.includes(listener)) shared.listeners.push(listener);
+  /** Be told of every native wake-up (WAKE_RECEIVE, WAKE_SEND bits). */
+  protected listen(listener: Wake, on: boolean): void {
+    const index = shared.listeners.indexOf(listener);
+    if (on && index < 0) shared.listeners.push(listener);
+    else if (!on && index >= 0) shared.listeners.splice(index, 1);
   }
 
   /** Be told of each send's outcome (after on_send's callback), in completion order; null: stop. */
