@@ -117,7 +117,7 @@ class State {
   lentTo: Iteration | null = null;
   /** A job will go on handing messages out after the last resumed reader's turn. */
   handing = false;
-  readonly resume: () => void;
+  declare readonly resume: () => void;
   /* made here, not at module level: a preloaded module's objects are frozen on a device */
   readonly settled = Promise.resolve();
   readonly lanes = new Map<number, Lane>();
@@ -126,10 +126,14 @@ class State {
   /** The resolving functions of the promise just made: `new Promise(capture)` needs no closure per call. */
   resolve: Resolve = nothing;
   reject: Reject = nothing;
-  readonly capture: (resolve: Resolve, reject: Reject) => void;
-  readonly watcher: (mac: Uint8Array, delivered: boolean) => void;
+  declare readonly capture: (resolve: Resolve, reject: Reject) => void;
+  declare readonly watcher: (mac: Uint8Array, delivered: boolean) => void;
+  declare readonly self: AIOESPNow;
+  declare readonly access: Access;
 
-  constructor(readonly self: AIOESPNow, readonly access: Access) {
+  constructor(self: AIOESPNow, access: Access) {
+    this.self = self;
+    this.access = access;
     this.capture = (resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -421,7 +425,10 @@ class State {
 /** One for await...of loop: airecv() until break. */
 class Iteration implements AsyncIterableIterator<Message> {
   readonly step: IteratorYieldResult<Message> = { done: false, value: null as unknown as Message };
-  constructor(private readonly state: State) {}
+  declare private readonly state: State;
+  constructor(state: State) {
+    this.state = state;
+  }
 
   next(): Promise<IteratorResult<Message>> {
     const state = this.state;
