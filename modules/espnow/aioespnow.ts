@@ -42,11 +42,8 @@
  * active(false) rejects waiting readers and asends (ESP_ERR_ESPNOW_NOT_INIT).
  */
 
-import ESPNow, { ESPNowError, isArrayBuffer, isUint8Array, keyOf, macText, notActive, WAKE_RECEIVE, WAKE_SEND, WAKE_STOPPED, type Bytes } from "espnow";
+import ESPNow, { ESPNowError, keyOf, macOf, macText, notActive, timeoutOf, WAKE_RECEIVE, WAKE_STOPPED, type Bytes } from "espnow";
 import Timer from "timer";
-
-/* the built-in getter, taken as the module loads: a real Uint8Array's own "length" is never asked */
-const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "length")!.get!;
 
 export * from "espnow";
 
@@ -57,9 +54,9 @@ export type Message = [Uint8Array, Uint8Array];
 const ARECV = "arecv", AIRECV = "airecv", ITERATION = "async iteration";
 
 /* What a waiting reader is resolved with: recv()'s new buffers (arecv), irecv()'s array (airecv), or its Iteration's result holding that array. */
-const COPY = 0;
-const REUSE = 1;
-type Kind = typeof COPY | typeof REUSE | Iteration;
+/* a const enum: tsc writes the numbers in, and the bytecode has no module binding for them */
+const enum Reader { COPY, REUSE }
+type Kind = Reader | Iteration;
 
 /* any: one queue holds the resolving functions of promises of several types. */
 type Resolve = (value: any) => void;
@@ -93,7 +90,6 @@ interface Lane {
 
 /** ESPNow's protected helpers: real methods of the object, called on it directly (a closure would be one frame more on the way to the callbacks). */
 interface Access {
-  ensureActive(what: string): void;
   sendFrame(mac: Uint8Array, data: Uint8Array): number;
   sendsSettled(): boolean;
   check(message: unknown, what: string): Uint8Array;
@@ -109,10 +105,10 @@ class State {
    * grow, so that waiting allocates nothing once they are big enough. A slot
    * a reader has left keeps its functions until another reader takes it.
    */
-  resolves: Resolve[] = [nothing, nothing, nothing, nothing];
-  rejects: Reject[] = [nothing, nothing, nothing, nothing];
-  kinds: Kind[] = [COPY, COPY, COPY, COPY];
-  timers: (Timer | null)[] = [null, null, null, null];
+  resolves: Resolve[] = new Array(4).fill(nothing);
+  rejects: Reject[] = new Array(4).fill(nothing);
+  kinds: Kind[] = new Array(4).fill(Reader.COPY);
+  timers: (Timer | null)[] = new Array(4).fill(null);
   head = 0;
   count = 0;
   /** irecv()'s array has been handed to a reader whose turn may not have come yet... */
@@ -121,7 +117,7 @@ class State {
   lentTo: Iteration | null = null;
   /** A job will go on handing messages out after the last resumed reader's turn. */
   handing = false;
-  readonly resume: () => void;
+  declare readonly resume: () => void;
   /* made here, not at module level: a preloaded module's objects are frozen on a device */
   readonly settled = Promise.resolve();
   readonly lanes = new Map<number, Lane>();
@@ -130,10 +126,14 @@ class State {
   /** The resolving functions of the promise just made: `new Promise(capture)` needs no closure per call. */
   resolve: Resolve = nothing;
   reject: Reject = nothing;
-  readonly capture: (resolve: Resolve, reject: Reject) => void;
-  readonly watcher: (mac: Uint8Array, delivered: boolean) => void;
+  declare readonly capture: (resolve: Resolve, reject: Reject) => void;
+  declare readonly watcher: (mac: Uint8Array, delivered: boolean) => void;
+  declare readonly self: AIOESPNow;
+  declare readonly access: Access;
 
-  constructor(readonly self: AIOESPNow, readonly access: Access) {
+  constructor(self: AIOESPNow, access: Access) {
+    this.self = self;
+    this.access = access;
     this.capture = (resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
@@ -154,8 +154,9 @@ class State {
     const promise = new Promise(this.capture);
     const resolve = this.resolve, reject = this.reject;
     try {
-      const timeout = timeout_ms === undefined ? -1 : timeoutOf(timeout_ms, what);
-      this.access.ensureActive(what);
+      /* absent or null: for ever (espnow's timeoutOf would give config()'s); a fraction of a millisecond is none */
+      const timeout = timeout_ms === undefined || timeout_ms === null ? -1 : Math.floor(timeoutOf(timeout_ms, what));
+      if (!this.self.active()) throw notActive(what);
       /* the usual case first: no one waits before it, a message waits (and irecv()'s array is free) */
       const value = this.count ? undefined : this.next(kind);
       if (value !== undefined) {
@@ -179,11 +180,11 @@ class State {
   add(resolve: Resolve, reject: Reject, kind: Kind): void {
     let n = this.kinds.length;
     if (this.count === n) {
-      /* double the arrays, the oldest reader first (no splice that removes nothing: XS then passes memcpy a null pointer) */
-      for (const items of [this.resolves, this.rejects, this.kinds, this.timers] as unknown[][]) {
-        if (this.head) items.push(...items.splice(0, this.head));
-        items.length = 2 * n;
-      }
+      /* double the arrays, the oldest reader first */
+      double(this.resolves, this.head);
+      double(this.rejects, this.head);
+      double(this.kinds, this.head);
+      double(this.timers, this.head);
       this.head = 0;
       n *= 2;
     }
@@ -227,14 +228,14 @@ class State {
    */
   next(kind: Kind): unknown {
     const self = this.self;
-    if (kind === COPY) return self.any() ? self.recv(0) : undefined;
+    if (kind === Reader.COPY) return self.any() ? self.recv(0) : undefined;
     /* irecv(), the next reader's, would refill the array a resumed reader has not read yet */
     if (this.lent) return undefined;
     /* irecv(0) answers whether a message waits: no any() first */
     const pair = self.irecv(0);
     if (!pair[0]) return undefined;
     this.lent = true;
-    if (kind === REUSE) {
+    if (kind === Reader.REUSE) {
       this.lentTo = null;
       return pair;
     }
@@ -274,7 +275,7 @@ class State {
     do {
       const i = this.head, kind = this.kinds[i];
       let value: unknown;
-      if (kind === REUSE && !this.lent) {
+      if (kind === Reader.REUSE && !this.lent) {
         /* next(REUSE) written out */
         value = this.self.irecv(0);
         if (!(value as Message)[0]) return true;
@@ -306,10 +307,14 @@ class State {
     const promise = new Promise<boolean>(this.capture);
     const resolve = this.resolve, reject = this.reject;
     try {
-      this.access.ensureActive("asend");
+      if (!this.self.active()) throw notActive("asend");
       const one = second === undefined;
       const mac = one ? null : first;
-      const targets = mac === null || mac === undefined ? this.self.get_peers().map((peer) => peer[0]).filter((peer) => !(peer[0] & 1)) : [macOf(mac)];
+      const targets: Uint8Array[] = [];
+      if (mac === null || mac === undefined) {
+        const peers = this.self.get_peers();
+        for (let i = 0; i < peers.length; i++) if (!(peers[i][0][0] & 1)) targets.push(peers[i][0]);
+      } else targets.push(macOf(mac, "asend"));
       const data = this.access.check(one ? first : second, "asend");
       if (!this.watching) {
         this.access.watchSends(this.watcher);
@@ -319,7 +324,7 @@ class State {
       this.access.drainSends();
       const send: Send = { resolve, reject, data, copied: false, sync: one || !!sync, unsent: targets.length, unreported: targets.length, delivered: true, over: false };
       if (!targets.length) this.finish(send, true);
-      for (const target of targets) this.queue(send, target);
+      for (let i = 0; i < targets.length; i++) this.queue(send, targets[i]);
     } catch (error) {
       reject(error);
     }
@@ -382,10 +387,11 @@ class State {
   /** Every frame has completed and every status has been read, yet frames wait: their statuses were lost (the log was full). */
   settleLost(): void {
     if (!this.access.sendsSettled()) return;
-    for (const lane of this.lanes.values()) {
+    /* forEach, not for...of: the iterator protocol costs the bytecode more than a function */
+    this.lanes.forEach((lane) => {
       if (lane.flying) this.land(lane, false);
-    }
-    for (const lane of this.lanes.values()) this.advance(lane);
+    });
+    this.lanes.forEach((lane) => this.advance(lane));
   }
 
   /** Settle an asend, once: delivered, or rejected with error. */
@@ -406,10 +412,10 @@ class State {
       this.head = (i + 1) % this.kinds.length;
       this.rejects[i](error);
     }
-    for (const lane of this.lanes.values()) {
+    this.lanes.forEach((lane) => {
       if (lane.flying) this.finish(lane.flying.send, false, error);
-      for (const frame of lane.waiting) this.finish(frame.send, false, error);
-    }
+      for (let i = 0; i < lane.waiting.length; i++) this.finish(lane.waiting[i].send, false, error);
+    });
     this.lanes.clear();
     this.flying = 0;
     this.lent = false;
@@ -419,7 +425,10 @@ class State {
 /** One for await...of loop: airecv() until break. */
 class Iteration implements AsyncIterableIterator<Message> {
   readonly step: IteratorYieldResult<Message> = { done: false, value: null as unknown as Message };
-  constructor(private readonly state: State) {}
+  declare private readonly state: State;
+  constructor(state: State) {
+    this.state = state;
+  }
 
   next(): Promise<IteratorResult<Message>> {
     const state = this.state;
@@ -437,25 +446,15 @@ const STATE = Symbol("AIOESPNow state");
 
 function nothing(): void {}
 
+/** Make a full circular array twice as long, in place, its oldest item (at head) first (no splice that removes nothing: XS then passes memcpy a null pointer). */
+function double(items: unknown[], head: number): void {
+  if (head) items.push(...items.splice(0, head));
+  items.length *= 2;
+}
+
 /* Made here, not in State's constructor: XS makes a call that an arrow function returns a tail call, unless the arrow was made in a constructor (it keeps new.target). */
 function watcherOf(state: State): (mac: Uint8Array, delivered: boolean) => void {
   return (mac, delivered) => state.reported(mac, delivered);
-}
-
-/** The optional timeout of arecv() and airecv(): -1 (wait for ever), 0 (only what is ready), or milliseconds. */
-function timeoutOf(value: unknown, what: string): number {
-  if (value === undefined || value === null) return -1;
-  if (typeof value !== "number" || Number.isNaN(value)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(value)}`);
-  return value < 0 ? -1 : Math.min(Math.floor(value), 0x7fffffff);
-}
-
-/* brand checks (espnow.ts), not instanceof: an object that only poses as bytes is refused */
-function macOf(value: unknown): Uint8Array {
-  if (!isUint8Array(value) && !isArrayBuffer(value)) throw new TypeError(`asend: mac must be a Uint8Array or ArrayBuffer, got ${value === null ? "null" : typeof value}`);
-  const mac = isUint8Array(value) ? value : new Uint8Array(value);
-  const length = typedArrayLength.call(mac);
-  if (length !== 6) throw new RangeError(`asend: mac must be 6 bytes, got ${length}`);
-  return mac;
 }
 
 /**
@@ -484,7 +483,7 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
   arecv(): Promise<Message>;
   arecv(timeout_ms: number | null): Promise<Message | [null, null]>;
   arecv(timeout_ms?: number | null): Promise<Message | [null, null]> {
-    return stateOf(this).wait(COPY, timeout_ms, ARECV) as Promise<Message | [null, null]>;
+    return stateOf(this).wait(Reader.COPY, timeout_ms, ARECV) as Promise<Message | [null, null]>;
   }
 
   /**
@@ -495,7 +494,7 @@ export default class AIOESPNow extends ESPNow implements AsyncIterable<Message> 
   airecv(): Promise<Message>;
   airecv(timeout_ms: number | null): Promise<Message | [null, null]>;
   airecv(timeout_ms?: number | null): Promise<Message | [null, null]> {
-    return stateOf(this).wait(REUSE, timeout_ms, AIRECV) as Promise<Message | [null, null]>;
+    return stateOf(this).wait(Reader.REUSE, timeout_ms, AIRECV) as Promise<Message | [null, null]>;
   }
 
   /**

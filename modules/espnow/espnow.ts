@@ -63,14 +63,14 @@ export const RATE_54M = 0x0c;
  * one v2 frame would drop every large message.
  */
 export let DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
-const RXBUF_MIN = 17;
-const RXBUF_MAX = 1024 * 1024;
-const DEFAULT_TIMEOUT_MS = 300000;
-const INT32_MAX = 0x7fffffff;
-/* the native receive's modes (modESPNow.c): irecv()'s [mac, msg] or [null, null]; recvinto()'s data; recv()'s new [mac, msg] */
-const RECEIVE_PAIR = 0, RECEIVE_INTO = 1, RECEIVE_NEW = 2;
-/* what it returns for a recvinto() data it refuses */
-const RECEIVE_NOT_ARRAY = -0x10000, RECEIVE_NOT_BYTES = -0x10001, RECEIVE_NOT_WRITABLE = -0x10002, RECEIVE_CLOSED = -0x10003;
+/* Internal numbers as const enums: tsc writes their values where they are used, so that they cost the bytecode no module binding (each one is a name, a slot and an entry in the module's table, and a capture in every function that reads it). */
+const enum Limit { RXBUF_MIN = 17, RXBUF_MAX = 1024 * 1024, DEFAULT_TIMEOUT_MS = 300000, INT32_MAX = 0x7fffffff }
+const enum Receive {
+  /* the native receive's modes (modESPNow.c): irecv()'s [mac, msg] or [null, null]; recvinto()'s data; recv()'s new [mac, msg] */
+  PAIR = 0, INTO = 1, NEW = 2,
+  /* what it returns for a recvinto() data it refuses */
+  NOT_ARRAY = -0x10000, NOT_BYTES = -0x10001, NOT_WRITABLE = -0x10002, CLOSED = -0x10003,
+}
 
 /** Bits of the native layer's wake-up (ESPNOW_WAKE_* in core/espnow_core.h). */
 export const WAKE_RECEIVE = 1;
@@ -115,7 +115,6 @@ export class ESPNowError extends Error {
   }
 }
 
-const ERR_NOT_INIT = 0x3065;
 /* esp_now_send's answer to a message of 0 or over MAX_DATA_LEN bytes: MicroPython's send has no length check of its own */
 const ERR_ARG = 0x3066;
 
@@ -138,10 +137,6 @@ export function macText(mac: Uint8Array): string {
   let text = "";
   for (let i = 0; i < mac.length; i++) text += (i ? ":" : "") + (mac[i] < 16 ? "0" : "") + mac[i].toString(16);
   return text;
-}
-
-function isInteger(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value);
 }
 
 /*
@@ -209,7 +204,8 @@ function utf8(text: string): Uint8Array {
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code >= 0xd800 && code <= 0xdfff) {
-      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      /* NaN past the end */
+      const next = text.charCodeAt(i + 1);
       if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
         i++;
@@ -223,7 +219,8 @@ function utf8(text: string): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
-function macOf(value: unknown, what: string): Uint8Array {
+/** A MAC argument of the call what: a real Uint8Array (an ArrayBuffer is viewed) of 6 bytes, else TypeError or RangeError. */
+export function macOf(value: unknown, what: string): Uint8Array {
   const mac = bytesOf(value, what, MAC, false);
   if (lengthOf(mac) !== ADDR_LEN) throw new RangeError(`${what}: mac must be ${ADDR_LEN} bytes, got ${lengthOf(mac)}`);
   return mac;
@@ -238,9 +235,10 @@ function keyBytes(value: unknown, what: string, name: string): Uint8Array {
 /** null/undefined: the default; otherwise an integer in range. */
 function optionalInteger(value: unknown, what: string, low: number, high: number): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isInteger(value)) throw new TypeError(`${what} must be an integer, got ${String(value)}`);
-  if (value < low || value > high) throw new RangeError(`${what} must be ${low}..${high}, got ${value}`);
-  return value;
+  /* false for anything but a number */
+  if (!Number.isInteger(value)) throw new TypeError(`${what} must be an integer, got ${String(value)}`);
+  if ((value as number) < low || (value as number) > high) throw new RangeError(`${what} must be ${low}..${high}, got ${value}`);
+  return value as number;
 }
 
 /**
@@ -269,7 +267,7 @@ export class PeersTable extends Map<Uint8Array, [number, number]> {
   }
   clear(): void {
     super.clear();
-    for (const sender of senders.values()) sender[1] = null;
+    senders.forEach(forget);
   }
 }
 
@@ -286,6 +284,11 @@ function interned(mac: unknown): Sender | undefined {
   if (!(mac instanceof Uint8Array)) return undefined;
   const sender = senders.get(keyOf(mac));
   return sender?.[0] === mac ? sender : undefined;
+}
+
+/** PeersTable.clear()'s, for each Sender (forEach: a for...of loop costs the bytecode the iterator protocol). */
+function forget(sender: Sender): void {
+  sender[1] = null;
 }
 
 function macOfKey(key: number): Uint8Array {
@@ -318,7 +321,7 @@ const shared = {
   radio: null as Radio | null,
   /** 0: DEFAULT_RXBUF */
   rxbuf: 0,
-  timeout: DEFAULT_TIMEOUT_MS,
+  timeout: Limit.DEFAULT_TIMEOUT_MS as number,
   rate: -1,
   irq: null as ((e: ESPNow) => void) | null,
   irqTarget: null as ESPNow | null,
@@ -329,26 +332,24 @@ const shared = {
   listeners: [] as Wake[],
   /* made by boot() */
   peersTable: null as unknown as PeersTable,
-  meta: null as unknown as Float64Array,
-  /** meta's bytes, which the native layer fills (it takes byte buffers only). */
-  metaBytes: null as unknown as ArrayBuffer,
   singletons: null as unknown as Map<Function, ESPNow>,
 };
 
-/* The receive path's own copies of shared.meta and shared.metaBytes: a module variable costs one step less than a property. */
+/** A send status as drainSends() reads it: [MAC as a number, delivered (1) or not], made by boot(). */
 let meta = null as unknown as Float64Array;
+/** meta's bytes, which the native layer fills (it takes byte buffers only). */
 let metaBytes = null as unknown as ArrayBuffer;
 
 /** Once, where the module runs: the radio's limits, and the objects that change. */
 function boot(): void {
-  if (shared.meta) return;
+  if (meta) return;
   MAX_DATA_LEN = Radio.maxDataLength();
   DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
   senders = new Map();
   receiving = [senders, Map.prototype.get, intern, (buffer) => new Uint8Array(buffer)];
   shared.peersTable = new PeersTable();
-  shared.meta = meta = new Float64Array(3);
-  shared.metaBytes = metaBytes = shared.meta.buffer as ArrayBuffer;
+  meta = new Float64Array(3);
+  metaBytes = meta.buffer as ArrayBuffer;
   shared.singletons = new Map();
 }
 
@@ -374,8 +375,7 @@ function drainSends(): void {
   if (draining) return;
   draining = true;
   try {
-    const meta = shared.meta;
-    while (shared.radio?.nextSendStatus(shared.metaBytes)) {
+    while (shared.radio?.nextSendStatus(metaBytes)) {
       /* the peers_table key if the peer has sent to us, else a new one: a send to ever new MACs (a relay) keeps nothing */
       const mac = senders.get(meta[0])?.[0] ?? macOfKey(meta[0]), delivered = meta[1] === 1;
       shared.onSend?.(mac, delivered);
@@ -447,22 +447,20 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   config(name: "rxbuf" | "timeout_ms" | "rate"): number;
   config(options: ConfigOptions): void;
   config(what: string | ConfigOptions): number | void {
-    if (typeof what === "string") {
-      switch (what) {
-        case "rxbuf": return shared.rxbuf || DEFAULT_RXBUF;
-        case "timeout_ms": return shared.timeout;
-        case "rate": return shared.rate < 0 ? 0 : shared.rate;
-      }
-      throw new RangeError(`config: unknown parameter "${what}"; expected rxbuf, timeout_ms or rate`);
-    }
-    if (typeof what !== "object" || what === null) throw new TypeError('config: expected a parameter name or an object such as {timeout_ms: 1000}');
-    for (const name of Object.keys(what)) {
+    const get = typeof what === "string";
+    if (!get && (typeof what !== "object" || what === null)) throw new TypeError('config: expected a parameter name or an object such as {timeout_ms: 1000}');
+    /* the name to get, or the options' names, checked in one place */
+    const names = get ? [what] : Object.keys(what);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
       if (name !== "rxbuf" && name !== "timeout_ms" && name !== "rate") throw new RangeError(`config: unknown parameter "${name}"; expected rxbuf, timeout_ms or rate`);
     }
-    const rxbuf = optionalInteger(what.rxbuf, "config: rxbuf", RXBUF_MIN, RXBUF_MAX);
+    if (get) return what === "rxbuf" ? shared.rxbuf || DEFAULT_RXBUF : what === "timeout_ms" ? shared.timeout : shared.rate < 0 ? 0 : shared.rate;
+    const rxbuf = optionalInteger(what.rxbuf, "config: rxbuf", Limit.RXBUF_MIN, Limit.RXBUF_MAX);
     const timeout = optionalInteger(what.timeout_ms, "config: timeout_ms", -0x80000000, 0x7fffffff);
     const rate = optionalInteger(what.rate, "config: rate", 0, 0x2a);
-    if (rate !== undefined && !isPhyRate(rate)) throw new RangeError(`config: rate must be a wifi_phy_rate_t value (0-3, 5-31, 41, 42), got ${rate}`);
+    /* 0..0x2a already: of those, wifi_phy_rate_t has all but 4 and 0x20..0x28 */
+    if (rate === 4 || (rate !== undefined && rate > 0x1f && rate < 0x29)) throw new RangeError(`config: rate must be a wifi_phy_rate_t value (0-3, 5-31, 41, 42), got ${rate}`);
     if (rate !== undefined && shared.radio) {
       const error = shared.radio.setRate(rate);
       if (error) throw new ESPNowError(error, `config: rate ${rate}`);
@@ -476,13 +474,13 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Wait for a message: [mac, msg] in new buffers (mac is the peers_table key), or [null, null] on timeout. */
   recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    return (shared.radio ?? radioFor(RECV)).receive(null, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECV), RECEIVE_NEW, receiving) as unknown as [Uint8Array, Uint8Array] | [null, null];
+    return (shared.radio ?? radioFor(RECV)).receive(null, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECV), Receive.NEW, receiving) as unknown as [Uint8Array, Uint8Array] | [null, null];
   }
 
   /** As recv(), but returns the same array and message buffer every time: no allocation. */
   irecv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
     /* the hot path: the native receive does the per-message work (0 first: irq callbacks and AIOESPNow drain with irecv(0)) */
-    (shared.radio ?? radioFor(IRECV)).receive(this.#pair, this.#message ?? this.#makeMessage(), timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, IRECV), RECEIVE_PAIR, receiving);
+    (shared.radio ?? radioFor(IRECV)).receive(this.#pair, this.#message ?? this.#makeMessage(), timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, IRECV), Receive.PAIR, receiving);
     return this.#pair as [Uint8Array, Uint8Array] | [null, null];
   }
 
@@ -494,7 +492,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   /** Read into data = [mac, msg(, rssi, time)]: returns the length, or 0 on timeout. data[0] becomes the peers_table key. */
   recvinto(data: unknown[], timeout_ms?: number | null): number {
     /* the native receive checks data before it reads (an array of 2 or 4, data[1] a real buffer, writable); a resizable ArrayBuffer, or a length-tracking view of one, becomes the message's length */
-    const length = (shared.radio ?? radioFor(RECVINTO)).receive(data, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECVINTO), RECEIVE_INTO, receiving);
+    const length = (shared.radio ?? radioFor(RECVINTO)).receive(data, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECVINTO), Receive.INTO, receiving);
     if (length >= 0) return length;
     throw refused(length, data[1]);
   }
@@ -558,7 +556,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** [tx_pkts, tx_responses, tx_failures, rx_packets, rx_dropped_packets]. */
   stats(): [number, number, number, number, number] {
-    return shared.radio ? shared.radio.stats() : [0, 0, 0, 0, 0];
+    return shared.radio ? shared.radio.stats() : (new Array(5).fill(0) as [number, number, number, number, number]);
   }
 
   /* ---- peers ---- */
@@ -572,18 +570,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   /** add_peer(mac, lmk?, channel?, ifidx?, encrypt?) or add_peer(mac, {lmk, channel, ifidx, encrypt}). */
   add_peer(mac: Bytes, lmk?: PeerOptions | PeerOptions["lmk"], channel?: number | null, ifidx?: number | null, encrypt?: boolean | null): void {
     radioFor("add_peer");
-    const address = macOf(mac, "add_peer");
-    const options = peerOptions(lmk, channel, ifidx, encrypt);
-    const key = lmkOf(options.lmk, "add_peer");
-    const peer = {
-      lmk: key,
-      channel: optionalInteger(options.channel, "add_peer: channel", 0, 14) ?? 0,
-      ifidx: optionalInteger(options.ifidx, "add_peer: ifidx", 0, 1) ?? 0,
-      encrypt: options.encrypt === undefined || options.encrypt === null ? key !== null : !!options.encrypt,
-    };
-    checkEncryption(address, peer.lmk, peer.encrypt, "add_peer");
-    /* the options' getters may have turned ESP-NOW off: ask again */
-    check(radioFor("add_peer").addPeer(address, peer.lmk, peer.channel, peer.ifidx, peer.encrypt), `add_peer ${macText(address)}`);
+    setPeer("add_peer", macOf(mac, "add_peer"), null, lmk, channel, ifidx, encrypt);
   }
 
   /** Change a registered peer; parameters left out (or null) keep their values. */
@@ -592,15 +579,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     const address = macOf(mac, "mod_peer");
     const old: unknown[] = [];
     check(radio.getPeer(address, old), `mod_peer ${macText(address)}`);
-    const [, oldKey, oldChannel, oldIfidx, oldEncrypt] = peerInfo(old);
-    const options = peerOptions(lmk, channel, ifidx, encrypt);
-    const keep = options.lmk === undefined || options.lmk === null;
-    const key = keep ? (oldKey.length ? oldKey : null) : lmkOf(options.lmk, "mod_peer");
-    const crypt = options.encrypt === undefined || options.encrypt === null ? (keep ? oldEncrypt : key !== null) : !!options.encrypt;
-    const newChannel = optionalInteger(options.channel, "mod_peer: channel", 0, 14) ?? oldChannel;
-    const newIfidx = optionalInteger(options.ifidx, "mod_peer: ifidx", 0, 1) ?? oldIfidx;
-    checkEncryption(address, key, crypt, "mod_peer");
-    check(radioFor("mod_peer").modPeer(address, key, newChannel, newIfidx, crypt), `mod_peer ${macText(address)}`);
+    setPeer("mod_peer", address, peerInfo(old), lmk, channel, ifidx, encrypt);
   }
 
   /** Unregister a peer. */
@@ -633,7 +612,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** [number of peers, number of encrypted peers]. */
   peer_count(): [number, number] {
-    const out = [0, 0];
+    const out: number[] = [];
     check(radioFor("peer_count").peerCount(out), "peer_count");
     return out as [number, number];
   }
@@ -642,15 +621,13 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 
   /** Call callback(this) as soon as possible after a message arrives (null: stop). Read everything waiting, with irecv(0), in it. */
   irq(callback: ((e: ESPNow) => void) | null): void {
-    if (callback !== null && typeof callback !== "function") throw new TypeError("irq: callback must be a function or null");
-    shared.irq = callback;
+    shared.irq = callbackOf(callback, "irq");
     shared.irqTarget = this;
   }
 
   /** Pycom-style: call callback(mac, delivered) once for every message sent (null: stop). delivered means the peer's radio acknowledged it. */
   on_send(callback: ((mac: Uint8Array, delivered: boolean) => void) | null): void {
-    if (callback !== null && typeof callback !== "function") throw new TypeError("on_send: callback must be a function or null");
-    shared.onSend = callback;
+    shared.onSend = callbackOf(callback, "on_send");
     logSends();
   }
 
@@ -680,11 +657,6 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
     return offerToIrq(now);
   }
 
-  /** ESPNowError ESP_ERR_ESPNOW_NOT_INIT, naming the call, unless ESP-NOW is active. (The native radio itself stays in this module.) */
-  protected ensureActive(what: string): void {
-    radioFor(what);
-  }
-
   /** Queue one frame to one peer without waiting: 0, or an ESP-IDF error number. mac and data as send() checks them (the native layer checks again). */
   protected sendFrame(mac: Uint8Array, data: Uint8Array): number {
     return radioFor("ESPNow").send(mac, data, false);
@@ -704,9 +676,15 @@ function radioFor(what: string): Radio {
   return shared.radio;
 }
 
+/** irq()'s and on_send()'s argument (what): a function, or null to stop. */
+function callbackOf<T>(callback: T, what: string): T {
+  if (callback !== null && typeof callback !== "function") throw new TypeError(`${what}: callback must be a function or null`);
+  return callback;
+}
+
 /** The ESPNowError ESP_ERR_ESPNOW_NOT_INIT of a call (what) made while ESP-NOW is off. */
 export function notActive(what: string): ESPNowError {
-  return new ESPNowError(ERR_NOT_INIT, `${what}: ESP-NOW is not active (call active(true) first)`);
+  return new ESPNowError(0x3065 /* ESP_ERR_ESPNOW_NOT_INIT */, `${what}: ESP-NOW is not active (call active(true) first)`);
 }
 
 function check(error: number, what: string): void {
@@ -720,37 +698,53 @@ function check(error: number, what: string): void {
  * one waits for ever); -1 for a negative one; 2^31 - 1 above that; TypeError
  * otherwise. irecv(), recv() and recvinto() test for 0 (irq callbacks and
  * AIOESPNow drain with irecv(0)) before calling it, irecv() (the iterator's)
- * for undefined too.
+ * for undefined too. AIOESPNow checks its timeouts with it.
  */
-function timeoutOf(timeout_ms: unknown, what: string): number {
-  if (typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= INT32_MAX) return timeout_ms as number;
+export function timeoutOf(timeout_ms: unknown, what: string): number {
+  if (typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= Limit.INT32_MAX) return timeout_ms as number;
   if (timeout_ms === undefined || timeout_ms === null) return shared.timeout;
   if (typeof timeout_ms !== NUMBER || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
-  return (timeout_ms as number) < 0 ? -1 : Math.min(timeout_ms as number, INT32_MAX);
+  return (timeout_ms as number) < 0 ? -1 : Math.min(timeout_ms as number, Limit.INT32_MAX);
 }
 
 /** recvinto()'s error for what the native receive refused (nothing was read). */
 function refused(code: number, message: unknown): Error {
-  if (code === RECEIVE_NOT_ARRAY) return new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
-  if (code === RECEIVE_NOT_BYTES) return new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
-  if (code === RECEIVE_NOT_WRITABLE) return new TypeError("recvinto: data must be a writable array (not frozen)");
+  if (code === Receive.NOT_ARRAY) return new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
+  if (code === Receive.NOT_BYTES) return new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");
+  if (code === Receive.NOT_WRITABLE) return new TypeError("recvinto: data must be a writable array (not frozen)");
   /* the radio the call began with was turned off, even if another has been turned on since */
-  if (code === RECEIVE_CLOSED) return notActive(RECVINTO);
+  if (code === Receive.CLOSED) return notActive(RECVINTO);
   return new RangeError(`recvinto: msg holds ${byteCount(message as Uint8Array)} bytes, the message has ${-code}`);
 }
 
-function isPhyRate(rate: number): boolean {
-  return (rate >= 0 && rate <= 3) || (rate >= 5 && rate <= 0x1f) || rate === 0x29 || rate === 0x2a;
-}
-
-function peerOptions(lmk: unknown, channel: unknown, ifidx: unknown, encrypt: unknown): PeerOptions {
+/**
+ * add_peer() and mod_peer() (what) of the peer at address: the arguments
+ * (or the options object in lmk's place, each option read once) checked,
+ * over old's values (mod_peer's peer) or the defaults (add_peer: old null),
+ * then the radio's call.
+ */
+function setPeer(what: string, address: Uint8Array, old: PeerInfo | null, lmk: unknown, channel: unknown, ifidx: unknown, encrypt: unknown): void {
   if (lmk !== null && typeof lmk === "object" && !isUint8Array(lmk) && !isArrayBuffer(lmk)) {
-    for (const name of Object.keys(lmk)) {
-      if (!["lmk", "channel", "ifidx", "encrypt"].includes(name)) throw new RangeError(`unknown peer parameter "${name}"; expected lmk, channel, ifidx or encrypt`);
+    const names = Object.keys(lmk);
+    for (let i = 0; i < names.length; i++) {
+      if (!["lmk", "channel", "ifidx", "encrypt"].includes(names[i])) throw new RangeError(`unknown peer parameter "${names[i]}"; expected lmk, channel, ifidx or encrypt`);
     }
-    return lmk as PeerOptions;
+    const options = lmk as PeerOptions;
+    lmk = options.lmk;
+    channel = options.channel;
+    ifidx = options.ifidx;
+    encrypt = options.encrypt;
   }
-  return { lmk: lmk as PeerOptions["lmk"], channel: channel as number, ifidx: ifidx as number, encrypt: encrypt as boolean };
+  const keep = lmk === undefined || lmk === null;
+  const key = keep ? (old && old[1].length ? old[1] : null) : lmkOf(lmk, what);
+  const crypt = encrypt === undefined || encrypt === null ? (keep && old ? old[4] : key !== null) : !!encrypt;
+  const newChannel = optionalInteger(channel, `${what}: channel`, 0, 14) ?? (old ? old[2] : 0);
+  const newIfidx = optionalInteger(ifidx, `${what}: ifidx`, 0, 1) ?? (old ? old[3] : 0);
+  if (crypt && !key) throw new RangeError(`${what}: encrypt needs a ${KEY_LEN}-byte lmk`);
+  if (crypt && (address[0] & 1)) throw new RangeError(`${what}: ${macText(address)} is a broadcast/multicast address, which cannot be encrypted`);
+  /* the options' getters may have turned ESP-NOW off: ask again */
+  const radio = radioFor(what);
+  check(old ? radio.modPeer(address, key, newChannel, newIfidx, crypt) : radio.addPeer(address, key, newChannel, newIfidx, crypt), `${what} ${macText(address)}`);
 }
 
 /** MicroPython: a 16-byte key, or any false value (None, False, b'') for none. */
@@ -761,13 +755,10 @@ function lmkOf(value: unknown, what: string): Uint8Array | null {
   return keyBytes(value, what, ": lmk");
 }
 
-function checkEncryption(mac: Uint8Array, lmk: Uint8Array | null, encrypt: boolean, what: string): void {
-  if (encrypt && !lmk) throw new RangeError(`${what}: encrypt needs a ${KEY_LEN}-byte lmk`);
-  if (encrypt && (mac[0] & 1)) throw new RangeError(`${what}: ${macText(mac)} is a broadcast/multicast address, which cannot be encrypted`);
-}
-
+/** The native layer's out array (modESPNow.c's setPeer: [mac, lmk] ArrayBuffers, channel, ifidx, encrypt) made a PeerInfo in place: the mac the peers_table key where there is one. */
 function peerInfo(out: unknown[]): PeerInfo {
   const key = keyOf(new Uint8Array(out[0] as ArrayBuffer));
-  const mac = senders.get(key)?.[0] ?? macOfKey(key);
-  return [mac, new Uint8Array(out[1] as ArrayBuffer), out[2] as number, out[3] as number, out[4] as boolean];
+  out[0] = senders.get(key)?.[0] ?? macOfKey(key);
+  out[1] = new Uint8Array(out[1] as ArrayBuffer);
+  return out as PeerInfo;
 }
