@@ -70,6 +70,17 @@ void xs_instrument_current(xsMachine* the)
 	simSetNumber(the, &xsResult, "slotSize", sizeof(txSlot));
 }
 
+/* The heaps XS has now: slots (free or not, as fxGrowSlots counts them) and
+   chunk bytes; the device's free room is these less current()'s. */
+void xs_instrument_heap(xsMachine* the)
+{
+	txMachine* machine = (txMachine*)the;
+	xsVars(1);
+	xsResult = xsNewObject();
+	simSetNumber(the, &xsResult, "slots", machine->maximumHeapCount);
+	simSetNumber(the, &xsResult, "bytes", machine->maximumChunksSize);
+}
+
 void xs_instrument_collect(xsMachine* the)
 {
 	xsCollectGarbage();
