@@ -49,25 +49,36 @@ void xs_instrument_measure(xsMachine* the)
 	xsSet(xsResult, xsID("result"), xsVar(1));
 }
 
+/* xsResult = {slots, bytes}, which the caller may add to. */
+static void simSlotsAndBytes(xsMachine* the, txSize slots, txSize bytes)
+{
+	xsVars(1);
+	xsResult = xsNewObject();
+	simSetNumber(the, &xsResult, "slots", slots);
+	simSetNumber(the, &xsResult, "bytes", bytes);
+}
+
 void xs_instrument_peaks(xsMachine* the)
 {
 	txMachine* machine = (txMachine*)the;
-	xsVars(1);
-	xsResult = xsNewObject();
-	simSetNumber(the, &xsResult, "slots", machine->peakHeapCount);
-	simSetNumber(the, &xsResult, "bytes", machine->peakChunksSize);
+	simSlotsAndBytes(the, machine->peakHeapCount, machine->peakChunksSize);
 	simSetNumber(the, &xsResult, "slotSize", sizeof(txSlot));
 }
 
 void xs_instrument_current(xsMachine* the)
 {
 	txMachine* machine = (txMachine*)the;
-	xsVars(1);
-	xsResult = xsNewObject();
-	simSetNumber(the, &xsResult, "slots", machine->currentHeapCount);
-	simSetNumber(the, &xsResult, "bytes", machine->currentChunksSize);
+	simSlotsAndBytes(the, machine->currentHeapCount, machine->currentChunksSize);
 	simSetNumber(the, &xsResult, "computrons", machine->meterIndex);
 	simSetNumber(the, &xsResult, "slotSize", sizeof(txSlot));
+}
+
+/* The heaps XS has now, used or free: slots (as fxGrowSlots counts them) and
+   chunk bytes (the host's); less current()'s, the free room. */
+void xs_instrument_heap(xsMachine* the)
+{
+	txMachine* machine = (txMachine*)the;
+	simSlotsAndBytes(the, machine->maximumHeapCount, machine->maximumChunksSize);
 }
 
 void xs_instrument_collect(xsMachine* the)

@@ -6,6 +6,7 @@
 function measure(fn) @ "xs_instrument_measure";
 function peaks() @ "xs_instrument_peaks";
 function current() @ "xs_instrument_current";
+function heap() @ "xs_instrument_heap";
 function collect() @ "xs_instrument_collect";
 
-export { measure, peaks, current, collect };
+export { measure, peaks, current, heap, collect };
