@@ -245,12 +245,26 @@ enum {
 	RECEIVE_NEW,		/* recv(): returns a new [mac, msg], msg a new Uint8Array of the message (by senders[3]), or [null, null] */
 };
 
+/* *value = array[index], without XS's [[Get]] when espnow_array_get can */
+static void getIndex(xsMachine *the, xsSlot *array, xsIntegerValue index, xsSlot *value)
+{
+	if (!espnow_array_get(the, array, index, value))
+		xsmcGetIndex(*value, *array, index);
+}
+
+/* array[index] = *value, without XS's [[Set]] when espnow_array_set can */
+static void setIndex(xsMachine *the, xsSlot *array, xsIntegerValue index, xsSlot *value)
+{
+	if (!espnow_array_set(the, array, index, value))
+		xsmcSetIndex(*array, index, *value);
+}
+
 /* *result = senders[index].call(*self, *first, rssi, time), with
    receive()'s vars (2 rssi, 3 time): once, as each call expands in place */
 static void callSenders(xsMachine *the, xsIntegerValue index, xsSlot *self, xsSlot *first, xsSlot *result)
 {
 	xsSlot function;
-	xsmcGetIndex(function, xsArg(4), index);
+	getIndex(the, &xsArg(4), index, &function);
 	/* xsCallFunction3's steps, its five pushes in a loop */
 	xsSlot *pushes[5] = { self, &function, first, &xsVar(2), &xsVar(3) };
 	xsOverflow(-XS_FRAME_COUNT - 3);
@@ -266,8 +280,8 @@ static void callSenders(xsMachine *the, xsIntegerValue index, xsSlot *self, xsSl
 /* array[index] = rssi, array[index + 1] = time: receive()'s vars 2 and 3 */
 static void setRSSITime(xsMachine *the, xsSlot *array, xsIntegerValue index)
 {
-	xsmcSetIndex(*array, index, xsVar(2));
-	xsmcSetIndex(*array, index + 1, xsVar(3));
+	setIndex(the, array, index, &xsVar(2));
+	setIndex(the, array, index + 1, &xsVar(3));
 }
 
 /* What receive() returns for a recvinto() data it refuses, before anything
@@ -292,19 +306,19 @@ static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
 	if (count < 2)
 		return RECEIVE_NOT_ARRAY;
 	count = (count >= 4) ? 4 : 2;
-	xsmcGetIndex(*target, *data, 1);
+	getIndex(the, data, 1, target);
 	if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, target))
 		return RECEIVE_NOT_BYTES;
 	xsTry {
 		for (xsIntegerValue i = 0; i < count; i += (i ? 1 : 2)) {
-			xsmcGetIndex(*target, *data, i);
-			xsmcSetIndex(*data, i, *target);
+			getIndex(the, data, i, target);
+			setIndex(the, data, i, target);
 		}
 	}
 	xsCatch {
 		return RECEIVE_NOT_WRITABLE;
 	}
-	xsmcGetIndex(*target, *data, 1);
+	getIndex(the, data, 1, target);
 	return count;
 }
 
@@ -317,7 +331,8 @@ static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
    entry], the interned MAC and its peers_table entry [rssi, time], updated
    here; a sender not in map or without an entry is intern(key, rssi, time)'s,
    which returns the mac; view(buffer) is recv()'s new Uint8Array. out is
-   written as mode says. Returns the length; 0
+   written as mode says. map's table and the arrays are read and written
+   directly where XS would run no JS (modESPNowBytes.h). Returns the length; 0
    if none came within timeoutMs (negative: wait for ever); -length if target
    is too small, and for recvinto a RECEIVE_NOT_ code (nothing read). A bad
    target throws before anything is read. JS runs before the record is taken
@@ -397,21 +412,22 @@ void xs_espnow_receive(xsMachine *the)
 		xsmcSetInteger(xsVar(2), info.rssi);
 		xsmcSetNumber(xsVar(3), info.timestamp);
 		xsmcSetNumber(xsVar(4), macKey(info.mac));
-		xsmcGetIndex(xsVar(0), xsArg(4), 0);
-		callSenders(the, 1, &xsVar(0), &xsVar(4), &xsVar(0));
+		getIndex(the, &xsArg(4), 0, &xsVar(0));
+		if (!espnow_map_get(the, &xsVar(0), &xsVar(4), &xsVar(0)))
+			callSenders(the, 1, &xsVar(0), &xsVar(4), &xsVar(0));
 		if (xsReferenceType == xsmcTypeOf(xsVar(0)))
-			xsmcGetIndex(xsVar(1), xsVar(0), 1);
+			getIndex(the, &xsVar(0), 1, &xsVar(1));
 		if (xsReferenceType == xsmcTypeOf(xsVar(1))) {
 			setRSSITime(the, &xsVar(1), 0);
-			xsmcGetIndex(xsVar(0), xsVar(0), 0);
+			getIndex(the, &xsVar(0), 0, &xsVar(0));
 		} else
 			callSenders(the, 2, &xsVar(1), &xsVar(4), &xsVar(0));
 		if (RECEIVE_NEW == mode)
 			callSenders(the, 3, &xsVar(1), &xsArg(1), &xsArg(1));
 	}
-	xsmcSetIndex(xsArg(0), 0, xsVar(0));
+	setIndex(the, &xsArg(0), 0, &xsVar(0));
 	if (RECEIVE_INTO != mode)
-		xsmcSetIndex(xsArg(0), 1, xsArg(1));
+		setIndex(the, &xsArg(0), 1, &xsArg(1));
 	else if (count == 4)
 		setRSSITime(the, &xsArg(0), 2);
 done:
