@@ -374,7 +374,7 @@ void xs_espnow_receive(xsMachine *the)
 			answer = -(xsIntegerValue)info.length;
 			if (capacity < info.length)
 				goto done;
-			result = espnow_ring_read(&espnow->core.ring, &info, data, capacity);
+			result = espnow_ring_take(&espnow->core.ring, &info, data, capacity);
 			if (result > 0)
 				break;
 		}
