@@ -106,14 +106,20 @@ static modESPNow getRecord(xsMachine *the)
 
 /* ---- JS values ---- */
 
+/* A real ArrayBuffer or Uint8Array, else a TypeError naming it. */
+static void checkBytes(xsMachine *the, xsSlot *slot, const char *name)
+{
+	if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, slot))
+		xsTypeError("%s must be a Uint8Array or ArrayBuffer", name);
+}
+
 /* The bytes of a real ArrayBuffer or one-byte typed array (Uint8Array, ...).
    What only poses as one is refused: xsmcGetBuffer* would take a host
    object's C data (a Timer given Uint8Array.prototype) with the length its
    byteLength property claims, read through a getter. No JS runs here. */
 static void getBytes(xsMachine *the, xsSlot *slot, void **data, xsUnsignedValue *size, xsBooleanValue writable, const char *name)
 {
-	if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, slot))
-		xsTypeError("%s must be a Uint8Array or ArrayBuffer", name);
+	checkBytes(the, slot, name);
 	if (writable)
 		xsmcGetBufferWritable(*slot, data, size);
 	else
@@ -245,14 +251,28 @@ enum {
 	RECEIVE_NEW,		/* recv(): returns a new [mac, msg], msg a new Uint8Array of the message (by senders[3]), or [null, null] */
 };
 
-/* *result = senders[index].call(*self, *first, rssi, time), with
-   receive()'s vars (2 rssi, 3 time): once, as each call expands in place */
-static void callSenders(xsMachine *the, xsIntegerValue index, xsSlot *self, xsSlot *first, xsSlot *result)
+/* *value = array[index], without XS's [[Get]] when espnow_array_get can */
+static void getIndex(xsMachine *the, xsSlot *array, xsIntegerValue index, xsSlot *value)
+{
+	if (!espnow_array_get(the, array, index, value))
+		xsmcGetIndex(*value, *array, index);
+}
+
+/* array[index] = *value, without XS's [[Set]] when espnow_array_set can */
+static void setIndex(xsMachine *the, xsSlot *array, xsIntegerValue index, xsSlot *value)
+{
+	if (!espnow_array_set(the, array, index, value))
+		xsmcSetIndex(*array, index, *value);
+}
+
+/* *result = senders[index].call(*self, *first, rssi, time), rssi and time
+   being receive()'s meta[0] and meta[1]: once, as each call expands in place */
+static void callSenders(xsMachine *the, xsIntegerValue index, xsSlot *self, xsSlot *first, xsSlot *meta, xsSlot *result)
 {
 	xsSlot function;
-	xsmcGetIndex(function, xsArg(4), index);
+	getIndex(the, &xsArg(4), index, &function);
 	/* xsCallFunction3's steps, its five pushes in a loop */
-	xsSlot *pushes[5] = { self, &function, first, &xsVar(2), &xsVar(3) };
+	xsSlot *pushes[5] = { self, &function, first, &meta[0], &meta[1] };
 	xsOverflow(-XS_FRAME_COUNT - 3);
 	for (int i = 0; i < 5; i++) {
 		fxPush(*pushes[i]);
@@ -263,11 +283,11 @@ static void callSenders(xsMachine *the, xsIntegerValue index, xsSlot *self, xsSl
 	*result = fxPop();
 }
 
-/* array[index] = rssi, array[index + 1] = time: receive()'s vars 2 and 3 */
-static void setRSSITime(xsMachine *the, xsSlot *array, xsIntegerValue index)
+/* array[index] = rssi, array[index + 1] = time: receive()'s meta[0] and meta[1] */
+static void setRSSITime(xsMachine *the, xsSlot *array, xsIntegerValue index, xsSlot *meta)
 {
-	xsmcSetIndex(*array, index, xsVar(2));
-	xsmcSetIndex(*array, index + 1, xsVar(3));
+	setIndex(the, array, index, &meta[0]);
+	setIndex(the, array, index + 1, &meta[1]);
 }
 
 /* What receive() returns for a recvinto() data it refuses, before anything
@@ -292,19 +312,19 @@ static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
 	if (count < 2)
 		return RECEIVE_NOT_ARRAY;
 	count = (count >= 4) ? 4 : 2;
-	xsmcGetIndex(*target, *data, 1);
+	getIndex(the, data, 1, target);
 	if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, target))
 		return RECEIVE_NOT_BYTES;
 	xsTry {
 		for (xsIntegerValue i = 0; i < count; i += (i ? 1 : 2)) {
-			xsmcGetIndex(*target, *data, i);
-			xsmcSetIndex(*data, i, *target);
+			getIndex(the, data, i, target);
+			setIndex(the, data, i, target);
 		}
 	}
 	xsCatch {
 		return RECEIVE_NOT_WRITABLE;
 	}
-	xsmcGetIndex(*target, *data, 1);
+	getIndex(the, data, 1, target);
 	return count;
 }
 
@@ -317,7 +337,8 @@ static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
    entry], the interned MAC and its peers_table entry [rssi, time], updated
    here; a sender not in map or without an entry is intern(key, rssi, time)'s,
    which returns the mac; view(buffer) is recv()'s new Uint8Array. out is
-   written as mode says. Returns the length; 0
+   written as mode says. map's table and the arrays are read and written
+   directly where XS would run no JS (modESPNowBytes.h). Returns the length; 0
    if none came within timeoutMs (negative: wait for ever); -length if target
    is too small, and for recvinto a RECEIVE_NOT_ code (nothing read). A bad
    target throws before anything is read. JS runs before the record is taken
@@ -342,7 +363,7 @@ void xs_espnow_receive(xsMachine *the)
 	void *data;
 	xsUnsignedValue capacity;
 	if (RECEIVE_NEW != mode)
-		getBytes(the, &xsArg(1), &data, &capacity, true, name);
+		checkBytes(the, &xsArg(1), name);
 	uint32_t started = espnow_radio_millis();
 	espnowRxInfoRecord info;
 	int result;
@@ -359,7 +380,7 @@ void xs_espnow_receive(xsMachine *the)
 			answer = -(xsIntegerValue)info.length;
 			if (capacity < info.length)
 				goto done;
-			result = espnow_ring_read(&espnow->core.ring, &info, data, capacity);
+			result = espnow_ring_take(&espnow->core.ring, &info, data, capacity);
 			if (result > 0)
 				break;
 		}
@@ -368,6 +389,9 @@ void xs_espnow_receive(xsMachine *the)
 			espnow_ring_flush(&espnow->core.ring);
 			continue;
 		}
+		/* a target that cannot be written throws now, not when a message comes */
+		if (RECEIVE_NEW != mode)
+			getBytes(the, &xsArg(1), &data, &capacity, true, name);
 		if (timeout == 0)
 			break;
 		int32_t remaining = -1;
@@ -380,7 +404,11 @@ void xs_espnow_receive(xsMachine *the)
 		espnow_radio_wait(remaining);
 	}
 	answer = (result > 0) ? info.length : 0;
-	xsmcVars(5);
+	/* meta: rssi, time, the key (numbers: no root needed). Scratch, rooted:
+	   argument 2 the map, the sender, then its mac; 3 its entry (the timeout
+	   and the mode were converted above) */
+	xsSlot meta[3];
+	xsmcSetUndefined(xsArg(3));
 	if (RECEIVE_NEW == mode) {
 		xsmcSetNewArray(xsArg(0), 2);
 		xsResult = xsArg(0);
@@ -389,31 +417,31 @@ void xs_espnow_receive(xsMachine *the)
 		/* out = [null, null]; recvinto's data is left as it is */
 		if (RECEIVE_INTO == mode)
 			goto done;
-		xsmcSetNull(xsVar(0));
+		xsmcSetNull(xsArg(2));
 		xsmcSetNull(xsArg(1));
 	}
 	else {
-		/* vars: 0 the map, the sender, then its mac; 1 its entry; 2 rssi; 3 time; 4 key */
-		xsmcSetInteger(xsVar(2), info.rssi);
-		xsmcSetNumber(xsVar(3), info.timestamp);
-		xsmcSetNumber(xsVar(4), macKey(info.mac));
-		xsmcGetIndex(xsVar(0), xsArg(4), 0);
-		callSenders(the, 1, &xsVar(0), &xsVar(4), &xsVar(0));
-		if (xsReferenceType == xsmcTypeOf(xsVar(0)))
-			xsmcGetIndex(xsVar(1), xsVar(0), 1);
-		if (xsReferenceType == xsmcTypeOf(xsVar(1))) {
-			setRSSITime(the, &xsVar(1), 0);
-			xsmcGetIndex(xsVar(0), xsVar(0), 0);
+		xsmcSetInteger(meta[0], info.rssi);
+		xsmcSetNumber(meta[1], info.timestamp);
+		xsmcSetNumber(meta[2], macKey(info.mac));
+		getIndex(the, &xsArg(4), 0, &xsArg(2));
+		if (!espnow_map_get(the, &xsArg(2), &meta[2], &xsArg(2)))
+			callSenders(the, 1, &xsArg(2), &meta[2], meta, &xsArg(2));
+		if (xsReferenceType == xsmcTypeOf(xsArg(2)))
+			getIndex(the, &xsArg(2), 1, &xsArg(3));
+		if (xsReferenceType == xsmcTypeOf(xsArg(3))) {
+			setRSSITime(the, &xsArg(3), 0, meta);
+			getIndex(the, &xsArg(2), 0, &xsArg(2));
 		} else
-			callSenders(the, 2, &xsVar(1), &xsVar(4), &xsVar(0));
+			callSenders(the, 2, &xsArg(3), &meta[2], meta, &xsArg(2));
 		if (RECEIVE_NEW == mode)
-			callSenders(the, 3, &xsVar(1), &xsArg(1), &xsArg(1));
+			callSenders(the, 3, &xsArg(3), &xsArg(1), meta, &xsArg(1));
 	}
-	xsmcSetIndex(xsArg(0), 0, xsVar(0));
+	setIndex(the, &xsArg(0), 0, &xsArg(2));
 	if (RECEIVE_INTO != mode)
-		xsmcSetIndex(xsArg(0), 1, xsArg(1));
+		setIndex(the, &xsArg(0), 1, &xsArg(1));
 	else if (count == 4)
-		setRSSITime(the, &xsArg(0), 2);
+		setRSSITime(the, &xsArg(0), 2, meta);
 done:
 	if (RECEIVE_NEW != mode)
 		xsmcSetInteger(xsResult, answer);

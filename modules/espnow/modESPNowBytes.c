@@ -46,3 +46,68 @@ void espnow_bytes_fit(void *machine, void *value, uint32_t length)
 		return;
 	fxSetArrayBufferLength(the, buffer, offset + (txInteger)length);
 }
+
+/* array's own data element at index (see espnow_array_get), else NULL. An
+   Array says so in its first slot (XS_ARRAY_BEHAVIOR); a Proxy's is
+   XS_PROXY_KIND. An instance with an ID is one preloaded in flash, which XS
+   copies to RAM before it is changed: left to XS. A hole has no element. */
+static txSlot *ownElement(txMachine *the, txSlot *array, uint32_t index)
+{
+	if (XS_REFERENCE_KIND != array->kind)
+		return NULL;
+	txSlot *instance = array->value.reference;
+	txSlot *internal = instance->next;
+	if ((XS_NO_ID != instance->ID) || !internal || !(internal->flag & XS_INTERNAL_FLAG) || (XS_ARRAY_KIND != internal->kind) || (XS_ARRAY_BEHAVIOR != internal->ID))
+		return NULL;
+	txSlot *element = fxGetIndexProperty(the, internal, index);
+	if (!element || (XS_ACCESSOR_KIND == element->kind) || (internal->flag & XS_DONT_SET_FLAG))
+		return NULL;
+	return element;
+}
+
+/* *to = *from's value, as XS copies one (its flags and place stay) */
+static bool copyValue(txSlot *to, const txSlot *from)
+{
+	if (!from)
+		return false;
+	to->kind = from->kind;
+	to->value = from->value;
+	return true;
+}
+
+bool espnow_array_get(void *the, void *array, uint32_t index, void *value)
+{
+	return copyValue(value, ownElement(the, array, index));
+}
+
+bool espnow_array_set(void *the, void *array, uint32_t index, void *value)
+{
+	txSlot *element = ownElement(the, array, index);
+	if (!element || (element->flag & XS_DONT_SET_FLAG))
+		return false;
+	return copyValue(element, value);
+}
+
+/* A Map's first slot is its table (XS_MAP_KIND): chains of entries by
+   fxSumEntry, each naming its key slot, whose next is the value. fxSumEntry
+   makes -0 and every NaN one number, as it made the keys: equal numbers are
+   then equal bits (compared so: a double comparison is a library call
+   without an FPU). */
+bool espnow_map_get(void *machine, void *map, void *key, void *value)
+{
+	txMachine *the = machine;
+	txSlot *slot = map, *number = key;
+	if ((XS_REFERENCE_KIND != slot->kind) || (XS_NUMBER_KIND != number->kind))
+		return false;
+	txSlot *table = slot->value.reference->next;
+	if (!table || !(table->flag & XS_INTERNAL_FLAG) || (XS_MAP_KIND != table->kind))
+		return false;
+	txU4 sum = fxSumEntry(the, number);
+	for (txSlot *entry = table->value.table.address[sum & (table->value.table.length - 1)]; entry; entry = entry->next) {
+		txSlot *stored = entry->value.entry.slot;
+		if ((entry->value.entry.sum == sum) && (XS_NUMBER_KIND == stored->kind) && !memcmp(&stored->value.number, &number->value.number, sizeof(txNumber)))
+			return copyValue(value, stored->next);
+	}
+	((txSlot *)value)->kind = XS_UNDEFINED_KIND;
+	return true;
+}

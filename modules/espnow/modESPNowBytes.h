@@ -7,6 +7,7 @@
 #ifndef MODESPNOWBYTES_H
 #define MODESPNOWBYTES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum {
@@ -26,5 +27,23 @@ int espnow_bytes_kind(void *the, void *slot);
    slot must be of a kind espnow_bytes_kind accepted. May collect garbage
    (and move buffers' bytes); runs no JS. */
 void espnow_bytes_fit(void *the, void *slot, uint32_t length);
+
+/* The receive path's shortcuts past xsmcGetIndex, xsmcSetIndex and a call of
+   Map.prototype.get (each costs some hundred instructions), for what a [[Get]]
+   or [[Set]] would answer without running JS. Each returns false, having done
+   nothing, when it cannot be sure; the caller then takes XS's own path.
+   Run no JS, allocate nothing. */
+
+/* *value = array[index] when array is a real Array (not a Proxy, not an
+   instance preloaded in flash) with index its own data element. */
+bool espnow_array_get(void *the, void *array, uint32_t index, void *value);
+
+/* array[index] = *value when array is as for espnow_array_get and that
+   element is writable (not frozen) and its length too. */
+bool espnow_array_set(void *the, void *array, uint32_t index, void *value);
+
+/* *value = map.get(key) (undefined if key is not in it) when map is a real
+   Map and key a number slot. */
+bool espnow_map_get(void *the, void *map, void *key, void *value);
 
 #endif

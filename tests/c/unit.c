@@ -284,6 +284,40 @@ static void read_checks_capacity_and_keeps_the_packet(void)
 	CHECK(0xAA == buffer[32]);
 }
 
+static void take_copies_the_packet_peeked_and_nothing_once_it_is_gone(void)
+{
+	espnowRingRecord ring;
+	uint8_t memory[ESPNOW_RING_DEFAULT_SIZE];
+	uint8_t buffer[64];
+	espnowRxInfoRecord info, first, forged;
+	espnow_ring_init(&ring, memory, sizeof(memory));
+	pushSeeded(&ring, 32, 3);
+	pushSeeded(&ring, 20, 5);
+	CHECK_EQ(espnow_ring_peek(&ring, &info), ESPNOW_RING_OK);
+	first = info;
+	memset(buffer, 0xAA, sizeof(buffer));
+	CHECK_EQ(espnow_ring_take(&ring, &info, buffer, 31), ESPNOW_RING_TOO_SMALL);
+	CHECK_EQ(espnow_ring_take(&ring, &info, NULL, 64), ESPNOW_RING_TOO_SMALL);
+	CHECK(0xAA == buffer[0]);
+	CHECK_EQ(ring_count(&ring), 2);
+	/* a length beyond the published bytes */
+	forged = info;
+	forged.length = 2 * (ESPNOW_RING_HEADER_SIZE + 32) + 20;
+	CHECK_EQ(espnow_ring_take(&ring, &forged, buffer, sizeof(buffer)), ESPNOW_RING_CORRUPT);
+	CHECK_EQ(espnow_ring_take(&ring, &info, buffer, 32), 32);
+	CHECK(matches(buffer, 32, 3));
+	CHECK(0xAA == buffer[32]);
+	/* the packet peeked is gone: taking it again copies nothing and leaves the next */
+	memset(buffer, 0xAA, sizeof(buffer));
+	CHECK_EQ(espnow_ring_take(&ring, &first, buffer, sizeof(buffer)), ESPNOW_RING_CORRUPT);
+	CHECK(0xAA == buffer[0]);
+	CHECK_EQ(espnow_ring_peek(&ring, &info), ESPNOW_RING_OK);
+	CHECK_EQ(info.length, 20);
+	espnow_ring_flush(&ring);
+	CHECK_EQ(espnow_ring_take(&ring, &info, buffer, sizeof(buffer)), ESPNOW_RING_CORRUPT);
+	CHECK(0xAA == buffer[0]);
+}
+
 /* A ring with one 20-byte packet at offset 0; `mutate` damages its bytes. */
 static int corruptedRead(void (*mutate)(uint8_t *memory))
 {
@@ -763,6 +797,7 @@ int main(void)
 	RUN(v2_maximum_payload_round_trips);
 	RUN(full_ring_drops_the_whole_packet_and_writes_nothing);
 	RUN(read_checks_capacity_and_keeps_the_packet);
+	RUN(take_copies_the_packet_peeked_and_nothing_once_it_is_gone);
 	RUN(corrupted_headers_are_reported_and_nothing_is_copied);
 	RUN(corrupted_indices_are_reported_without_stray_accesses);
 	RUN(flush_discards_published_packets_and_clears_corruption);

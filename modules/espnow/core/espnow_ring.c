@@ -169,24 +169,34 @@ int espnow_ring_peek(espnowRing ring, espnowRxInfo info)
 	if (ESPNOW_RING_OK != result)
 		return result;
 	result = validate(ring, read, used, info);
-	return (result < 0) ? result : ESPNOW_RING_OK;
+	if (result < 0)
+		return result;
+	if (info)
+		info->at = read;
+	return ESPNOW_RING_OK;
+}
+
+int espnow_ring_take(espnowRing ring, const espnowRxInfoRecord *info, void *payload, size_t capacity)
+{
+	uint32_t read, used;
+	uint32_t length = info->length;
+	if ((ESPNOW_RING_OK != published(ring, &read, &used)) || (read != info->at) || (used < ESPNOW_RING_HEADER_SIZE + length))
+		return ESPNOW_RING_CORRUPT;
+	if ((NULL == payload) || (capacity < length))
+		return ESPNOW_RING_TOO_SMALL;
+
+	copy(ring, position(read, ring->size) + ESPNOW_RING_HEADER_SIZE, payload, length, false);
+	atomic_store_explicit(&ring->read, advance(read, ESPNOW_RING_HEADER_SIZE + length, ring->size), memory_order_release);
+	return (int)length;
 }
 
 int espnow_ring_read(espnowRing ring, espnowRxInfo info, void *payload, size_t capacity)
 {
-	uint32_t read, used;
-	int length = published(ring, &read, &used);
-	if (ESPNOW_RING_OK != length)
-		return length;
-	length = validate(ring, read, used, info);
-	if (length < 0)
-		return length;
-	if ((NULL == payload) || (capacity < (size_t)length))
-		return ESPNOW_RING_TOO_SMALL;
-
-	copy(ring, position(read, ring->size) + ESPNOW_RING_HEADER_SIZE, payload, (uint32_t)length, false);
-	atomic_store_explicit(&ring->read, advance(read, ESPNOW_RING_HEADER_SIZE + (uint32_t)length, ring->size), memory_order_release);
-	return length;
+	espnowRxInfoRecord own;
+	if (NULL == info)
+		info = &own;
+	int result = espnow_ring_peek(ring, info);
+	return (ESPNOW_RING_OK == result) ? espnow_ring_take(ring, info, payload, capacity) : result;
 }
 
 uint32_t espnow_ring_flush(espnowRing ring)

@@ -92,6 +92,7 @@ typedef struct espnowRxInfoRecord {
 	int8_t rssi;				/* dBm */
 	uint32_t timestamp;			/* milliseconds */
 	uint8_t mac[ESPNOW_MAC_LEN];
+	uint32_t at;				/* the consumer's read index where espnow_ring_peek found it */
 } espnowRxInfoRecord, *espnowRxInfo;
 
 typedef struct espnowRingRecord {
@@ -127,6 +128,15 @@ int espnow_ring_peek(espnowRing ring, espnowRxInfo info);
    or ESPNOW_RING_TOO_SMALL (the packet stays, so the caller may retry with a
    larger buffer, or skip it with espnow_ring_flush). */
 int espnow_ring_read(espnowRing ring, espnowRxInfo info, void *payload, size_t capacity);
+
+/* Consumer. espnow_ring_read's second half, for the packet espnow_ring_peek
+   described in `info` (no other consumer call since): its header is not read
+   again. The producer never writes published bytes the consumer has not
+   released, so they are as peek found them; what it checks again is that the
+   read index has not moved and that the published bytes still hold
+   info->length. Returns the payload length, ESPNOW_RING_TOO_SMALL (the packet
+   stays), or ESPNOW_RING_CORRUPT (not the packet peeked: nothing copied). */
+int espnow_ring_take(espnowRing ring, const espnowRxInfoRecord *info, void *payload, size_t capacity);
 
 /* Consumer. Discard every published packet: the way out of ESPNOW_RING_CORRUPT,
    after which the ring reads EMPTY (or packets pushed since). A ring found
