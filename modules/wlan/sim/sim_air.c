@@ -16,7 +16,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #ifdef __linux__
+#include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #endif
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +35,8 @@ enum { SEND_REFUSED = 2, REASON_NOT_REGISTERED = 10 };
 #define DATAGRAM (2048)
 #define REQUEST_TIMEOUT_MS (2000)	/* generous: a loaded CI machine may starve the air */
 #define REQUEST_TRIES (3)
+#define MAX_LAG_US (20000)				/* pace(): at most this much later than the air's delay */
+#define LAG_DRAIN (16)					/* pace(): the lag shrinks by 1/16 of the air time between frames */
 #define RECEIVE_BUFFER (1024 * 1024)	/* a backlog waits in the kernel, not lost, while frames are paced */
 #define MAX_KEYS (32)					/* LMKs replayed after a new HELLO (ESP-NOW has at most 20 peers) */
 #define OWN_IDS (0x8000)				/* request ids of the receive thread; the JS thread's are below */
@@ -90,11 +94,17 @@ typedef struct {
 	simAirListenerRecord listener;
 	bool hasListener;
 
-	/* pace(), on the receive thread: local time less air time, at least (WELCOME's, then frames') */
+	/* pace(), on the receive thread: local time less air time, at least (WELCOME's, then frames'); the lag; the last frame's air time */
 	int64_t minLatencyUs;
+	int64_t lagUs;
+	uint64_t lastAirUs;
 
 	pthread_t thread;
 	struct timespec started;
+
+	/* the JS thread (the one that connects), for sim_air_app_starved(); appStat -1: unknown */
+	pthread_t appThread;
+	int appStat;
 } simAirRecord;
 
 static simAirRecord gAir = {
@@ -103,6 +113,7 @@ static simAirRecord gAir = {
 	.listenerMutex = PTHREAD_MUTEX_INITIALIZER,
 	.read = PTHREAD_ONCE_INIT,
 	.fd = -1,
+	.appStat = -1,
 	.version = 2,
 	.maxDataLen = 250,
 	.txBuffers = 16,
@@ -301,26 +312,39 @@ static int64_t localMicros(void)
 	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
 }
 
-/* Hand a frame that ended at air time `airUs` over at that time plus a fixed
+/* Hand a frame that ended at air time `airUs` over at that time plus a
    delay, so frames reach the node spaced as they were on the air. The air's
    timers fire about once a millisecond and send what ended meanwhile at once
    (six 250-byte frames at 54 Mbit/s), which a fast consumer with a
    two-message rxbuf cannot absorb and a device never sees. The offset between
    the two clocks is the smallest latency seen, WELCOME's or a frame's (both
    clocks are monotonic, and the air never sends a frame before its time); the
-   delay, which WELCOME gives, covers the air's timer granularity. The
-   schedule is absolute: a frame that arrives after its time (a stalled
-   machine) goes at once and the next ones catch up, so a late wake-up never
-   slows the stream down. */
+   delay is WELCOME's, which covers the air's timer granularity, plus a lag.
+   A frame that arrives after its time (the air's process or this one was
+   stopped by the host's scheduler) goes at once, and the lag grows by its
+   lateness, so that the frames behind it, which came with it, keep their
+   spacing rather than follow it at once: a device's radio never gets two
+   frames closer than the air carried them. The lag shrinks by a sixteenth of
+   the air time between frames (the application sees them at most that much
+   closer while it does), and is at most MAX_LAG_US: a longer stall is one a
+   device would not have, and its frames are handed over as they come. */
 static void pace(uint64_t airUs)
 {
 	int64_t now = localMicros();
 	int64_t latency = now - (int64_t)airUs;
 	if (latency < gAir.minLatencyUs)
 		gAir.minLatencyUs = latency;
-	int64_t due = (int64_t)airUs + gAir.minLatencyUs + gAir.paceUs;
-	if (due <= now)
+	if (airUs > gAir.lastAirUs) {
+		int64_t drain = gAir.lastAirUs ? (int64_t)(airUs - gAir.lastAirUs) / LAG_DRAIN : 0;
+		gAir.lagUs = gAir.lagUs > drain ? gAir.lagUs - drain : 0;
+		gAir.lastAirUs = airUs;
+	}
+	int64_t due = (int64_t)airUs + gAir.minLatencyUs + gAir.paceUs + gAir.lagUs;
+	if (due <= now) {
+		int64_t lag = gAir.lagUs + (now - due);
+		gAir.lagUs = lag < MAX_LAG_US ? lag : MAX_LAG_US;
 		return;
+	}
 	struct timespec until = { .tv_sec = due / 1000000, .tv_nsec = (long)(due % 1000000) * 1000 };
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 		;
@@ -635,6 +659,43 @@ static void readEnvironment(void)
 	gAir.txBuffers = (int)count;
 }
 
+/* On the JS thread, before the receive thread starts. */
+static void knowAppThread(void)
+{
+	gAir.appThread = pthread_self();
+#ifdef __linux__
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/stat", (long)syscall(SYS_gettid));
+	gAir.appStat = open(path, O_RDONLY | O_CLOEXEC);
+#endif
+}
+
+/* The JS thread's state, from /proc: R (running or ready), S, D, T...; 0 if unknown. */
+static char appState(void)
+{
+	char text[512];
+	ssize_t length = pread(gAir.appStat, text, sizeof(text) - 1, 0);
+	if (length <= 0)
+		return 0;
+	text[length] = 0;
+	const char *end = strrchr(text, ')');	/* after the thread's name, which may hold anything */
+	return (end && end[1] == ' ') ? end[2] : 0;
+}
+
+/* Ready (R) and given no CPU time while this thread sleeps SIM_AIR_STARVED_POLL_US. */
+bool sim_air_app_starved(void)
+{
+	clockid_t clock;
+	struct timespec before, after, pause = { 0, SIM_AIR_STARVED_POLL_US * 1000 };
+	if (gAir.appStat < 0 || appState() != 'R' || pthread_getcpuclockid(gAir.appThread, &clock))
+		return false;
+	clock_gettime(clock, &before);
+	while (nanosleep(&pause, &pause) && errno == EINTR)
+		;
+	clock_gettime(clock, &after);
+	return before.tv_sec == after.tv_sec && before.tv_nsec == after.tv_nsec;
+}
+
 static int connectOnce(void)
 {
 	const char *air = getenv("ESPNOW_AIR");
@@ -691,6 +752,7 @@ static int connectOnce(void)
 				gAir.timeoutMs = 300;
 			gAir.paceUs = (int64_t)gAir.reply[9] * 1000;
 			gAir.minLatencyUs = localMicros() - (int64_t)get64(gAir.reply + 28);
+			knowAppThread();
 			if (pthread_create(&gAir.thread, NULL, receiveLoop, NULL))
 				return fail("%s", "cannot start the radio thread");
 			pthread_detach(gAir.thread);
