@@ -68,14 +68,17 @@ static void received(void *refcon, const uint8_t src[6], int8_t rssi, const uint
 	   receiver's limit: this node's driver would not have a buffer for it */
 	if (length > sim_air_max_data_len())
 		return;
-	/* The ring is full: a device's application task, which nothing but the
-	   radio keeps from its CPU, may be about to make room. Wait (at most
-	   MAX_STALL_MS) while the host's scheduler keeps the JS thread from
-	   running; a JS thread that runs, or sleeps, without taking a message
-	   loses this frame as the device would. */
+	/* The ring is full (for a message that fits an empty one): a device's
+	   application task, which nothing but the radio keeps from its CPU, may
+	   be about to make room. Wait (at most MAX_STALL_MS) while the host's
+	   scheduler keeps the JS thread from running; a JS thread that runs, or
+	   sleeps, without taking a message loses this frame as the device would.
+	   espnow_ring_available() is the consumer's count, read here from the
+	   producer's side: a hint, espnow_ring_push decides. */
 	espnowRing ring = &gRadio.core->ring;
+	size_t need = ESPNOW_RING_HEADER_SIZE + length;
 	uint32_t since = sim_air_millis();
-	while ((espnow_ring_available(ring) + ESPNOW_RING_HEADER_SIZE + length > ring->size) && ((sim_air_millis() - since) < MAX_STALL_MS) && sim_air_app_starved())
+	while ((need <= ring->size) && (espnow_ring_available(ring) + need > ring->size) && ((sim_air_millis() - since) < MAX_STALL_MS) && sim_air_app_starved())
 		;
 	espnow_core_on_receive(gRadio.core, src, rssi, sim_air_millis(), data, length);
 }
