@@ -13,7 +13,8 @@
  * last consumer, irecv() with 1 to 2 ms of work per message, shows the
  * difference: it keeps up at 1 Mbit/s (a frame every 2.6 ms) and loses most
  * frames at 54 (one every 170 us), as a device would. "sent" counts the sends
- * that returned true.
+ * that returned true; the sender waits for its last frames to leave before it
+ * turns ESP-NOW off (which drops what its TX queue still holds).
  */
 
 import { loadavg } from "node:os";
@@ -68,7 +69,10 @@ for (const [rateName, rate, count] of RATES) {
       let sent = 0;
       const start = Date.now();
       for (let i = 0; i < ${count}; i++) if (e.send(bcast, msg, false)) sent++;
-      say("SENT", sent, Date.now() - start);`);
+      const elapsed = Date.now() - start;
+      /* the frames still in the radio's TX queue would be dropped by active(false) */
+      for (let i = 0; i < 300; i++) { const [packets, responses, failures] = e.stats(); if (responses + failures >= packets) break; Timer.delay(10); }
+      say("SENT", sent, elapsed);`);
     const load = loadavg()[0];
     const results = await runNodes([{ source: receiver, async: consumer.async }, { source: sender }], { timeoutMs: 120000 });
     const result = results[0].lines.find((line) => line.startsWith("RESULT"))?.split(" ").map(Number);
