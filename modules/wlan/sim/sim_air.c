@@ -327,13 +327,18 @@ static int64_t localMicros(void)
    frames closer than the air carried them. The lag shrinks by a sixteenth of
    the air time between frames (the application sees them at most that much
    closer while it does), and is at most MAX_LAG_US: a longer stall is one a
-   device would not have, and its frames are handed over as they come. */
+   device would not have, and its frames are handed over as they come. A
+   smaller offset (WELCOME itself came late) moves into the lag too, so that
+   the frames that show it keep their spacing. */
 static void pace(uint64_t airUs)
 {
 	int64_t now = localMicros();
 	int64_t latency = now - (int64_t)airUs;
-	if (latency < gAir.minLatencyUs)
+	if (latency < gAir.minLatencyUs) {
+		int64_t lag = gAir.lagUs + (gAir.minLatencyUs - latency);
+		gAir.lagUs = lag < MAX_LAG_US ? lag : MAX_LAG_US;
 		gAir.minLatencyUs = latency;
+	}
 	if (airUs > gAir.lastAirUs) {
 		int64_t drain = gAir.lastAirUs ? (int64_t)(airUs - gAir.lastAirUs) / LAG_DRAIN : 0;
 		gAir.lagUs = gAir.lagUs > drain ? gAir.lagUs - drain : 0;
