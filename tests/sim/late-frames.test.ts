@@ -14,18 +14,16 @@
  */
 
 import test, { type ExecutionContext } from "ava";
-import { createSocket, type RemoteInfo } from "node:dgram";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AckStatus, decode, encode, type Message } from "../../tools/air/protocol.ts";
-import { buildApp, ROOT, runApp, type App } from "../../tools/sim/build.ts";
+import { buildApp, ROOT, type App } from "../../tools/sim/build.ts";
+import { runOnFakeAir } from "./fake-air.ts";
 
 const SPACING_US = 8000;
 const LATE_US = 17000;
 const PACE_MS = 2;
 const FRAMES = 3;
-const SOURCE = [2, 0, 0, 0, 0, 1];
 
 const program = `
 import ESPNow from "espnow";
@@ -52,46 +50,22 @@ test.after.always(() => rmSync(folder, { recursive: true, force: true }));
 
 /* Runs the node against the fake air; WELCOME says the air time was welcomeLateUs earlier than it is. */
 async function burst(t: ExecutionContext, welcomeLateUs: number): Promise<void> {
-  const socket = createSocket("udp4");
-  const port = await new Promise<number>((resolve) => socket.bind(0, "127.0.0.1", () => resolve(socket.address().port)));
-  const origin = process.hrtime.bigint();
-  const airNow = (): number => Number(process.hrtime.bigint() - origin) / 1000;
-  const send = (m: Message, to: RemoteInfo): void => { socket.send(encode(m), to.port, to.address); };
-  const sta = Buffer.from([2, 0x45, 0x4e, 0x53, 0, 0]);
-  let sent = false;
-  socket.on("message", (data, from) => {
-    const m = decode(data);
-    if (m.type === "hello") {
-      send({ type: "welcome", req: m.req, status: AckStatus.OK, index: 0, sta, ap: Buffer.from([2, 0x45, 0x4e, 0x41, 0, 0]), timeoutMs: 20000, timeUs: airNow() - welcomeLateUs, paceMs: PACE_MS, text: "" }, from);
-    } else if (m.type === "state" || m.type === "set-pmk" || m.type === "set-peer-key") {
-      send({ type: "ack", req: m.req, status: AckStatus.OK, text: "" }, from);
-      if (m.type === "state" && m.espnow && m.staOn && !sent) {
-        sent = true;
-        setTimeout(() => {
-          const first = airNow() - LATE_US;
-          for (let i = 0; i < FRAMES; i++) {
-            send({
-              type: "recv", req: 0, src: Buffer.from(SOURCE), dst: sta, rssi: -40, channel: 1, encrypted: false, version: 2,
-              timeUs: first + i * SPACING_US, payload: Buffer.from(`frame ${i}`),
-            }, from);
-          }
-        }, 200);
-      }
-    }
+  const { result } = await runOnFakeAir(app, {
+    paceMs: PACE_MS,
+    welcomeLateUs,
+    ready: (recv, airNow) => {
+      const first = airNow() - LATE_US;
+      for (let i = 0; i < FRAMES; i++) recv(first + i * SPACING_US, `frame ${i}`);
+    },
   });
-  try {
-    const result = await runApp(app, { timeoutMs: 30000, env: { ESPNOW_AIR: `127.0.0.1:${port}`, ESPNOW_NODE_INDEX: "0" } });
-    t.is(result.code, 0, `node failed: ${result.stdout}${result.stderr}`);
-    const times = (/^times (.*)$/m.exec(result.stdout)?.[1] ?? "").split(" ").filter((x) => x).map(Number);
-    const gaps = times.slice(1).map((at, i) => at - times[i]);
-    t.log(`ms between the frames' arrivals in the ring: ${gaps.join(" ")}; air times ${SPACING_US / 1000} ms apart, the first ${LATE_US / 1000} ms late`);
-    t.is(gaps.length, FRAMES - 1);
-    t.regex(result.stdout, /dropped 0\b/);
-    /* times in whole milliseconds; the lag drains by a sixteenth of the spacing */
-    for (const gap of gaps) t.true(gap >= SPACING_US / 2000, `gaps ${gaps.join(" ")} ms`);
-  } finally {
-    socket.close();
-  }
+  t.is(result.code, 0, `node failed: ${result.stdout}${result.stderr}`);
+  const times = (/^times (.*)$/m.exec(result.stdout)?.[1] ?? "").split(" ").filter((x) => x).map(Number);
+  const gaps = times.slice(1).map((at, i) => at - times[i]);
+  t.log(`ms between the frames' arrivals in the ring: ${gaps.join(" ")}; air times ${SPACING_US / 1000} ms apart, the first ${LATE_US / 1000} ms late`);
+  t.is(gaps.length, FRAMES - 1);
+  t.regex(result.stdout, /dropped 0\b/);
+  /* times in whole milliseconds; the lag drains by a sixteenth of the spacing */
+  for (const gap of gaps) t.true(gap >= SPACING_US / 2000, `gaps ${gaps.join(" ")} ms`);
 }
 
 test("frames that arrive late together reach the application spaced as on the air", (t) => burst(t, 0));
