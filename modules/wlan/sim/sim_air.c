@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #ifdef __linux__
 #include <fcntl.h>
+#include <linux/sock_diag.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #endif
@@ -687,12 +688,25 @@ static char appState(void)
 	return (end && end[1] == ' ') ? end[2] : 0;
 }
 
+/* Whether the datagrams waiting in the socket fill half its buffer: beyond,
+   the kernel would soon drop frames, which no counter shows. */
+static bool backlogHigh(void)
+{
+#if defined(__linux__) && defined(SO_MEMINFO)
+	uint32_t memory[SK_MEMINFO_VARS];
+	socklen_t length = sizeof(memory);
+	if (getsockopt(gAir.fd, SOL_SOCKET, SO_MEMINFO, memory, &length) == 0 && length > SK_MEMINFO_RCVBUF * sizeof(uint32_t))
+		return memory[SK_MEMINFO_RMEM_ALLOC] > memory[SK_MEMINFO_RCVBUF] / 2;
+#endif
+	return false;
+}
+
 /* Ready (R) and given no CPU time while this thread sleeps SIM_AIR_STARVED_POLL_US. */
 bool sim_air_app_starved(void)
 {
 	clockid_t clock;
 	struct timespec before, after, pause = { 0, SIM_AIR_STARVED_POLL_US * 1000 };
-	if (gAir.appStat < 0 || appState() != 'R' || pthread_getcpuclockid(gAir.appThread, &clock))
+	if (gAir.appStat < 0 || appState() != 'R' || backlogHigh() || pthread_getcpuclockid(gAir.appThread, &clock))
 		return false;
 	clock_gettime(clock, &before);
 	while (nanosleep(&pause, &pause) && errno == EINTR)

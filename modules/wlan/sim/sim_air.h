@@ -107,7 +107,9 @@ void sim_air_listen(const simAirListenerRecord *listener);
    leaves. A device's application task is never kept from a CPU by other
    programs; the glue waits while this is true rather than drop a frame the
    application would have had time to take (espnow_sim.c). False where the
-   host cannot tell (not Linux, or /proc is missing). */
+   host cannot tell (not Linux, or /proc is missing), and while the frames
+   waiting in the socket fill half its buffer (the kernel would drop the next
+   ones, uncounted). */
 #define SIM_AIR_STARVED_POLL_US (20)
 bool sim_air_app_starved(void);
 
