@@ -38,6 +38,7 @@ enum { SEND_REFUSED = 2, REASON_NOT_REGISTERED = 10 };
 #define REQUEST_TRIES (3)
 #define MAX_LAG_US (20000)				/* pace(): at most this much later than the air's delay */
 #define LAG_DRAIN (16)					/* pace(): the lag shrinks by 1/16 of the air time between frames */
+#define WAKE_SLACK_US (200)				/* pace(): a wake-up later than this adds to the lag */
 #define RECEIVE_BUFFER (1024 * 1024)	/* a backlog waits in the kernel, not lost, while frames are paced */
 #define MAX_KEYS (32)					/* LMKs replayed after a new HELLO (ESP-NOW has at most 20 peers) */
 #define OWN_IDS (0x8000)				/* request ids of the receive thread; the JS thread's are below */
@@ -324,7 +325,8 @@ static int64_t localMicros(void)
    A frame that arrives after its time (the air's process or this one was
    stopped by the host's scheduler) goes at once, and the lag grows by its
    lateness, so that the frames behind it, which came with it, keep their
-   spacing rather than follow it at once: a device's radio never gets two
+   spacing rather than follow it at once (so does a wake-up from the sleep
+   here more than WAKE_SLACK_US late): a device's radio never gets two
    frames closer than the air carried them. The lag shrinks by a sixteenth of
    the air time between frames (the application sees them at most that much
    closer while it does), and is at most MAX_LAG_US: a longer stall is one a
@@ -354,6 +356,12 @@ static void pace(uint64_t airUs)
 	struct timespec until = { .tv_sec = due / 1000000, .tv_nsec = (long)(due % 1000000) * 1000 };
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 		;
+	/* woken late (this thread waited for a CPU): the frames behind keep their spacing from this one */
+	int64_t late = localMicros() - due;
+	if (late > WAKE_SLACK_US) {
+		int64_t lag = gAir.lagUs + late;
+		gAir.lagUs = lag < MAX_LAG_US ? lag : MAX_LAG_US;
+	}
 }
 
 static void dispatch(const uint8_t *d, size_t length);
