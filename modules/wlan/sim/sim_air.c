@@ -712,15 +712,27 @@ static bool backlogHigh(void)
 /* Ready (R) and given no CPU time while this thread sleeps SIM_AIR_STARVED_POLL_US. */
 bool sim_air_app_starved(void)
 {
-	clockid_t clock;
-	struct timespec before, after, pause = { 0, SIM_AIR_STARVED_POLL_US * 1000 };
-	if (gAir.appStat < 0 || appState() != 'R' || backlogHigh() || pthread_getcpuclockid(gAir.appThread, &clock))
+	struct timespec pause = { 0, SIM_AIR_STARVED_POLL_US * 1000 };
+	if (gAir.appStat < 0 || appState() != 'R' || backlogHigh())
 		return false;
-	clock_gettime(clock, &before);
+	int64_t before = sim_air_app_cpu_us();
 	while (nanosleep(&pause, &pause) && errno == EINTR)
 		;
-	clock_gettime(clock, &after);
-	return before.tv_sec == after.tv_sec && before.tv_nsec == after.tv_nsec;
+	return before >= 0 && sim_air_app_cpu_us() == before;
+}
+
+bool sim_air_app_ready(void)
+{
+	return gAir.appStat >= 0 && appState() == 'R';
+}
+
+int64_t sim_air_app_cpu_us(void)
+{
+	clockid_t clock;
+	struct timespec used;
+	if (gAir.appStat < 0 || pthread_getcpuclockid(gAir.appThread, &clock) || clock_gettime(clock, &used))
+		return -1;
+	return (int64_t)used.tv_sec * 1000000 + used.tv_nsec / 1000;
 }
 
 static int connectOnce(void)

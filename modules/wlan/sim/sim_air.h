@@ -112,6 +112,10 @@ void sim_air_listen(const simAirListenerRecord *listener);
    ones, uncounted). */
 #define SIM_AIR_STARVED_POLL_US (20)
 bool sim_air_app_starved(void);
+/* The JS thread is ready (running or waiting for a CPU); the CPU time it has
+   used, us (-1: unknown). */
+bool sim_air_app_ready(void);
+int64_t sim_air_app_cpu_us(void);
 
 /* Milliseconds since the node started (the radio's clock). */
 uint32_t sim_air_millis(void);
