@@ -28,6 +28,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Frames queued and not yet completed. esp_now_send copies a frame into one
    of the Wi-Fi driver's TX buffers, held until the send callback, and says
@@ -35,6 +36,9 @@
    CONFIG_ESP_WIFI_DYNAMIC_TX_BUFFER_NUM of them (sim_air_tx_buffers(), at
    most 128 in esp_wifi's Kconfig). */
 #define IN_FLIGHT (128)
+
+/* received(): the longest a frame waits for a JS thread the host does not run */
+#define MAX_STALL_MS (100)
 
 typedef struct {
 	uint32_t seq;
@@ -58,6 +62,13 @@ static struct {
 
 /* ---- the air's receive thread ---- */
 
+static int64_t micros(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
 static void received(void *refcon, const uint8_t src[6], int8_t rssi, const uint8_t *data, size_t length)
 {
 	(void)refcon;
@@ -65,6 +76,34 @@ static void received(void *refcon, const uint8_t src[6], int8_t rssi, const uint
 	   receiver's limit: this node's driver would not have a buffer for it */
 	if (length > sim_air_max_data_len())
 		return;
+	/* The ring is full (for a message that fits an empty one): a device's
+	   application task, which nothing but the radio keeps from its CPU, may
+	   be about to make room. Wait (at most MAX_STALL_MS) while the host's
+	   scheduler keeps the JS thread from running, and then until it has had
+	   as much CPU as it was kept from: on a device it would have had that
+	   time. A JS thread that sleeps without taking a message, or runs that
+	   long, loses this frame as the device would. espnow_ring_available() is
+	   the consumer's count, read here from the producer's side: a hint,
+	   espnow_ring_push decides. */
+	espnowRing ring = &gRadio.core->ring;
+	size_t need = ESPNOW_RING_HEADER_SIZE + length;
+	uint32_t since = sim_air_millis();
+	int64_t owedUs = 0, cpuUs = -1;
+	while ((need <= ring->size) && (espnow_ring_available(ring) + need > ring->size) && ((sim_air_millis() - since) < MAX_STALL_MS)) {
+		int64_t before = micros();
+		if (sim_air_app_starved()) {
+			owedUs += micros() - before;
+			continue;
+		}
+		/* not waiting: nothing owed, the JS thread asleep, or no poll (sim_air_app_starved() declined) */
+		if (!owedUs || !sim_air_app_ready() || (micros() - before < SIM_AIR_STARVED_POLL_US))
+			break;
+		int64_t used = sim_air_app_cpu_us();
+		if (cpuUs < 0)
+			cpuUs = used;
+		else if (used - cpuUs >= owedUs)
+			break;
+	}
 	espnow_core_on_receive(gRadio.core, src, rssi, sim_air_millis(), data, length);
 }
 

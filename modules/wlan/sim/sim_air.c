@@ -16,7 +16,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #ifdef __linux__
+#include <fcntl.h>
+#include <linux/sock_diag.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #endif
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +36,9 @@ enum { SEND_REFUSED = 2, REASON_NOT_REGISTERED = 10 };
 #define DATAGRAM (2048)
 #define REQUEST_TIMEOUT_MS (2000)	/* generous: a loaded CI machine may starve the air */
 #define REQUEST_TRIES (3)
+#define MAX_LAG_US (20000)				/* pace(): at most this much later than the air's delay */
+#define LAG_DRAIN (16)					/* pace(): the lag shrinks by 1/16 of the air time between frames */
+#define WAKE_SLACK_US (200)				/* pace(): a wake-up later than this adds to the lag */
 #define RECEIVE_BUFFER (1024 * 1024)	/* a backlog waits in the kernel, not lost, while frames are paced */
 #define MAX_KEYS (32)					/* LMKs replayed after a new HELLO (ESP-NOW has at most 20 peers) */
 #define OWN_IDS (0x8000)				/* request ids of the receive thread; the JS thread's are below */
@@ -90,11 +96,17 @@ typedef struct {
 	simAirListenerRecord listener;
 	bool hasListener;
 
-	/* pace(), on the receive thread: local time less air time, at least (WELCOME's, then frames') */
+	/* pace(), on the receive thread: local time less air time, at least (WELCOME's, then frames'); the lag; the last frame's air time */
 	int64_t minLatencyUs;
+	int64_t lagUs;
+	uint64_t lastAirUs;
 
 	pthread_t thread;
 	struct timespec started;
+
+	/* the JS thread (the one that connects), for sim_air_app_starved(); appStat -1: unknown */
+	pthread_t appThread;
+	int appStat;
 } simAirRecord;
 
 static simAirRecord gAir = {
@@ -103,6 +115,7 @@ static simAirRecord gAir = {
 	.listenerMutex = PTHREAD_MUTEX_INITIALIZER,
 	.read = PTHREAD_ONCE_INIT,
 	.fd = -1,
+	.appStat = -1,
 	.version = 2,
 	.maxDataLen = 250,
 	.txBuffers = 16,
@@ -301,29 +314,54 @@ static int64_t localMicros(void)
 	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
 }
 
-/* Hand a frame that ended at air time `airUs` over at that time plus a fixed
+/* Hand a frame that ended at air time `airUs` over at that time plus a
    delay, so frames reach the node spaced as they were on the air. The air's
    timers fire about once a millisecond and send what ended meanwhile at once
    (six 250-byte frames at 54 Mbit/s), which a fast consumer with a
    two-message rxbuf cannot absorb and a device never sees. The offset between
    the two clocks is the smallest latency seen, WELCOME's or a frame's (both
    clocks are monotonic, and the air never sends a frame before its time); the
-   delay, which WELCOME gives, covers the air's timer granularity. The
-   schedule is absolute: a frame that arrives after its time (a stalled
-   machine) goes at once and the next ones catch up, so a late wake-up never
-   slows the stream down. */
+   delay is WELCOME's, which covers the air's timer granularity, plus a lag.
+   A frame that arrives after its time (the air's process or this one was
+   stopped by the host's scheduler) goes at once, and the lag grows by its
+   lateness, so that the frames behind it, which came with it, keep their
+   spacing rather than follow it at once (so does a wake-up from the sleep
+   here more than WAKE_SLACK_US late): a device's radio never gets two
+   frames closer than the air carried them. The lag shrinks by a sixteenth of
+   the air time between frames (the application sees them at most that much
+   closer while it does), and is at most MAX_LAG_US: a longer stall is one a
+   device would not have, and its frames are handed over as they come. A
+   smaller offset (WELCOME itself came late) moves into the lag too, so that
+   the frames that show it keep their spacing. */
 static void pace(uint64_t airUs)
 {
 	int64_t now = localMicros();
 	int64_t latency = now - (int64_t)airUs;
-	if (latency < gAir.minLatencyUs)
+	if (latency < gAir.minLatencyUs) {
+		int64_t lag = gAir.lagUs + (gAir.minLatencyUs - latency);
+		gAir.lagUs = lag < MAX_LAG_US ? lag : MAX_LAG_US;
 		gAir.minLatencyUs = latency;
-	int64_t due = (int64_t)airUs + gAir.minLatencyUs + gAir.paceUs;
-	if (due <= now)
+	}
+	if (airUs > gAir.lastAirUs) {
+		int64_t drain = gAir.lastAirUs ? (int64_t)(airUs - gAir.lastAirUs) / LAG_DRAIN : 0;
+		gAir.lagUs = gAir.lagUs > drain ? gAir.lagUs - drain : 0;
+		gAir.lastAirUs = airUs;
+	}
+	int64_t due = (int64_t)airUs + gAir.minLatencyUs + gAir.paceUs + gAir.lagUs;
+	if (due <= now) {
+		int64_t lag = gAir.lagUs + (now - due);
+		gAir.lagUs = lag < MAX_LAG_US ? lag : MAX_LAG_US;
 		return;
+	}
 	struct timespec until = { .tv_sec = due / 1000000, .tv_nsec = (long)(due % 1000000) * 1000 };
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 		;
+	/* woken late (this thread waited for a CPU): the frames behind keep their spacing from this one */
+	int64_t late = localMicros() - due;
+	if (late > WAKE_SLACK_US) {
+		int64_t lag = gAir.lagUs + late;
+		gAir.lagUs = lag < MAX_LAG_US ? lag : MAX_LAG_US;
+	}
 }
 
 static void dispatch(const uint8_t *d, size_t length);
@@ -635,6 +673,68 @@ static void readEnvironment(void)
 	gAir.txBuffers = (int)count;
 }
 
+/* On the JS thread, before the receive thread starts. */
+static void knowAppThread(void)
+{
+	gAir.appThread = pthread_self();
+#ifdef __linux__
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/stat", (long)syscall(SYS_gettid));
+	gAir.appStat = open(path, O_RDONLY | O_CLOEXEC);
+#endif
+}
+
+/* The JS thread's state, from /proc: R (running or ready), S, D, T...; 0 if unknown. */
+static char appState(void)
+{
+	char text[512];
+	ssize_t length = pread(gAir.appStat, text, sizeof(text) - 1, 0);
+	if (length <= 0)
+		return 0;
+	text[length] = 0;
+	const char *end = strrchr(text, ')');	/* after the thread's name, which may hold anything */
+	return (end && end[1] == ' ') ? end[2] : 0;
+}
+
+/* Whether the datagrams waiting in the socket fill half its buffer: beyond,
+   the kernel would soon drop frames, which no counter shows. */
+static bool backlogHigh(void)
+{
+#if defined(__linux__) && defined(SO_MEMINFO)
+	uint32_t memory[SK_MEMINFO_VARS];
+	socklen_t length = sizeof(memory);
+	if (getsockopt(gAir.fd, SOL_SOCKET, SO_MEMINFO, memory, &length) == 0 && length > SK_MEMINFO_RCVBUF * sizeof(uint32_t))
+		return memory[SK_MEMINFO_RMEM_ALLOC] > memory[SK_MEMINFO_RCVBUF] / 2;
+#endif
+	return false;
+}
+
+/* Ready (R) and given no CPU time while this thread sleeps SIM_AIR_STARVED_POLL_US. */
+bool sim_air_app_starved(void)
+{
+	struct timespec pause = { 0, SIM_AIR_STARVED_POLL_US * 1000 };
+	if (gAir.appStat < 0 || appState() != 'R' || backlogHigh())
+		return false;
+	int64_t before = sim_air_app_cpu_us();
+	while (nanosleep(&pause, &pause) && errno == EINTR)
+		;
+	return before >= 0 && sim_air_app_cpu_us() == before;
+}
+
+bool sim_air_app_ready(void)
+{
+	return gAir.appStat >= 0 && appState() == 'R';
+}
+
+int64_t sim_air_app_cpu_us(void)
+{
+	clockid_t clock;
+	struct timespec used;
+	if (gAir.appStat < 0 || pthread_getcpuclockid(gAir.appThread, &clock) || clock_gettime(clock, &used))
+		return -1;
+	return (int64_t)used.tv_sec * 1000000 + used.tv_nsec / 1000;
+}
+
 static int connectOnce(void)
 {
 	const char *air = getenv("ESPNOW_AIR");
@@ -691,6 +791,7 @@ static int connectOnce(void)
 				gAir.timeoutMs = 300;
 			gAir.paceUs = (int64_t)gAir.reply[9] * 1000;
 			gAir.minLatencyUs = localMicros() - (int64_t)get64(gAir.reply + 28);
+			knowAppThread();
 			if (pthread_create(&gAir.thread, NULL, receiveLoop, NULL))
 				return fail("%s", "cannot start the radio thread");
 			pthread_detach(gAir.thread);

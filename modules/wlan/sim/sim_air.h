@@ -101,6 +101,22 @@ int sim_air_send(uint32_t seq, int iface, bool encrypt, const uint8_t dst[6], co
    returns, no call to the previous listener is running or will run. */
 void sim_air_listen(const simAirListenerRecord *listener);
 
+/* On the receive thread: whether the application's (JS) thread is ready to
+   run and the host's scheduler is not running it. It looks for
+   SIM_AIR_STARVED_POLL_US, during which the JS thread has the CPU this one
+   leaves. A device's application task is never kept from a CPU by other
+   programs; the glue waits while this is true rather than drop a frame the
+   application would have had time to take (espnow_sim.c). False where the
+   host cannot tell (not Linux, or /proc is missing), and while the frames
+   waiting in the socket fill half its buffer (the kernel would drop the next
+   ones, uncounted). */
+#define SIM_AIR_STARVED_POLL_US (20)
+bool sim_air_app_starved(void);
+/* The JS thread is ready (running or waiting for a CPU); the CPU time it has
+   used, us (-1: unknown). */
+bool sim_air_app_ready(void);
+int64_t sim_air_app_cpu_us(void);
+
 /* Milliseconds since the node started (the radio's clock). */
 uint32_t sim_air_millis(void);
 
