@@ -10,7 +10,7 @@ declare module "instrument" {
 	/** Highest slot count and chunk bytes so far; slotSize is sizeof(txSlot). */
 	export function peaks(): { slots: number; bytes: number; slotSize: number };
 	export function current(): { slots: number; bytes: number; computrons: number; slotSize: number };
-	/** The heaps the engine has now, used or free: slots and chunk bytes (compare current()). */
-	export function heap(): { slots: number; bytes: number };
+	/** The heaps the engine has now, used or free: slots and chunk bytes; and of them, free when heap() was called (freeSlots, freeBytes). */
+	export function heap(): { slots: number; bytes: number; freeSlots: number; freeBytes: number };
 	export function collect(): void;
 }

@@ -78,7 +78,12 @@ void xs_instrument_current(xsMachine* the)
 void xs_instrument_heap(xsMachine* the)
 {
 	txMachine* machine = (txMachine*)the;
+	/* the free room read before the result's object takes any of it (or makes the heap grow) */
+	txSize freeSlots = machine->maximumHeapCount - machine->currentHeapCount;
+	txSize freeBytes = machine->maximumChunksSize - machine->currentChunksSize;
 	simSlotsAndBytes(the, machine->maximumHeapCount, machine->maximumChunksSize);
+	simSetNumber(the, &xsResult, "freeSlots", freeSlots);
+	simSetNumber(the, &xsResult, "freeBytes", freeBytes);
 }
 
 void xs_instrument_collect(xsMachine* the)

@@ -18,8 +18,8 @@ import { runScript, type RunResult } from "../../tools/sim/build.ts";
 /* KEPT live objects of 2 slots each, made without garbage, so that the heap
    grows only when it is full: it ends with fewer free slots than 64. Then
    objects that die at once, as many as the heap holds several times over. */
-const SOURCE = `import { current, heap, collect } from "instrument";
-function free(what) { collect(); trace(what, " ", heap().slots - current().slots, "\\n"); }
+const SOURCE = `import { heap, collect } from "instrument";
+function free(what) { collect(); trace(what, " ", heap().freeSlots, "\\n"); }
 const kept = new Array(1000).fill(null);
 for (let i = 0; i < kept.length; i++) kept[i] = { i };
 free("filled");
