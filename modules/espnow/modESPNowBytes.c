@@ -60,7 +60,7 @@ static txSlot *ownElement(txMachine *the, txSlot *array, uint32_t index)
 	if ((XS_NO_ID != instance->ID) || !internal || !(internal->flag & XS_INTERNAL_FLAG) || (XS_ARRAY_KIND != internal->kind) || (XS_ARRAY_BEHAVIOR != internal->ID))
 		return NULL;
 	txSlot *element = fxGetIndexProperty(the, internal, index);
-	if (!element || (XS_ACCESSOR_KIND == element->kind) || (internal->flag & XS_DONT_SET_FLAG))
+	if (!element || (XS_ACCESSOR_KIND == element->kind))
 		return NULL;
 	return element;
 }
@@ -83,7 +83,8 @@ bool espnow_array_get(void *the, void *array, uint32_t index, void *value)
 bool espnow_array_set(void *the, void *array, uint32_t index, void *value)
 {
 	txSlot *element = ownElement(the, array, index);
-	if (!element || (element->flag & XS_DONT_SET_FLAG))
+	/* the element writable, and the array's length (its internal slot's flag) */
+	if (!element || (element->flag & XS_DONT_SET_FLAG) || (((txSlot *)array)->value.reference->next->flag & XS_DONT_SET_FLAG))
 		return false;
 	return copyValue(element, value);
 }
