@@ -1,7 +1,7 @@
 /*
  * Nodes for the AIOESPNow tests: tests/espnow/helpers.ts's node(), with `e`
  * an AIOESPNow, sleep(ms), and a watchdog that fails the node if done() does
- * not come in time (watchdogMs 0: none). While ESP-NOW is on the node runs
+ * not come in time (20 s unless watchdogMs; 0: none). While ESP-NOW is on the node runs
  * on, even with nothing but a reader waiting for the radio; node() turns
  * ESP-NOW off after the body (unless open), and the node ends.
  */
@@ -16,7 +16,8 @@ export function runNodes(nodes: NodeSpec[], options?: Parameters<typeof runEvery
 }
 
 export function aioNode(peers: number[], body: string, options: { register?: boolean; open?: boolean; watchdogMs?: number } = {}): string {
-  const watchdogMs = options.watchdogMs ?? 10000;
+  /* 20 s: well past any test's need, yet below runNodes' 30 s, so a hang is named; CI's sanitizer builds run many nodes at once and a node can be slowed tenfold */
+  const watchdogMs = options.watchdogMs ?? 20000;
   const watchdog = watchdogMs > 0
     ? `const watchdog = Timer.set(() => { throw new Error("watchdog: not done after ${watchdogMs} ms"); }, ${watchdogMs});
 function done() { Timer.clear(watchdog); }`
