@@ -15,10 +15,10 @@
  * on MicroPython; AIOESPNow (module "aioespnow") waits without blocking.
  */
 
-import { claim, type Radio as NativeRadio, type Senders } from "espnow/native";
+import { claim, type Radio as NativeRadio, type Receiving } from "espnow/native";
 
 /* The native layer, claimed as this module loads: no one else can (native.js). */
-const { Radio, sendsSettled } = claim();
+const { Radio, irecv, recv, recvinto, sendsSettled } = claim();
 type Radio = NativeRadio;
 
 /*
@@ -65,10 +65,12 @@ export const RATE_54M = 0x0c;
 export let DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
 /* Internal numbers as const enums: tsc writes their values where they are used, so that they cost the bytecode no module binding (each one is a name, a slot and an entry in the module's table, and a capture in every function that reads it). */
 const enum Limit { RXBUF_MIN = 17, RXBUF_MAX = 1024 * 1024, DEFAULT_TIMEOUT_MS = 300000, INT32_MAX = 0x7fffffff }
+/** Where receiving holds irecv()'s state (STATE_ in modESPNow.c). */
+const enum Slot { MESSAGE = 5, TIMEOUT = 6 }
 const enum Receive {
   /* the native receive's modes (modESPNow.c): irecv()'s [mac, msg] or [null, null]; recvinto()'s data; recv()'s new [mac, msg] */
   PAIR = 0, INTO = 1, NEW = 2,
-  /* what it returns for a recvinto() data it refuses */
+  /* what it and the native recvinto return for a recvinto() data they refuse */
   NOT_ARRAY = -0x10000, NOT_BYTES = -0x10001, NOT_WRITABLE = -0x10002, CLOSED = -0x10003,
 }
 
@@ -276,8 +278,12 @@ type Sender = [mac: Uint8Array, entry: [number, number] | null];
 
 /** The senders, by the MAC as a number (keyOf). */
 let senders = null as unknown as Map<number, Sender>;
-/** What the native receive() looks senders up with, and makes recv()'s message with: [senders, Map.prototype.get, intern, view]. */
-let receiving = null as unknown as Senders;
+/** What the native receive() looks senders up with, and makes recv()'s message with: [senders, Map.prototype.get, intern, view], then what the native irecv(), recv() and recvinto() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused] (Radio.setReceiving keeps it). */
+let receiving = null as unknown as Receiving;
+/** irecv()'s array, reused, shared by every ESPNow object (one radio, one array): [mac, msg] with msg a view that tracks the message's length. */
+let pair = null as unknown as [Uint8Array | null, Uint8Array | null];
+/** What next() (for...of) returns: its value is pair. */
+let step = null as unknown as IteratorResult<[Uint8Array | null, Uint8Array | null]>;
 
 /** The Sender whose mac this very object is, if any. */
 function interned(mac: unknown): Sender | undefined {
@@ -321,7 +327,6 @@ const shared = {
   radio: null as Radio | null,
   /** 0: DEFAULT_RXBUF */
   rxbuf: 0,
-  timeout: Limit.DEFAULT_TIMEOUT_MS as number,
   rate: -1,
   irq: null as ((e: ESPNow) => void) | null,
   irqTarget: null as ESPNow | null,
@@ -346,7 +351,10 @@ function boot(): void {
   MAX_DATA_LEN = Radio.maxDataLength();
   DEFAULT_RXBUF = 2 * (16 + MAX_DATA_LEN);
   senders = new Map();
-  receiving = [senders, Map.prototype.get, intern, (buffer) => new Uint8Array(buffer)];
+  pair = [null, null];
+  step = { done: false, value: pair };
+  receiving = [senders, Map.prototype.get, intern, (buffer) => new Uint8Array(buffer), pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused];
+  Radio.setReceiving(receiving);
   shared.peersTable = new PeersTable();
   meta = new Float64Array(3);
   metaBytes = meta.buffer as ArrayBuffer;
@@ -403,11 +411,6 @@ function logSends(): void {
  * same object (each subclass has its own, sharing the one radio).
  */
 export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array | null]> {
-  /** The array irecv() returns, reused: [mac, msg] with msg a view that tracks the message's length. */
-  #pair: [Uint8Array | null, Uint8Array | null] = [null, null];
-  #message: Uint8Array | null = null;
-  #step: IteratorResult<[Uint8Array | null, Uint8Array | null]> = { done: false, value: this.#pair };
-
   constructor() {
     boot();
     const existing = shared.singletons.get(new.target);
@@ -455,7 +458,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
       const name = names[i];
       if (name !== "rxbuf" && name !== "timeout_ms" && name !== "rate") throw new RangeError(`config: unknown parameter "${name}"; expected rxbuf, timeout_ms or rate`);
     }
-    if (get) return what === "rxbuf" ? shared.rxbuf || DEFAULT_RXBUF : what === "timeout_ms" ? shared.timeout : shared.rate < 0 ? 0 : shared.rate;
+    if (get) return what === "rxbuf" ? shared.rxbuf || DEFAULT_RXBUF : what === "timeout_ms" ? receiving[Slot.TIMEOUT] : shared.rate < 0 ? 0 : shared.rate;
     const rxbuf = optionalInteger(what.rxbuf, "config: rxbuf", Limit.RXBUF_MIN, Limit.RXBUF_MAX);
     const timeout = optionalInteger(what.timeout_ms, "config: timeout_ms", -0x80000000, 0x7fffffff);
     const rate = optionalInteger(what.rate, "config: rate", 0, 0x2a);
@@ -466,35 +469,32 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
       if (error) throw new ESPNowError(error, `config: rate ${rate}`);
     }
     if (rxbuf !== undefined) shared.rxbuf = rxbuf;
-    if (timeout !== undefined) shared.timeout = timeout;
+    if (timeout !== undefined) receiving[Slot.TIMEOUT] = timeout;
     if (rate !== undefined) shared.rate = rate;
   }
 
   /* ---- receiving ---- */
 
+  /*
+   * recv, irecv and recvinto: the prototype's are the native ones
+   * (modESPNow.c's xs_espnow_recv, _irecv and _recvinto, set below the
+   * class), the hot path with no JS frame; each hands the checked path its
+   * body calls what it does not take as it is.
+   */
+
   /** Wait for a message: [mac, msg] in new buffers (mac is the peers_table key), or [null, null] on timeout. */
   recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    return (shared.radio ?? radioFor(RECV)).receive(null, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECV), Receive.NEW, receiving) as unknown as [Uint8Array, Uint8Array] | [null, null];
+    return recvChecked(timeout_ms);
   }
 
-  /** As recv(), but returns the same array and message buffer every time: no allocation. */
+  /** As recv(), but returns the same array and message buffer every time (one for every ESPNow object): no allocation. */
   irecv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
-    /* the hot path: the native receive does the per-message work (0 first: irq callbacks and AIOESPNow drain with irecv(0)) */
-    (shared.radio ?? radioFor(IRECV)).receive(this.#pair, this.#message ?? this.#makeMessage(), timeout_ms === 0 ? 0 : timeout_ms === undefined ? shared.timeout : timeoutOf(timeout_ms, IRECV), Receive.PAIR, receiving);
-    return this.#pair as [Uint8Array, Uint8Array] | [null, null];
-  }
-
-  /** irecv()'s message buffer, made at its first call: a length-tracking view of a resizable buffer of the radio's largest message. */
-  #makeMessage(): Uint8Array {
-    return this.#message = new Uint8Array(new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN }));
+    return irecvChecked(timeout_ms);
   }
 
   /** Read into data = [mac, msg(, rssi, time)]: returns the length, or 0 on timeout. data[0] becomes the peers_table key. */
   recvinto(data: unknown[], timeout_ms?: number | null): number {
-    /* the native receive checks data before it reads (an array of 2 or 4, data[1] a real buffer, writable); a resizable ArrayBuffer, or a length-tracking view of one, becomes the message's length */
-    const length = (shared.radio ?? radioFor(RECVINTO)).receive(data, null, timeout_ms === 0 ? 0 : timeoutOf(timeout_ms, RECVINTO), Receive.INTO, receiving);
-    if (length >= 0) return length;
-    throw refused(length, data[1]);
+    return recvintoChecked(data, timeout_ms);
   }
 
   /** Whether a message is waiting. */
@@ -508,7 +508,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   }
   next(): IteratorResult<[Uint8Array | null, Uint8Array | null]> {
     this.irecv();
-    return this.#step;
+    return step;
   }
 
   /* ---- sending ---- */
@@ -668,7 +668,37 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   }
 }
 
+/* the hot path: the native functions (methods, as the class's are: writable, not enumerable) */
+ESPNow.prototype.recv = recv;
+ESPNow.prototype.irecv = irecv;
+ESPNow.prototype.recvinto = recvinto;
+
 /* ---- internals: functions, not private methods (calling a private method allocates in XS) ---- */
+
+/*
+ * The checked paths of the native recv, irecv and recvinto (the class's
+ * methods call them too): they see what the native ones hand on (a timeout
+ * that is not a number, or NaN; ESP-NOW off; irecv()'s buffer not yet made),
+ * report it as the API says, and receive.
+ */
+function recvChecked(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
+  return radioFor(RECV).receive(null, null, timeoutOf(timeout_ms, RECV), Receive.NEW, receiving) as unknown as [Uint8Array, Uint8Array] | [null, null];
+}
+
+function recvintoChecked(data: unknown[], timeout_ms?: number | null): number {
+  /* the native receive checks data before it reads (an array of 2 or 4, data[1] a real buffer, writable); a resizable ArrayBuffer, or a length-tracking view of one, becomes the message's length */
+  const length = radioFor(RECVINTO).receive(data, null, timeoutOf(timeout_ms, RECVINTO), Receive.INTO, receiving);
+  if (length >= 0) return length;
+  throw refused(length, data[1]);
+}
+
+function irecvChecked(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
+  const radio = radioFor(IRECV);
+  /* a length-tracking view of a resizable buffer of the radio's largest message */
+  const message = receiving[Slot.MESSAGE] ??= new Uint8Array(new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN }));
+  radio.receive(pair, message, timeoutOf(timeout_ms, IRECV), Receive.PAIR, receiving);
+  return pair as [Uint8Array, Uint8Array] | [null, null];
+}
 
 /** The open radio, or ESPNowError ESP_ERR_ESPNOW_NOT_INIT naming the call. */
 function radioFor(what: string): Radio {
@@ -696,18 +726,19 @@ function check(error: number, what: string): void {
  * 0..2^31 - 1 (the native layer truncates a fraction, as Math.floor would);
  * config()'s when undefined or null (kept as config() checked it: a negative
  * one waits for ever); -1 for a negative one; 2^31 - 1 above that; TypeError
- * otherwise. irecv(), recv() and recvinto() test for 0 (irq callbacks and
- * AIOESPNow drain with irecv(0)) before calling it, irecv() (the iterator's)
- * for undefined too. AIOESPNow checks its timeouts with it.
+ * otherwise. The native irecv(), recv() and recvinto() take an absent,
+ * undefined or non-negative integer timeout_ms themselves and hand the rest
+ * to their checked paths, which call this. AIOESPNow checks its timeouts
+ * with it.
  */
 export function timeoutOf(timeout_ms: unknown, what: string): number {
   if (typeof timeout_ms === NUMBER && (timeout_ms as number) >= 0 && (timeout_ms as number) <= Limit.INT32_MAX) return timeout_ms as number;
-  if (timeout_ms === undefined || timeout_ms === null) return shared.timeout;
+  if (timeout_ms === undefined || timeout_ms === null) return receiving[Slot.TIMEOUT];
   if (typeof timeout_ms !== NUMBER || Number.isNaN(timeout_ms)) throw new TypeError(`${what}: timeout_ms must be a number or null, got ${String(timeout_ms)}`);
   return (timeout_ms as number) < 0 ? -1 : Math.min(timeout_ms as number, Limit.INT32_MAX);
 }
 
-/** recvinto()'s error for what the native receive refused (nothing was read). */
+/** recvinto()'s error for what the native receive refused (nothing was read); the native recvinto throws what this returns. */
 function refused(code: number, message: unknown): Error {
   if (code === Receive.NOT_ARRAY) return new TypeError("recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time]");
   if (code === Receive.NOT_BYTES) return new TypeError("recvinto: data[1] must be a Uint8Array or ArrayBuffer to hold the message");

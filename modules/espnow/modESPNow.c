@@ -267,10 +267,10 @@ static void setIndex(xsMachine *the, xsSlot *array, xsIntegerValue index, xsSlot
 
 /* *result = senders[index].call(*self, *first, rssi, time), rssi and time
    being receive()'s meta[0] and meta[1]: once, as each call expands in place */
-static void callSenders(xsMachine *the, xsIntegerValue index, xsSlot *self, xsSlot *first, xsSlot *meta, xsSlot *result)
+static void callSenders(xsMachine *the, xsSlot *senders, xsIntegerValue index, xsSlot *self, xsSlot *first, xsSlot *meta, xsSlot *result)
 {
 	xsSlot function;
-	getIndex(the, &xsArg(4), index, &function);
+	getIndex(the, senders, index, &function);
 	/* xsCallFunction3's steps, its five pushes in a loop */
 	xsSlot *pushes[5] = { self, &function, first, &meta[0], &meta[1] };
 	xsOverflow(-XS_FRAME_COUNT - 3);
@@ -328,42 +328,34 @@ static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
 	return count;
 }
 
-/* receive(out, target, timeoutMs, mode, senders): the whole receive path, so
-   that no JS runs per message. Copies the oldest message into target (for
-   RECEIVE_INTO, out[1]): a resizable ArrayBuffer, or a length-tracking view
-   of one, is first made the message's length when its maxByteLength allows;
-   any other buffer must be big enough. Then its sender: senders is [map,
-   get, intern, view]; get.call(map, key), key the MAC as a number, gives [mac,
-   entry], the interned MAC and its peers_table entry [rssi, time], updated
-   here; a sender not in map or without an entry is intern(key, rssi, time)'s,
-   which returns the mac; view(buffer) is recv()'s new Uint8Array. out is
-   written as mode says. map's table and the arrays are read and written
-   directly where XS would run no JS (modESPNowBytes.h). Returns the length; 0
-   if none came within timeoutMs (negative: wait for ever); -length if target
-   is too small, and for recvinto a RECEIVE_NOT_ code (nothing read). A bad
-   target throws before anything is read. JS runs before the record is taken
-   (getInto) and after the copy (intern; a user's entry may be a Proxy), and
-   the record is not used after that. */
-void xs_espnow_receive(xsMachine *the)
+/* The slots receive() works in, all rooted (it may run JS): out and target
+   as receive(out, target, ...) takes them, two for scratch, and senders. */
+typedef struct {
+	xsSlot *out, *target, *scratch, *entry, *senders;
+} ReceiveSlotsRecord, *ReceiveSlots;
+
+/* The whole receive path, so that no JS runs per message. Copies the oldest
+   message into target (for RECEIVE_INTO, out[1]): a resizable ArrayBuffer,
+   or a length-tracking view of one, is first made the message's length when
+   its maxByteLength allows; any other buffer must be big enough. Then its
+   sender: senders is [map, get, intern, view, ...]; get.call(map, key), key
+   the MAC as a number, gives [mac, entry], the interned MAC and its
+   peers_table entry [rssi, time], updated here; a sender not in map or
+   without an entry is intern(key, rssi, time)'s, which returns the mac;
+   view(buffer) is recv()'s new Uint8Array. out is written as mode says
+   (RECEIVE_NEW: made here), count its elements to fill (recvinto's 2 or 4).
+   map's table and the arrays are read and written directly where XS would
+   run no JS (modESPNowBytes.h). Returns the length; 0 if none came within
+   timeout (negative: wait for ever); -length if target is too small. A bad
+   target throws before anything is read. JS runs after the copy (intern; a
+   user's entry may be a Proxy), and espnow is not used after that. */
+static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, xsIntegerValue timeout, xsIntegerValue mode, xsIntegerValue count)
 {
-	xsIntegerValue timeout = xsmcToInteger(xsArg(2));
-	xsIntegerValue mode = xsmcToInteger(xsArg(3));
-	xsIntegerValue count = 2;
-	xsIntegerValue answer;	/* what receive() returns, but in RECEIVE_NEW */
-	if (RECEIVE_INTO == mode) {
-		count = getInto(the, &xsArg(0), &xsArg(1));
-		if ((count > 0) && !xsmcGetHostDataValidate(xsThis, xs_espnow_destructor))
-			count = RECEIVE_CLOSED;
-		answer = count;
-		if (count < 0)
-			goto done;
-	}
-	modESPNow espnow = getRecord(the);
 	const char *name = (RECEIVE_INTO == mode) ? "recvinto: data[1]" : "target";
 	void *data;
 	xsUnsignedValue capacity;
 	if (RECEIVE_NEW != mode)
-		checkBytes(the, &xsArg(1), name);
+		checkBytes(the, s->target, name);
 	uint32_t started = espnow_radio_millis();
 	espnowRxInfoRecord info;
 	int result;
@@ -372,14 +364,13 @@ void xs_espnow_receive(xsMachine *the)
 		result = espnow_ring_peek(&espnow->core.ring, &info);
 		if (ESPNOW_RING_OK == result) {
 			if (RECEIVE_NEW == mode)
-				xsmcSetArrayBuffer(xsArg(1), NULL, info.length);
+				xsmcSetArrayBuffer(*s->target, NULL, info.length);
 			else
-				espnow_bytes_fit(the, &xsArg(1), info.length);
+				espnow_bytes_fit(the, s->target, info.length);
 			/* after espnow_bytes_fit, which may move chunks: no JS runs from here to the copy */
-			getBytes(the, &xsArg(1), &data, &capacity, true, name);
-			answer = -(xsIntegerValue)info.length;
+			getBytes(the, s->target, &data, &capacity, true, name);
 			if (capacity < info.length)
-				goto done;
+				return -(xsIntegerValue)info.length;
 			result = espnow_ring_take(&espnow->core.ring, &info, data, capacity);
 			if (result > 0)
 				break;
@@ -391,7 +382,7 @@ void xs_espnow_receive(xsMachine *the)
 		}
 		/* a target that cannot be written throws now, not when a message comes */
 		if (RECEIVE_NEW != mode)
-			getBytes(the, &xsArg(1), &data, &capacity, true, name);
+			getBytes(the, s->target, &data, &capacity, true, name);
 		if (timeout == 0)
 			break;
 		int32_t remaining = -1;
@@ -403,48 +394,218 @@ void xs_espnow_receive(xsMachine *the)
 		}
 		espnow_radio_wait(remaining);
 	}
-	answer = (result > 0) ? info.length : 0;
-	/* meta: rssi, time, the key (numbers: no root needed). Scratch, rooted:
-	   argument 2 the map, the sender, then its mac; 3 its entry (the timeout
-	   and the mode were converted above) */
+	/* meta: rssi, time, the key (numbers: no root needed); scratch: the map,
+	   the sender, then its mac; entry: its peers_table entry */
 	xsSlot meta[3];
-	xsmcSetUndefined(xsArg(3));
-	if (RECEIVE_NEW == mode) {
-		xsmcSetNewArray(xsArg(0), 2);
-		xsResult = xsArg(0);
-	}
+	xsmcSetUndefined(*s->entry);
+	if (RECEIVE_NEW == mode)
+		xsmcSetNewArray(*s->out, 2);
 	if (result <= 0) {
 		/* out = [null, null]; recvinto's data is left as it is */
 		if (RECEIVE_INTO == mode)
-			goto done;
-		xsmcSetNull(xsArg(2));
-		xsmcSetNull(xsArg(1));
+			return 0;
+		xsmcSetNull(*s->scratch);
+		xsmcSetNull(*s->target);
 	}
 	else {
 		xsmcSetInteger(meta[0], info.rssi);
 		xsmcSetNumber(meta[1], info.timestamp);
 		xsmcSetNumber(meta[2], macKey(info.mac));
-		getIndex(the, &xsArg(4), 0, &xsArg(2));
-		if (!espnow_map_get(the, &xsArg(2), &meta[2], &xsArg(2)))
-			callSenders(the, 1, &xsArg(2), &meta[2], meta, &xsArg(2));
-		if (xsReferenceType == xsmcTypeOf(xsArg(2)))
-			getIndex(the, &xsArg(2), 1, &xsArg(3));
-		if (xsReferenceType == xsmcTypeOf(xsArg(3))) {
-			setRSSITime(the, &xsArg(3), 0, meta);
-			getIndex(the, &xsArg(2), 0, &xsArg(2));
+		getIndex(the, s->senders, 0, s->scratch);
+		if (!espnow_map_get(the, s->scratch, &meta[2], s->scratch))
+			callSenders(the, s->senders, 1, s->scratch, &meta[2], meta, s->scratch);
+		if (xsReferenceType == xsmcTypeOf(*s->scratch))
+			getIndex(the, s->scratch, 1, s->entry);
+		if (xsReferenceType == xsmcTypeOf(*s->entry)) {
+			setRSSITime(the, s->entry, 0, meta);
+			getIndex(the, s->scratch, 0, s->scratch);
 		} else
-			callSenders(the, 2, &xsArg(3), &meta[2], meta, &xsArg(2));
+			callSenders(the, s->senders, 2, s->entry, &meta[2], meta, s->scratch);
 		if (RECEIVE_NEW == mode)
-			callSenders(the, 3, &xsArg(3), &xsArg(1), meta, &xsArg(1));
+			callSenders(the, s->senders, 3, s->entry, s->target, meta, s->target);
 	}
-	setIndex(the, &xsArg(0), 0, &xsArg(2));
+	setIndex(the, s->out, 0, s->scratch);
 	if (RECEIVE_INTO != mode)
-		setIndex(the, &xsArg(0), 1, &xsArg(1));
+		setIndex(the, s->out, 1, s->target);
 	else if (count == 4)
-		setRSSITime(the, &xsArg(0), 2, meta);
-done:
-	if (RECEIVE_NEW != mode)
+		setRSSITime(the, s->out, 2, meta);
+	return (result > 0) ? info.length : 0;
+}
+
+/* receive(out, target, timeoutMs, mode, senders): receive() above, for
+   the checked paths of espnow.ts: recv() (RECEIVE_NEW: returns out),
+   recvinto() (RECEIVE_INTO; out is data, target unused; a data it refuses
+   returns a RECEIVE_NOT_ code, nothing read) and irecv() (RECEIVE_PAIR). JS
+   runs before the record is taken (the conversions, getInto). */
+void xs_espnow_receive(xsMachine *the)
+{
+	xsIntegerValue timeout = xsmcToInteger(xsArg(2));
+	xsIntegerValue mode = xsmcToInteger(xsArg(3));
+	xsIntegerValue count = 2;
+	if (RECEIVE_INTO == mode) {
+		count = getInto(the, &xsArg(0), &xsArg(1));
+		if ((count > 0) && !xsmcGetHostDataValidate(xsThis, xs_espnow_destructor))
+			count = RECEIVE_CLOSED;
+		if (count < 0) {
+			xsmcSetInteger(xsResult, count);
+			return;
+		}
+	}
+	ReceiveSlotsRecord slots = { &xsArg(0), &xsArg(1), &xsArg(2), &xsArg(3), &xsArg(4) };
+	xsIntegerValue answer = receive(the, getRecord(the), &slots, timeout, mode, count);
+	if (RECEIVE_NEW == mode)
+		xsResult = xsArg(0);
+	else
 		xsmcSetInteger(xsResult, answer);
+}
+
+/* The receiving state espnow.ts gives setReceiving once it boots: receive()'s
+   senders (0..3), then irecv()'s pair and message buffer (undefined until
+   its first call), the default timeout (config's timeout_ms), the checked
+   paths of irecv(), recv() and recvinto(), and refused(code, msg), the error
+   of a data recvinto() refuses. Rooted for the machine that set it. */
+enum {
+	STATE_PAIR = 4,
+	STATE_MESSAGE,
+	STATE_TIMEOUT,
+	STATE_IRECV,
+	STATE_RECV,
+	STATE_RECVINTO,
+	STATE_REFUSED
+};
+static xsSlot gReceiving;
+static xsMachine *gReceivingRoot = NULL;
+
+/* Radio.setReceiving(state) */
+void xs_espnow_set_receiving(xsMachine *the)
+{
+	if (!xsmcIsInstanceOf(xsArg(0), xsArrayPrototype))
+		xsTypeError("state must be an array");
+	if (gReceivingRoot && (gReceivingRoot != the))
+		xsUnknownError("ESP-NOW is another machine's");
+	if (gReceivingRoot)
+		xsForget(gReceiving);
+	gReceiving = xsArg(0);
+	xsRemember(gReceiving);
+	gReceivingRoot = the;
+}
+
+/* irecv(), recv() and recvinto(): ESPNow.prototype's own (espnow.ts sets
+   them), so that no JS frame stands between the caller and the ring. Each
+   takes timeout_ms when it is absent, undefined or a number but NaN, as
+   espnow.ts's timeoutOf would (a fraction truncated, a negative one for
+   ever, at most 2^31 - 1), and hands anything else, ESP-NOW off and
+   irecv()'s buffer not yet made to its checked path in espnow.ts, which
+   validates, reports and receives (Radio.receive) as the API says.
+   They read nothing of this. xsVar(0) is the state; xsVar(1) and up are
+   receive()'s slots. */
+
+#define CHECKED (-2)
+
+/* The state in xsVar(0) and, from argument index, the timeout in ms (-1:
+   for ever), or CHECKED. */
+static xsIntegerValue beginReceive(xsMachine *the, xsIntegerValue index)
+{
+	if (gReceivingRoot != the)
+		xsTypeError("ESP-NOW has not started on this machine");
+	xsmcVars(5);
+	xsVar(0) = gReceiving;
+	xsType type = (xsmcArgc > index) ? xsmcTypeOf(xsArg(index)) : xsUndefinedType;
+	xsIntegerValue timeout;
+	if (xsUndefinedType == type) {
+		getIndex(the, &xsVar(0), STATE_TIMEOUT, &xsVar(1));
+		timeout = xsmcToInteger(xsVar(1));
+	}
+	else if (xsIntegerType == type)
+		timeout = xsmcToInteger(xsArg(index));
+	else if (xsNumberType == type) {
+		xsNumberValue value = xsmcToNumber(xsArg(index));
+		if (value != value)
+			return CHECKED;
+		timeout = (value < 0) ? -1 : (value >= 0x7fffffff) ? 0x7fffffff : (xsIntegerValue)value;
+	}
+	else
+		return CHECKED;
+	return (timeout < 0) ? -1 : timeout;
+}
+
+/* xsResult = state[which].call(this, ...the first count arguments), absent ones undefined */
+static void callChecked(xsMachine *the, xsIntegerValue which, xsIntegerValue count)
+{
+	xsIntegerValue argc = xsmcArgc;
+	getIndex(the, &xsVar(0), which, &xsVar(1));
+	xsOverflow(-XS_FRAME_COUNT - 2);
+	fxPush(xsThis);
+	fxPush(xsVar(1));
+	fxCall(the);
+	for (xsIntegerValue i = 0; i < count; i++) {
+		if (i < argc)
+			fxPush(xsArg(i));
+		else
+			fxPush(xsUndefined);
+	}
+	fxRunCount(the, count);
+	xsResult = fxPop();
+}
+
+/* irecv(timeout_ms) */
+void xs_espnow_irecv(xsMachine *the)
+{
+	xsIntegerValue timeout = beginReceive(the, 0);
+	getIndex(the, &xsVar(0), STATE_MESSAGE, &xsVar(2));
+	modESPNow espnow = gOpen;
+	if ((CHECKED == timeout) || !espnow || (xsReferenceType != xsmcTypeOf(xsVar(2)))) {
+		callChecked(the, STATE_IRECV, 1);
+		return;
+	}
+	getIndex(the, &xsVar(0), STATE_PAIR, &xsVar(1));
+	ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsVar(4), &xsVar(0) };
+	receive(the, espnow, &slots, timeout, RECEIVE_PAIR, 2);
+	xsResult = xsVar(1);
+}
+
+/* recv(timeout_ms) */
+void xs_espnow_recv(xsMachine *the)
+{
+	xsIntegerValue timeout = beginReceive(the, 0);
+	modESPNow espnow = gOpen;
+	if ((CHECKED == timeout) || !espnow) {
+		callChecked(the, STATE_RECV, 1);
+		return;
+	}
+	ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsVar(4), &xsVar(0) };
+	receive(the, espnow, &slots, timeout, RECEIVE_NEW, 2);
+	xsResult = xsVar(1);
+}
+
+/* recvinto(data, timeout_ms) */
+void xs_espnow_recvinto(xsMachine *the)
+{
+	xsIntegerValue timeout = beginReceive(the, 1);
+	if ((CHECKED == timeout) || !gOpen) {
+		callChecked(the, STATE_RECVINTO, 2);
+		return;
+	}
+	uint32_t generation = gOpen->generation;
+	xsVar(1) = xsArg(0);
+	xsIntegerValue answer = getInto(the, &xsVar(1), &xsVar(2));
+	/* getInto ran JS: the radio the call began with may have closed, even if another has opened since */
+	modESPNow espnow = gOpen;
+	if ((answer > 0) && (!espnow || (espnow->generation != generation)))
+		answer = RECEIVE_CLOSED;
+	if (answer > 0) {
+		ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsVar(4), &xsVar(0) };
+		answer = receive(the, espnow, &slots, timeout, RECEIVE_INTO, answer);
+	}
+	if (answer >= 0) {
+		xsmcSetInteger(xsResult, answer);
+		return;
+	}
+	/* nothing was read: throw refused(answer, data[1]) */
+	getIndex(the, &xsVar(0), STATE_REFUSED, &xsVar(3));
+	xsmcSetInteger(xsVar(4), answer);
+	xsVar(3) = xsCallFunction2(xsVar(3), xsUndefined, xsVar(4), xsVar(2));
+	xsThrow(xsVar(3));
 }
 
 /* any(): a message is waiting. */

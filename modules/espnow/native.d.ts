@@ -3,11 +3,29 @@
 type Bytes = ArrayBuffer | ArrayBufferView;
 /** [mac, lmk (empty when not encrypted), channel, ifidx, encrypt] */
 /**
- * The receive path's view of the senders: map.get(key) (key: a MAC as a
- * number) is [mac, entry]; intern(key, rssi, ms) makes or updates one and
- * returns its mac; view(buffer) makes recv()'s message.
+ * The receiving state, which the native layer keeps (Radio.setReceiving):
+ * first the receive path's view of the senders: map.get(key) (key: a MAC as
+ * a number) is [mac, entry]; intern(key, rssi, ms) makes or updates one and
+ * returns its mac; view(buffer) makes recv()'s message. Then what the native
+ * irecv(), recv() and recvinto() read: irecv()'s pair and message buffer
+ * (undefined until its checked path makes it), the default timeout, the
+ * checked paths they hand what they do not take as it is, and refused(code,
+ * msg), the error of a recvinto() data they refused.
  */
-export type Senders = [map: Map<number, [Uint8Array, [number, number] | null]>, get: (this: Map<number, unknown>, key: number) => unknown, intern: (key: number, rssi: number, ms: number) => Uint8Array, view: (buffer: ArrayBuffer) => Uint8Array];
+export type Receiving = [
+  map: Map<number, [Uint8Array, [number, number] | null]>,
+  get: (this: Map<number, unknown>, key: number) => unknown,
+  intern: (key: number, rssi: number, ms: number) => Uint8Array,
+  view: (buffer: ArrayBuffer) => Uint8Array,
+  pair: [Uint8Array | null, Uint8Array | null],
+  message: Uint8Array | undefined,
+  timeout: number,
+  irecv: (timeout_ms?: number | null) => [Uint8Array, Uint8Array] | [null, null],
+  recv: (timeout_ms?: number | null) => [Uint8Array, Uint8Array] | [null, null],
+  recvinto: (data: unknown[], timeout_ms?: number | null) => number,
+  refused: (code: number, message: unknown) => Error,
+];
+
 export type PeerOut = [ArrayBuffer, ArrayBuffer, number, number, boolean];
 
 declare class Radio {
@@ -16,14 +34,15 @@ declare class Radio {
   start(): number;
   close(): void;
   /**
-   * Reads a message and updates its sender's peers_table entry. Mode 0: into
-   * target, out = [mac, target] ([null, null] on timeout); 1 (recvinto): out
-   * is data [mac, msg(, rssi, ms)], target unused. Returns the length, 0 on
-   * timeout, -length if target is too small (mode 0; mode 1 throws). Mode 2:
-   * returns a new [mac, msg] with msg a new Uint8Array ([null, null] on
-   * timeout), out and target unused.
+   * The checked paths' receive: reads a message and updates its sender's
+   * peers_table entry. Mode 0: into target, out = [mac, target] ([null,
+   * null] on timeout); 1 (recvinto): out is data [mac, msg(, rssi, ms)],
+   * target unused. Returns the length, 0 on timeout, -length if target is
+   * too small, a negative code for a data it refuses (mode 1, nothing read).
+   * Mode 2: returns a new [mac, msg] with msg a new Uint8Array ([null,
+   * null] on timeout), out and target unused.
    */
-  receive(out: unknown[] | null, target: Bytes | null, timeoutMs: number, mode: number, senders: Senders): number;
+  receive(out: unknown[] | null, target: Bytes | null, timeoutMs: number, mode: number, receiving: Receiving): number;
   any(): boolean;
   /** 0 ok, 1 a sync send was not acknowledged by every peer, -1 a mac (6 bytes, or null/undefined for every peer) or message (bytes) it does not take, else an ESP-IDF error (ESP_ERR_ESPNOW_ARG: a message of 0 or over maxDataLength() bytes). */
   send(mac: unknown, message: unknown, sync: boolean): number;
@@ -39,6 +58,8 @@ declare class Radio {
   fetchPeer(first: boolean, out: unknown[]): number;
   peerCount(out: number[]): number;
   setRate(rate: number): number;
+  /** Keeps the receiving state for irecv() (rooted for this machine). */
+  static setReceiving(state: Receiving): void;
   static maxDataLength(): number;
   /** ESP-IDF's name of an error number, e.g. "ESP_ERR_ESPNOW_NOT_FOUND". */
   static errorName(errno: number): string;
@@ -48,6 +69,17 @@ export type { Radio };
 
 export interface Native {
   Radio: typeof Radio;
+  /**
+   * ESPNow.prototype's irecv, recv and recvinto, in C: each reads a message
+   * (as the API says) and updates its sender's peers_table entry. They take
+   * a timeout_ms that is absent, undefined or a number but NaN, and hand the
+   * state's checked paths anything else, ESP-NOW off and (irecv) a missing
+   * message buffer. recvinto throws refused(code, data[1]) for a data it
+   * cannot fill, having read nothing.
+   */
+  irecv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null];
+  recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null];
+  recvinto(data: unknown[], timeout_ms?: number | null): number;
   /** For AIOESPNow: every frame sent has completed and every logged status has been read. */
   sendsSettled(radio: Radio): boolean;
 }

@@ -25,20 +25,26 @@ class Radio @ "xs_espnow_destructor" {
 	fetchPeer(first, out) @ "xs_espnow_fetch_peer";
 	peerCount(out) @ "xs_espnow_peer_count";
 	setRate(rate) @ "xs_espnow_set_rate";
+	static setReceiving(state) @ "xs_espnow_set_receiving";
 	static maxDataLength() @ "xs_espnow_max_data_len";
 	static errorName(errno) @ "xs_espnow_error_name";
 }
 Object.freeze(Radio.prototype);
+
+/* ESPNow.prototype's own irecv, recv and recvinto */
+function irecv(timeout_ms) @ "xs_espnow_irecv";
+function recv(timeout_ms) @ "xs_espnow_recv";
+function recvinto(data, timeout_ms) @ "xs_espnow_recvinto";
 
 /* for AIOESPNow, through ESPNow */
 function sendsSettled(radio) @ "xs_espnow_sends_settled";
 
 let claimed = false;
 
-/** { Radio, sendsSettled } the first time; TypeError after. */
+/** { Radio, irecv, recv, recvinto, sendsSettled } the first time; TypeError after. */
 export function claim() {
 	if (claimed)
 		throw new TypeError("espnow/native is private to the espnow module");
 	claimed = true;
-	return { Radio, sendsSettled };
+	return { Radio, irecv, recv, recvinto, sendsSettled };
 }

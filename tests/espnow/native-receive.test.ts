@@ -1,0 +1,102 @@
+/*
+ * ESPNow.prototype's irecv, recv and recvinto are host functions
+ * (modESPNow.c's xs_espnow_irecv, _recv and _recvinto): they take timeout_ms
+ * when absent, undefined or a number but NaN (a fraction truncated), and hand
+ * anything else, and ESP-NOW off, to the checked paths of espnow.ts. What users see
+ * must not change: the checked paths' errors, config()'s default timeout, one
+ * irecv() array for every ESPNow object, and a recvinto() whose data's setters
+ * turn ESP-NOW off (even on again) reads nothing. Messages come from the fake
+ * radio.
+ */
+
+import test from "ava";
+import { join } from "node:path";
+import { ROOT, runScript } from "../../tools/sim/build.ts";
+
+const FAKE_RADIO = join(ROOT, "tests/fixtures/fakeradio/manifest.json");
+
+const script = `
+import ESPNow from "espnow";
+import AIOESPNow from "aioespnow";
+import { inject } from "fakeradio";
+const e = new ESPNow();
+e.active(true);
+const aio = new AIOESPNow();
+const a = Uint8Array.of(2, 0, 0, 0, 0, 1);
+const say = (...parts) => trace(parts.join(" ") + "\\n");
+const attempt = (label, fn) => {
+  try {
+    say(label, fn());
+  } catch (error) {
+    say(label, error.constructor.name, error.message);
+  }
+};
+const send = (...bytes) => inject(a, Uint8Array.from(bytes), -40);
+
+send(1);
+const first = e.irecv(0);
+send(2);
+const second = aio.irecv(0);
+say("one array", first === second, second[1][0]);
+
+say("fraction", e.irecv(1.5)[0], e.recv(0.5)[0], e.recvinto([null, new Uint8Array(4)], 2.5));
+attempt("string", () => e.irecv("5"));
+attempt("NaN", () => e.recv(NaN));
+attempt("object", () => e.recvinto([null, new Uint8Array(4)], {}));
+send(3);
+say("null", e.irecv(null)[1][0]);
+send(4);
+say("negative zero", e.recv(-0)[1][0]);
+
+e.config({ timeout_ms: 0 });
+say("default 0", e.irecv()[0], e.irecv(undefined)[0], e.recv()[0], e.recvinto([null, new Uint8Array(4)]), e.next().value === first, first[0]);
+send(5);
+say("default 0, waiting", e.recv()[1][0]);
+
+send(6);
+const data = [null, new Uint8Array(4)];
+Object.defineProperty(data, 0, {
+  get() { return null; },
+  set(value) {
+    if (value !== null) return;
+    e.active(false);
+    e.active(true);
+    send(7);
+  },
+  enumerable: true,
+});
+attempt("reopened", () => e.recvinto(data, 0));
+say("then", e.irecv(0)[1][0], e.irecv(0)[0]);
+
+send(8, 8, 8, 8, 8);
+attempt("small", () => e.recvinto([null, new Uint8Array(2)], 0));
+say("kept", e.irecv(0)[1].length);
+
+e.active(false);
+attempt("off irecv", () => e.irecv(0));
+attempt("off recv", () => e.recv());
+attempt("off recvinto", () => e.recvinto([null, new Uint8Array(4)], 0));
+`;
+
+test("the native irecv, recv and recvinto: checked paths for other timeouts and ESP-NOW off, the default timeout, one array for every ESPNow object, nothing read when data's setters reopen ESP-NOW", async (t) => {
+  const result = await runScript(script, [FAKE_RADIO]);
+  t.is(result.code, 0, result.stdout + result.stderr);
+  t.deepEqual(result.stdout.trim().split("\n"), [
+    "one array true 2",
+    "fraction   0",
+    "string TypeError irecv: timeout_ms must be a number or null, got 5",
+    "NaN TypeError recv: timeout_ms must be a number or null, got NaN",
+    "object TypeError recvinto: timeout_ms must be a number or null, got [object Object]",
+    "null 3",
+    "negative zero 4",
+    "default 0    0 true ",
+    "default 0, waiting 5",
+    "reopened ESPNowError recvinto: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
+    "then 7 ",
+    "small RangeError recvinto: msg holds 2 bytes, the message has 5",
+    "kept 5",
+    "off irecv ESPNowError irecv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
+    "off recv ESPNowError recv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
+    "off recvinto ESPNowError recvinto: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
+  ]);
+});
