@@ -278,7 +278,7 @@ type Sender = [mac: Uint8Array, entry: [number, number] | null];
 
 /** The senders, by the MAC as a number (keyOf). */
 let senders = null as unknown as Map<number, Sender>;
-/** What the native receive() looks senders up with, and makes recv()'s message with: [senders, Map.prototype.get, intern, view], then what the native irecv(), recv() and recvinto() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused] (Radio.setReceiving keeps it). */
+/** What the native receive() looks senders up with, and makes recv()'s message with: [senders, Map.prototype.get, intern, Uint8Array], then what the native irecv(), recv() and recvinto() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused] (Radio.setReceiving keeps it). */
 let receiving = null as unknown as Receiving;
 /** irecv()'s array, reused, shared by every ESPNow object (one radio, one array): [mac, msg] with msg a view that tracks the message's length. */
 let pair = null as unknown as [Uint8Array | null, Uint8Array | null];
@@ -353,7 +353,7 @@ function boot(): void {
   senders = new Map();
   pair = [null, null];
   step = { done: false, value: pair };
-  receiving = [senders, Map.prototype.get, intern, (buffer) => new Uint8Array(buffer), pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused];
+  receiving = [senders, Map.prototype.get, intern, Uint8Array, pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused];
   Radio.setReceiving(receiving);
   shared.peersTable = new PeersTable();
   meta = new Float64Array(3);

@@ -338,11 +338,11 @@ typedef struct {
    message into target (for RECEIVE_INTO, out[1]): a resizable ArrayBuffer,
    or a length-tracking view of one, is first made the message's length when
    its maxByteLength allows; any other buffer must be big enough. Then its
-   sender: senders is [map, get, intern, view, ...]; get.call(map, key), key
+   sender: senders is [map, get, intern, Uint8Array, ...]; get.call(map, key), key
    the MAC as a number, gives [mac, entry], the interned MAC and its
    peers_table entry [rssi, time], updated here; a sender not in map or
    without an entry is intern(key, rssi, time)'s, which returns the mac;
-   view(buffer) is recv()'s new Uint8Array. out is written as mode says
+   Uint8Array, which makes recv()'s message of its buffer. out is written as mode says
    (RECEIVE_NEW: made here), count its elements to fill (recvinto's 2 or 4).
    map's table and the arrays are read and written directly where XS would
    run no JS (modESPNowBytes.h). Returns the length; 0 if none came within
@@ -421,8 +421,16 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 			getIndex(the, s->scratch, 0, s->scratch);
 		} else
 			callSenders(the, s->senders, 2, s->entry, &meta[2], meta, s->scratch);
-		if (RECEIVE_NEW == mode)
-			callSenders(the, s->senders, 3, s->entry, s->target, meta, s->target);
+		if (RECEIVE_NEW == mode) {
+			/* target = new Uint8Array(target), senders[3] being Uint8Array */
+			getIndex(the, s->senders, 3, s->entry);
+			xsOverflow(-XS_FRAME_COUNT - 1);
+			fxPush(*s->entry);
+			fxNew(the);
+			fxPush(*s->target);
+			fxRunCount(the, 1);
+			*s->target = fxPop();
+		}
 	}
 	setIndex(the, s->out, 0, s->scratch);
 	if (RECEIVE_INTO != mode)
