@@ -6,8 +6,9 @@
  * Nothing polls. A reader waits in a queue; the native layer's wake-up (the
  * listener ESPNow.listen registers) hands it the oldest message as soon as the
  * wake reaches the JS thread. An asend waits for the send statuses ESPNow's
- * send log reports (ESPNow.watchSends). Timers only serve the optional
- * timeouts.
+ * send log reports (ESPNow.watchSends). One timer serves the optional
+ * timeouts of every reader (State.alarm): a wait with a timeout sets no timer
+ * of its own, and a reader served before its timeout clears none.
  *
  * Who gets a message (each message goes to exactly one consumer):
  * 1. the reader that has waited longest: arecv(), airecv() and async
@@ -108,7 +109,8 @@ class State {
   resolves: Resolve[] = new Array(4).fill(nothing);
   rejects: Reject[] = new Array(4).fill(nothing);
   kinds: Kind[] = new Array(4).fill(Reader.COPY);
-  timers: (Timer | null)[] = new Array(4).fill(null);
+  /** When each reader's timeout passes (Date.now()), or -1: none. One alarm serves them all. */
+  deadlines: number[] = new Array(4).fill(-1);
   head = 0;
   count = 0;
   /** irecv()'s array has been handed to a reader whose turn may not have come yet... */
@@ -117,6 +119,16 @@ class State {
   lentTo: Iteration | null = null;
   /** A job will go on handing messages out after the last resumed reader's turn. */
   handing = false;
+  /**
+   * The one timer of the readers' timeouts, due at alarmAt (no earlier than
+   * the earliest deadline), or null. A reader that is served leaves it as it
+   * is: when it fires it expires whoever is due and is set again for the
+   * next deadline, if any. So a wait with a timeout costs no timer of its
+   * own, and a reader served before its timeout none at all.
+   */
+  alarm: Timer | null = null;
+  alarmAt = 0;
+  declare readonly ring: () => void;
   declare readonly resume: () => void;
   /* made here, not at module level: a preloaded module's objects are frozen on a device */
   readonly settled = Promise.resolve();
@@ -138,6 +150,10 @@ class State {
       this.resolve = resolve;
       this.reject = reject;
     };
+    this.ring = () => {
+      this.alarm = null;
+      this.expireDue();
+    };
     this.resume = () => {
       this.handing = false;
       this.lent = false;
@@ -153,26 +169,28 @@ class State {
   wait(kind: Kind, timeout_ms: unknown, what: string): Promise<unknown> {
     const promise = new Promise(this.capture);
     const resolve = this.resolve, reject = this.reject;
+    /* NaN until checked: the catch tells a bad timeout from ESP-NOW off */
+    let timeout = NaN;
     try {
       /* absent or null: for ever (espnow's timeoutOf would give config()'s); a fraction of a millisecond is none */
-      const timeout = timeout_ms === undefined || timeout_ms === null ? -1 : Math.floor(timeoutOf(timeout_ms, what));
-      if (!this.self.active()) throw notActive(what);
-      /* the usual case first: no one waits before it, a message waits (and irecv()'s array is free) */
+      timeout = timeout_ms === undefined || timeout_ms === null ? -1 : Math.floor(timeoutOf(timeout_ms, what));
+      /* the usual case first: no one waits before it, a message waits (and irecv()'s array is free); off, next()'s irecv() or any() throws, and the catch names this call */
       const value = this.count ? undefined : this.next(kind);
       if (value !== undefined) {
         resolve(value);
         return promise;
       }
+      if (!this.self.active()) throw notActive(what);
       this.add(resolve, reject, kind);
       /* a message it cannot have yet (the array is lent) goes out after the resumed readers' turn; readers that wait before it see to theirs */
       if (this.lent && !this.handing && this.self.any()) this.later();
       /* still waiting: it is the newest reader */
       if (timeout >= 0 && this.count) {
-        if (timeout) this.timers[(this.head + this.count - 1) % this.kinds.length] = this.timer(resolve, timeout);
-        else this.expire(resolve);
+        if (timeout) this.arm((this.deadlines[(this.head + this.count - 1) % this.kinds.length] = Date.now() + timeout));
+        else this.expire(this.count - 1);
       }
     } catch (error) {
-      reject(error);
+      reject(timeout === timeout && !this.self.active() ? notActive(what) : error);
     }
     return promise;
   }
@@ -184,7 +202,7 @@ class State {
       double(this.resolves, this.head);
       double(this.rejects, this.head);
       double(this.kinds, this.head);
-      double(this.timers, this.head);
+      double(this.deadlines, this.head);
       this.head = 0;
       n *= 2;
     }
@@ -192,33 +210,47 @@ class State {
     this.resolves[i] = resolve;
     this.rejects[i] = reject;
     this.kinds[i] = kind;
-    this.timers[i] = null;
+    this.deadlines[i] = -1;
   }
 
-  /* Its own function: a closure in wait() would make every call allocate the variables it captures. */
-  timer(resolve: Resolve, timeout: number): Timer {
-    return Timer.set(() => this.expire(resolve), timeout);
+  /** The alarm is due by at (a deadline just set). */
+  arm(at: number): void {
+    if (this.alarm !== null && this.alarmAt <= at) return;
+    const delay = Math.max(0, at - Date.now());
+    if (this.alarm === null) this.alarm = Timer.set(this.ring, delay);
+    else Timer.schedule(this.alarm, delay);
+    this.alarmAt = at;
   }
 
-  /** A reader's timeout passed: [null, null], if it still waits. */
-  expire(resolve: Resolve): void {
-    const n = this.kinds.length;
-    for (let k = 0; k < this.count; k++) {
-      let to = (this.head + k) % n;
-      if (this.resolves[to] !== resolve) continue;
-      const timer = this.timers[to];
-      if (timer) Timer.clear(timer);
-      for (this.count--; k < this.count; k++, to = (to + 1) % n) {
-        const from = (to + 1) % n;
-        this.resolves[to] = this.resolves[from];
-        this.rejects[to] = this.rejects[from];
-        this.kinds[to] = this.kinds[from];
-        this.timers[to] = this.timers[from];
+  /** The alarm fired: the readers whose timeout has passed get [null, null]; the alarm is set again for the next deadline. */
+  expireDue(): void {
+    const now = Date.now(), n = this.kinds.length;
+    let next = -1;
+    for (let k = 0; k < this.count; ) {
+      const deadline = this.deadlines[(this.head + k) % n];
+      if (deadline >= 0 && deadline <= now) this.expire(k);
+      else {
+        if (deadline >= 0 && (next < 0 || deadline < next)) next = deadline;
+        k++;
       }
-      this.timers[to] = null;
-      resolve([null, null]);
-      return;
     }
+    if (next >= 0) this.arm(next);
+  }
+
+  /** The reader k places behind the oldest leaves the queue with [null, null]. */
+  expire(k: number): void {
+    const n = this.kinds.length;
+    let to = (this.head + k) % n;
+    const resolve = this.resolves[to];
+    for (this.count--; k < this.count; k++, to = (to + 1) % n) {
+      const from = (to + 1) % n;
+      this.resolves[to] = this.resolves[from];
+      this.rejects[to] = this.rejects[from];
+      this.kinds[to] = this.kinds[from];
+      this.deadlines[to] = this.deadlines[from];
+    }
+    this.deadlines[to] = -1;
+    resolve([null, null]);
   }
 
   /**
@@ -286,11 +318,7 @@ class State {
         if (this.lent && this.self.any()) this.later();
         return true;
       }
-      const timer = this.timers[i];
-      if (timer) {
-        Timer.clear(timer);
-        this.timers[i] = null;
-      }
+      this.deadlines[i] = -1;
       this.head = (i + 1) % this.kinds.length;
       this.count--;
       this.resolves[i](value);
@@ -406,9 +434,8 @@ class State {
   stop(): void {
     const error = notActive("AIOESPNow");
     for (; this.count; this.count--) {
-      const i = this.head, timer = this.timers[i];
-      if (timer) Timer.clear(timer);
-      this.timers[i] = null;
+      const i = this.head;
+      this.deadlines[i] = -1;
       this.head = (i + 1) % this.kinds.length;
       this.rejects[i](error);
     }
@@ -419,6 +446,8 @@ class State {
     this.lanes.clear();
     this.flying = 0;
     this.lent = false;
+    if (this.alarm !== null) Timer.clear(this.alarm);
+    this.alarm = null;
   }
 }
 

@@ -159,6 +159,25 @@ test("with irq set, a message goes to the oldest waiting reader; irq gets only t
   t.deepEqual(results[0].lines, ["arecv c1", "irq a1 a2 a3 c2 c3", "reader b1 b2 b3 b4 b5"]);
 });
 
+test("timeouts share one alarm: readers expire in deadline order, not start order; a reader served early leaves the alarm, and a shorter timeout after it still expires in time", async (t) => {
+  const results = await runNodes([
+    { source: aioNode([1], `expect("hi");
+      const order = [];
+      await Promise.all([300, 100, 200].map((ms) => e.airecv(ms).then(([mac]) => order.push(ms + (mac ? " message" : " none")))));
+      say("order", order.join(", "));
+      const long = e.airecv(20000);
+      e.send(peer0, "go");
+      const [, msg] = await long;
+      const started = Date.now();
+      const [none] = await e.airecv(100);
+      say("served", text(msg), "then", none === null, Date.now() - started < 10000);
+      done();`, { watchdogMs: 15000 }) },
+    { source: sender([["m1"]]) },
+  ]);
+  succeeded(t, results);
+  t.deepEqual(results[0].lines, ["order 100 none, 200 none, 300 none", "served m1 then true true"]);
+});
+
 test("active(false) rejects waiting readers with ESP_ERR_ESPNOW_NOT_INIT; reading or sending while inactive rejects, naming the call", async (t) => {
   const results = await runNodes([
     { source: aioNode([], `
@@ -166,6 +185,9 @@ test("active(false) rejects waiting readers with ESP_ERR_ESPNOW_NOT_INIT; readin
       e.active(false);
       say("waiting", (await Promise.all(waiting)).join(" "));
       try { await e.airecv(); } catch (error) { say("inactive", error.name, error.code); say(error.message); }
+      for (const read of [() => e.arecv(0), () => e[Symbol.asyncIterator]().next()]) try { await read(); } catch (error) { say(error.message); }
+      /* a bad timeout is reported as such, off or on */
+      try { await e.airecv("soon"); } catch (error) { say(error.name, error.message); }
       /* the error names the call */
       try { await e.asend("x"); } catch (error) { say(error.message); }
       say("active again", e.active(true));
@@ -176,6 +198,9 @@ test("active(false) rejects waiting readers with ESP_ERR_ESPNOW_NOT_INIT; readin
     "waiting ESP_ERR_ESPNOW_NOT_INIT ESP_ERR_ESPNOW_NOT_INIT ESP_ERR_ESPNOW_NOT_INIT",
     "inactive ESPNowError ESP_ERR_ESPNOW_NOT_INIT",
     "airecv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
+    "arecv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
+    "async iteration: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
+    "TypeError airecv: timeout_ms must be a number or null, got soon",
     "asend: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
     "active again true",
   ]);
