@@ -678,7 +678,7 @@ ESPNow.prototype.recvinto = recvinto;
 /*
  * The checked paths of the native recv, irecv and recvinto (the class's
  * methods call them too): they see what the native ones hand on (a timeout
- * that is not a number, or NaN; ESP-NOW off; irecv()'s buffer not yet made),
+ * that is not an integer; ESP-NOW off; irecv()'s buffer not yet made),
  * report it as the API says, and receive.
  */
 function recvChecked(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
@@ -727,7 +727,7 @@ function check(error: number, what: string): void {
  * config()'s when undefined or null (kept as config() checked it: a negative
  * one waits for ever); -1 for a negative one; 2^31 - 1 above that; TypeError
  * otherwise. The native irecv(), recv() and recvinto() take an absent,
- * undefined or non-negative integer timeout_ms themselves and hand the rest
+ * undefined or integer timeout_ms themselves and hand the rest
  * to their checked paths, which call this. AIOESPNow checks its timeouts
  * with it.
  */

@@ -500,9 +500,9 @@ void xs_espnow_set_receiving(xsMachine *the)
 
 /* irecv(), recv() and recvinto(): ESPNow.prototype's own (espnow.ts sets
    them), so that no JS frame stands between the caller and the ring. Each
-   takes timeout_ms when it is absent, undefined or a number but NaN, as
-   espnow.ts's timeoutOf would (a fraction truncated, a negative one for
-   ever, at most 2^31 - 1), and hands anything else, ESP-NOW off and
+   takes timeout_ms when it is absent, undefined or an integer, as espnow.ts's
+   timeoutOf would (a negative one: for ever), and hands anything else (a
+   fraction, NaN, null, another type), ESP-NOW off and
    irecv()'s buffer not yet made to its checked path in espnow.ts, which
    validates, reports and receives (Radio.receive) as the API says.
    They read nothing of this. xsVar(0) is the state; xsVar(1) and up are
@@ -526,12 +526,6 @@ static xsIntegerValue beginReceive(xsMachine *the, xsIntegerValue index)
 	}
 	else if (xsIntegerType == type)
 		timeout = xsmcToInteger(xsArg(index));
-	else if (xsNumberType == type) {
-		xsNumberValue value = xsmcToNumber(xsArg(index));
-		if (value != value)
-			return CHECKED;
-		timeout = (value < 0) ? -1 : (value >= 0x7fffffff) ? 0x7fffffff : (xsIntegerValue)value;
-	}
 	else
 		return CHECKED;
 	return (timeout < 0) ? -1 : timeout;

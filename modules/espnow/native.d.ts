@@ -72,7 +72,7 @@ export interface Native {
   /**
    * ESPNow.prototype's irecv, recv and recvinto, in C: each reads a message
    * (as the API says) and updates its sender's peers_table entry. They take
-   * a timeout_ms that is absent, undefined or a number but NaN, and hand the
+   * a timeout_ms that is absent, undefined or an integer, and hand the
    * state's checked paths anything else, ESP-NOW off and (irecv) a missing
    * message buffer. recvinto throws refused(code, data[1]) for a data it
    * cannot fill, having read nothing.

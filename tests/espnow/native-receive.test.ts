@@ -1,8 +1,9 @@
 /*
  * ESPNow.prototype's irecv, recv and recvinto are host functions
  * (modESPNow.c's xs_espnow_irecv, _recv and _recvinto): they take timeout_ms
- * when absent, undefined or a number but NaN (a fraction truncated), and hand
- * anything else, and ESP-NOW off, to the checked paths of espnow.ts. What users see
+ * when absent, undefined or an integer (a negative one: for ever), and hand
+ * anything else (a fraction, null, NaN, another type), and ESP-NOW off, to the
+ * checked paths of espnow.ts. What users see
  * must not change: the checked paths' errors, config()'s default timeout, one
  * irecv() array for every ESPNow object, and a recvinto() whose data's setters
  * turn ESP-NOW off (even on again) reads nothing. Messages come from the fake
