@@ -354,9 +354,10 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 	const char *name = (RECEIVE_INTO == mode) ? "recvinto: data[1]" : "target";
 	void *data;
 	xsUnsignedValue capacity;
+	/* checked once: nothing below changes what target is */
 	if (RECEIVE_NEW != mode)
 		checkBytes(the, s->target, name);
-	uint32_t started = espnow_radio_millis();
+	uint32_t started = (timeout > 0) ? espnow_radio_millis() : 0;
 	espnowRxInfoRecord info;
 	int result;
 
@@ -368,7 +369,7 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 			else
 				espnow_bytes_fit(the, s->target, info.length);
 			/* after espnow_bytes_fit, which may move chunks: no JS runs from here to the copy */
-			getBytes(the, s->target, &data, &capacity, true, name);
+			xsmcGetBufferWritable(*s->target, &data, &capacity);
 			if (capacity < info.length)
 				return -(xsIntegerValue)info.length;
 			result = espnow_ring_take(&espnow->core.ring, &info, data, capacity);
@@ -382,7 +383,7 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 		}
 		/* a target that cannot be written throws now, not when a message comes */
 		if (RECEIVE_NEW != mode)
-			getBytes(the, s->target, &data, &capacity, true, name);
+			xsmcGetBufferWritable(*s->target, &data, &capacity);
 		if (timeout == 0)
 			break;
 		int32_t remaining = -1;
@@ -505,8 +506,8 @@ void xs_espnow_set_receiving(xsMachine *the)
    fraction, NaN, null, another type), ESP-NOW off and
    irecv()'s buffer not yet made to its checked path in espnow.ts, which
    validates, reports and receives (Radio.receive) as the API says.
-   They read nothing of this. xsVar(0) is the state; xsVar(1) and up are
-   receive()'s slots. */
+   They read nothing of this. xsVar(0) is the state; xsVar(1) to (3) and
+   xsResult are receive()'s slots. */
 
 #define CHECKED (-2)
 
@@ -516,7 +517,7 @@ static xsIntegerValue beginReceive(xsMachine *the, xsIntegerValue index)
 {
 	if (gReceivingRoot != the)
 		xsTypeError("ESP-NOW has not started on this machine");
-	xsmcVars(5);
+	xsmcVars(4);
 	xsVar(0) = gReceiving;
 	xsType type = (xsmcArgc > index) ? xsmcTypeOf(xsArg(index)) : xsUndefinedType;
 	xsIntegerValue timeout;
@@ -561,7 +562,7 @@ void xs_espnow_irecv(xsMachine *the)
 		return;
 	}
 	getIndex(the, &xsVar(0), STATE_PAIR, &xsVar(1));
-	ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsVar(4), &xsVar(0) };
+	ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsResult, &xsVar(0) };
 	receive(the, espnow, &slots, timeout, RECEIVE_PAIR, 2);
 	xsResult = xsVar(1);
 }
@@ -575,7 +576,7 @@ void xs_espnow_recv(xsMachine *the)
 		callChecked(the, STATE_RECV, 1);
 		return;
 	}
-	ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsVar(4), &xsVar(0) };
+	ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsResult, &xsVar(0) };
 	receive(the, espnow, &slots, timeout, RECEIVE_NEW, 2);
 	xsResult = xsVar(1);
 }
@@ -596,7 +597,7 @@ void xs_espnow_recvinto(xsMachine *the)
 	if ((answer > 0) && (!espnow || (espnow->generation != generation)))
 		answer = RECEIVE_CLOSED;
 	if (answer > 0) {
-		ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsVar(4), &xsVar(0) };
+		ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsResult, &xsVar(0) };
 		answer = receive(the, espnow, &slots, timeout, RECEIVE_INTO, answer);
 	}
 	if (answer >= 0) {
@@ -605,8 +606,8 @@ void xs_espnow_recvinto(xsMachine *the)
 	}
 	/* nothing was read: throw refused(answer, data[1]) */
 	getIndex(the, &xsVar(0), STATE_REFUSED, &xsVar(3));
-	xsmcSetInteger(xsVar(4), answer);
-	xsVar(3) = xsCallFunction2(xsVar(3), xsUndefined, xsVar(4), xsVar(2));
+	xsmcSetInteger(xsResult, answer);
+	xsVar(3) = xsCallFunction2(xsVar(3), xsUndefined, xsResult, xsVar(2));
 	xsThrow(xsVar(3));
 }
 
