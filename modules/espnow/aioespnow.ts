@@ -119,6 +119,8 @@ class State {
   lentTo: Iteration | null = null;
   /** A job will go on handing messages out after the last resumed reader's turn. */
   handing = false;
+  /** While handing, the array was lent again, to a reader served in its call: its turn comes after that job, which must wait once more. */
+  relent = false;
   /**
    * The one timer of the readers' timeouts, due at alarmAt (no earlier than
    * the earliest deadline), or null. A reader that is served leaves it as it
@@ -155,6 +157,11 @@ class State {
       this.expireDue();
     };
     this.resume = () => {
+      if (this.relent) {
+        this.relent = false;
+        this.settled.then(this.resume);
+        return;
+      }
       this.handing = false;
       this.lent = false;
       /* all readers served, or none waiting: irq's turn */
@@ -267,6 +274,7 @@ class State {
     const pair = self.irecv(0);
     if (!pair[0]) return undefined;
     this.lent = true;
+    if (this.handing) this.relent = true;
     if (kind === Reader.REUSE) {
       this.lentTo = null;
       return pair;

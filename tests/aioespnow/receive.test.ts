@@ -7,7 +7,11 @@
  */
 
 import test from "ava";
+import { join } from "node:path";
+import { ROOT, runScript } from "../../tools/sim/build.ts";
 import { aioNode, macOf, node, prebuild, runNodes, succeeded } from "./helpers.ts";
+
+const FAKE_RADIO_AIO = join(ROOT, "tests/fixtures/fakeradio/aio.json");
 
 test.before(prebuild);
 
@@ -157,6 +161,40 @@ test("with irq set, a message goes to the oldest waiting reader; irq gets only t
   ]);
   succeeded(t, results);
   t.deepEqual(results[0].lines, ["arecv c1", "irq a1 a2 a3 c2 c3", "reader b1 b2 b3 b4 b5"]);
+});
+
+test("with irq set, a reader that takes a batch of waiting messages one by one gets each in turn, and irq the rest once it stops asking", async (t) => {
+  /* Seven messages reach the ring in one wake-up. The for await loop is
+     served its second message in its own next() call, while the job that
+     offers irq the rest still waits: that job must wait for this reader's
+     turn too, or irq empties the ring through the array the reader has not
+     read yet (it read [null, null]). */
+  const result = await runScript(`
+import AIOESPNow from "aioespnow";
+import { inject } from "fakeradio";
+import Timer from "timer";
+const e = new AIOESPNow();
+e.active(true);
+const mac = Uint8Array.of(2, 0, 0, 0, 0, 2);
+let irqGot = [];
+e.irq((self) => { for (;;) { const [m, msg] = self.irecv(0); if (!m) return; irqGot.push(msg[0]); } });
+const loops = {
+  async iteration(got) { for await (const [, msg] of e) { got.push(msg[0]); if (got.length === 5) break; } },
+  async airecv(got) { while (got.length < 5) got.push((await e.airecv())[1][0]); },
+};
+for (const name in loops) {
+  const got = [];
+  irqGot = [];
+  const reading = loops[name](got);
+  for (let i = 1; i <= 7; i++) inject(mac, Uint8Array.of(i), -40);
+  await reading;
+  await new Promise((resolve) => Timer.set(resolve, 20));
+  trace(name + ": reader " + got.join(" ") + ", irq " + irqGot.join(" ") + "\\n");
+}
+e.active(false);
+`, [FAKE_RADIO_AIO], { timeoutMs: 30000 });
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.stdout.trim().split("\n"), ["iteration: reader 1 2 3 4 5, irq 6 7", "airecv: reader 1 2 3 4 5, irq 6 7"]);
 });
 
 test("timeouts share one alarm: readers expire in deadline order, not start order; a reader served early leaves the alarm, and a shorter timeout after it still expires in time", async (t) => {
