@@ -109,7 +109,7 @@ class State {
   resolves: Resolve[] = new Array(4).fill(nothing);
   rejects: Reject[] = new Array(4).fill(nothing);
   kinds: Kind[] = new Array(4).fill(Reader.COPY);
-  /** When each reader's timeout passes (Date.now()), or -1: none. One alarm serves them all. */
+  /** When each waiting reader's timeout passes (Date.now()), or -1: none (add() sets it; a slot no reader holds is not read). One alarm serves them all. */
   deadlines: number[] = new Array(4).fill(-1);
   head = 0;
   count = 0;
@@ -256,7 +256,6 @@ class State {
       this.kinds[to] = this.kinds[from];
       this.deadlines[to] = this.deadlines[from];
     }
-    this.deadlines[to] = -1;
     resolve([null, null]);
   }
 
@@ -326,7 +325,6 @@ class State {
         if (this.lent && this.self.any()) this.later();
         return true;
       }
-      this.deadlines[i] = -1;
       this.head = (i + 1) % this.kinds.length;
       this.count--;
       this.resolves[i](value);
@@ -443,7 +441,6 @@ class State {
     const error = notActive("AIOESPNow");
     for (; this.count; this.count--) {
       const i = this.head;
-      this.deadlines[i] = -1;
       this.head = (i + 1) % this.kinds.length;
       this.rejects[i](error);
     }
