@@ -24,9 +24,10 @@
  * its promise at once should use arecv(), which returns new buffers. Waiting
  * allocates nothing beyond the promise, except that when messages queue up a
  * promise job gives the last reader its turn; a for await loop needs none, as
- * asking for its next message says it is done with the last. A reader that
- * no one waits before and that can have a message at once is served in the
- * call, with no timer for its timeout.
+ * asking for its next message says it is done with the last (unless irq
+ * waits for what is left: its job waits out each of the loop's turns). A
+ * reader that no one waits before and that can have a message at once is
+ * served in the call, with no timer for its timeout.
  *
  * asend() sends one frame per peer. ESP-NOW reports a frame's outcome by peer
  * MAC only, and a radio may report two frames to one peer out of order (the
