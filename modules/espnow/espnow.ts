@@ -278,7 +278,7 @@ type Sender = [mac: Uint8Array, entry: [number, number] | null];
 
 /** The senders, by the MAC as a number (keyOf). */
 let senders = null as unknown as Map<number, Sender>;
-/** What the native receive() looks senders up with, and makes recv()'s message with: [senders, Map.prototype.get, intern, Uint8Array], then what the native irecv(), recv() and recvinto() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused] (Radio.setReceiving keeps it). */
+/** What the native receive() looks senders up with, and makes recv()'s message with: [senders, Map.prototype.get, intern, Uint8Array], then what the native irecv(), recv() and recvinto() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused] (Radio.setReceiving keeps it, and copies of senders, pair, message and timeout: given again when one changes). */
 let receiving = null as unknown as Receiving;
 /** irecv()'s array, reused, shared by every ESPNow object (one radio, one array): [mac, msg] with msg a view that tracks the message's length. */
 let pair = null as unknown as [Uint8Array | null, Uint8Array | null];
@@ -469,7 +469,11 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
       if (error) throw new ESPNowError(error, `config: rate ${rate}`);
     }
     if (rxbuf !== undefined) shared.rxbuf = rxbuf;
-    if (timeout !== undefined) receiving[Slot.TIMEOUT] = timeout;
+    if (timeout !== undefined) {
+      receiving[Slot.TIMEOUT] = timeout;
+      /* the native layer keeps a copy */
+      Radio.setReceiving(receiving);
+    }
     if (rate !== undefined) shared.rate = rate;
   }
 
@@ -695,7 +699,11 @@ function recvintoChecked(data: unknown[], timeout_ms?: number | null): number {
 function irecvChecked(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {
   const radio = radioFor(IRECV);
   /* a length-tracking view of a resizable buffer of the radio's largest message */
-  const message = receiving[Slot.MESSAGE] ??= new Uint8Array(new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN }));
+  let message = receiving[Slot.MESSAGE];
+  if (!message) {
+    message = receiving[Slot.MESSAGE] = new Uint8Array(new ArrayBuffer(MAX_DATA_LEN, { maxByteLength: MAX_DATA_LEN }));
+    Radio.setReceiving(receiving);
+  }
   radio.receive(pair, message, timeoutOf(timeout_ms, IRECV), Receive.PAIR, receiving);
   return pair as [Uint8Array, Uint8Array] | [null, null];
 }

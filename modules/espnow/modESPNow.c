@@ -307,8 +307,11 @@ static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
 {
 	if (!xsmcIsInstanceOf(*data, xsArrayPrototype))
 		return RECEIVE_NOT_ARRAY;
-	xsmcGet(*target, *data, xsID("length"));
-	xsIntegerValue count = xsmcToInteger(*target);
+	xsIntegerValue count = espnow_array_length(the, data);
+	if (count < 0) {
+		xsmcGet(*target, *data, xsID("length"));
+		count = xsmcToInteger(*target);
+	}
 	if (count < 2)
 		return RECEIVE_NOT_ARRAY;
 	count = (count >= 4) ? 4 : 2;
@@ -329,9 +332,10 @@ static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
 }
 
 /* The slots receive() works in, all rooted (it may run JS): out and target
-   as receive(out, target, ...) takes them, two for scratch, and senders. */
+   as receive(out, target, ...) takes them, two for scratch, senders, and
+   senders[0] (the map), which receive() only reads. */
 typedef struct {
-	xsSlot *out, *target, *scratch, *entry, *senders;
+	xsSlot *out, *target, *scratch, *entry, *senders, *map;
 } ReceiveSlotsRecord, *ReceiveSlots;
 
 /* The whole receive path, so that no JS runs per message. Copies the oldest
@@ -412,9 +416,8 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 		xsmcSetInteger(meta[0], info.rssi);
 		xsmcSetNumber(meta[1], info.timestamp);
 		xsmcSetNumber(meta[2], macKey(info.mac));
-		getIndex(the, s->senders, 0, s->scratch);
-		if (!espnow_map_get(the, s->scratch, &meta[2], s->scratch))
-			callSenders(the, s->senders, 1, s->scratch, &meta[2], meta, s->scratch);
+		if (!espnow_map_get(the, s->map, &meta[2], s->scratch))
+			callSenders(the, s->senders, 1, s->map, &meta[2], meta, s->scratch);
 		if (xsReferenceType == xsmcTypeOf(*s->scratch))
 			getIndex(the, s->scratch, 1, s->entry);
 		if (xsReferenceType == xsmcTypeOf(*s->entry)) {
@@ -460,7 +463,8 @@ void xs_espnow_receive(xsMachine *the)
 			return;
 		}
 	}
-	ReceiveSlotsRecord slots = { &xsArg(0), &xsArg(1), &xsArg(2), &xsArg(3), &xsArg(4) };
+	getIndex(the, &xsArg(4), 0, &xsResult);
+	ReceiveSlotsRecord slots = { &xsArg(0), &xsArg(1), &xsArg(2), &xsArg(3), &xsArg(4), &xsResult };
 	xsIntegerValue answer = receive(the, getRecord(the), &slots, timeout, mode, count);
 	if (RECEIVE_NEW == mode)
 		xsResult = xsArg(0);
@@ -472,7 +476,10 @@ void xs_espnow_receive(xsMachine *the)
    senders (0..3), then irecv()'s pair and message buffer (undefined until
    its first call), the default timeout (config's timeout_ms), the checked
    paths of irecv(), recv() and recvinto(), and refused(code, msg), the error
-   of a data recvinto() refuses. Rooted for the machine that set it. */
+   of a data recvinto() refuses. Rooted for the machine that set it, with
+   copies of what every receive reads (the map, the pair, the message, the
+   timeout), each rooted too: espnow.ts gives the state again when it
+   changes one of them. */
 enum {
 	STATE_PAIR = 4,
 	STATE_MESSAGE,
@@ -482,21 +489,41 @@ enum {
 	STATE_RECVINTO,
 	STATE_REFUSED
 };
-static xsSlot gReceiving;
+static xsSlot gReceiving, gMap, gPair, gMessage;
+static xsIntegerValue gTimeout;
 static xsMachine *gReceivingRoot = NULL;
 
-/* Radio.setReceiving(state) */
+/* Radio.setReceiving(state). A remembered slot is linked through its next:
+   each is forgotten before it is written, and no JS runs in between. */
 void xs_espnow_set_receiving(xsMachine *the)
 {
 	if (!xsmcIsInstanceOf(xsArg(0), xsArrayPrototype))
 		xsTypeError("state must be an array");
 	if (gReceivingRoot && (gReceivingRoot != the))
 		xsUnknownError("ESP-NOW is another machine's");
-	if (gReceivingRoot)
+	xsmcVars(3);
+	getIndex(the, &xsArg(0), 0, &xsVar(0));
+	getIndex(the, &xsArg(0), STATE_PAIR, &xsVar(1));
+	getIndex(the, &xsArg(0), STATE_MESSAGE, &xsVar(2));
+	getIndex(the, &xsArg(0), STATE_TIMEOUT, &xsResult);
+	xsIntegerValue timeout = xsmcToInteger(xsResult);
+	if (gReceivingRoot) {
 		xsForget(gReceiving);
+		xsForget(gMap);
+		xsForget(gPair);
+		xsForget(gMessage);
+	}
 	gReceiving = xsArg(0);
+	gMap = xsVar(0);
+	gPair = xsVar(1);
+	gMessage = xsVar(2);
+	gTimeout = timeout;
 	xsRemember(gReceiving);
+	xsRemember(gMap);
+	xsRemember(gPair);
+	xsRemember(gMessage);
 	gReceivingRoot = the;
+	xsmcSetUndefined(xsResult);
 }
 
 /* irecv(), recv() and recvinto(): ESPNow.prototype's own (espnow.ts sets
@@ -506,25 +533,22 @@ void xs_espnow_set_receiving(xsMachine *the)
    fraction, NaN, null, another type), ESP-NOW off and
    irecv()'s buffer not yet made to its checked path in espnow.ts, which
    validates, reports and receives (Radio.receive) as the API says.
-   They read nothing of this. xsVar(0) is the state; xsVar(1) to (3) and
-   xsResult are receive()'s slots. */
+   They read nothing of this. xsVar(0) to (2) and xsResult are receive()'s
+   slots. */
 
 #define CHECKED (-2)
 
-/* The state in xsVar(0) and, from argument index, the timeout in ms (-1:
-   for ever), or CHECKED. */
+/* Three vars and, from argument index, the timeout in ms (-1: for ever),
+   or CHECKED. */
 static xsIntegerValue beginReceive(xsMachine *the, xsIntegerValue index)
 {
 	if (gReceivingRoot != the)
 		xsTypeError("ESP-NOW has not started on this machine");
-	xsmcVars(4);
-	xsVar(0) = gReceiving;
+	xsmcVars(3);
 	xsType type = (xsmcArgc > index) ? xsmcTypeOf(xsArg(index)) : xsUndefinedType;
 	xsIntegerValue timeout;
-	if (xsUndefinedType == type) {
-		getIndex(the, &xsVar(0), STATE_TIMEOUT, &xsVar(1));
-		timeout = xsmcToInteger(xsVar(1));
-	}
+	if (xsUndefinedType == type)
+		timeout = gTimeout;
 	else if (xsIntegerType == type)
 		timeout = xsmcToInteger(xsArg(index));
 	else
@@ -536,10 +560,10 @@ static xsIntegerValue beginReceive(xsMachine *the, xsIntegerValue index)
 static void callChecked(xsMachine *the, xsIntegerValue which, xsIntegerValue count)
 {
 	xsIntegerValue argc = xsmcArgc;
-	getIndex(the, &xsVar(0), which, &xsVar(1));
+	getIndex(the, &gReceiving, which, &xsVar(0));
 	xsOverflow(-XS_FRAME_COUNT - 2);
 	fxPush(xsThis);
-	fxPush(xsVar(1));
+	fxPush(xsVar(0));
 	fxCall(the);
 	for (xsIntegerValue i = 0; i < count; i++) {
 		if (i < argc)
@@ -555,16 +579,17 @@ static void callChecked(xsMachine *the, xsIntegerValue which, xsIntegerValue cou
 void xs_espnow_irecv(xsMachine *the)
 {
 	xsIntegerValue timeout = beginReceive(the, 0);
-	getIndex(the, &xsVar(0), STATE_MESSAGE, &xsVar(2));
 	modESPNow espnow = gOpen;
-	if ((CHECKED == timeout) || !espnow || (xsReferenceType != xsmcTypeOf(xsVar(2)))) {
+	if ((CHECKED == timeout) || !espnow || (xsReferenceType != xsmcTypeOf(gMessage))) {
 		callChecked(the, STATE_IRECV, 1);
 		return;
 	}
-	getIndex(the, &xsVar(0), STATE_PAIR, &xsVar(1));
-	ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsResult, &xsVar(0) };
+	/* copies: receive() writes its slots */
+	ReceiveSlotsRecord slots = { &xsVar(0), &xsVar(1), &xsVar(2), &xsResult, &gReceiving, &gMap };
+	*slots.out = gPair;
+	*slots.target = gMessage;
 	receive(the, espnow, &slots, timeout, RECEIVE_PAIR, 2);
-	xsResult = xsVar(1);
+	xsResult = *slots.out;
 }
 
 /* recv(timeout_ms) */
@@ -576,9 +601,9 @@ void xs_espnow_recv(xsMachine *the)
 		callChecked(the, STATE_RECV, 1);
 		return;
 	}
-	ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsResult, &xsVar(0) };
+	ReceiveSlotsRecord slots = { &xsVar(0), &xsVar(1), &xsVar(2), &xsResult, &gReceiving, &gMap };
 	receive(the, espnow, &slots, timeout, RECEIVE_NEW, 2);
-	xsResult = xsVar(1);
+	xsResult = *slots.out;
 }
 
 /* recvinto(data, timeout_ms) */
@@ -590,25 +615,24 @@ void xs_espnow_recvinto(xsMachine *the)
 		return;
 	}
 	uint32_t generation = gOpen->generation;
-	xsVar(1) = xsArg(0);
-	xsIntegerValue answer = getInto(the, &xsVar(1), &xsVar(2));
+	ReceiveSlotsRecord slots = { &xsVar(0), &xsVar(1), &xsVar(2), &xsResult, &gReceiving, &gMap };
+	*slots.out = xsArg(0);
+	xsIntegerValue answer = getInto(the, slots.out, slots.target);
 	/* getInto ran JS: the radio the call began with may have closed, even if another has opened since */
 	modESPNow espnow = gOpen;
 	if ((answer > 0) && (!espnow || (espnow->generation != generation)))
 		answer = RECEIVE_CLOSED;
-	if (answer > 0) {
-		ReceiveSlotsRecord slots = { &xsVar(1), &xsVar(2), &xsVar(3), &xsResult, &xsVar(0) };
+	if (answer > 0)
 		answer = receive(the, espnow, &slots, timeout, RECEIVE_INTO, answer);
-	}
 	if (answer >= 0) {
 		xsmcSetInteger(xsResult, answer);
 		return;
 	}
 	/* nothing was read: throw refused(answer, data[1]) */
-	getIndex(the, &xsVar(0), STATE_REFUSED, &xsVar(3));
+	getIndex(the, &gReceiving, STATE_REFUSED, slots.scratch);
 	xsmcSetInteger(xsResult, answer);
-	xsVar(3) = xsCallFunction2(xsVar(3), xsUndefined, xsResult, xsVar(2));
-	xsThrow(xsVar(3));
+	*slots.scratch = xsCallFunction2(*slots.scratch, xsUndefined, xsResult, *slots.target);
+	xsThrow(*slots.scratch);
 }
 
 /* any(): a message is waiting. */

@@ -51,13 +51,21 @@ void espnow_bytes_fit(void *machine, void *value, uint32_t length)
    Array says so in its first slot (XS_ARRAY_BEHAVIOR); a Proxy's is
    XS_PROXY_KIND. An instance with an ID is one preloaded in flash, which XS
    copies to RAM before it is changed: left to XS. A hole has no element. */
-static txSlot *ownElement(txMachine *the, txSlot *array, uint32_t index)
+static txSlot *arrayOf(txSlot *array)
 {
 	if (XS_REFERENCE_KIND != array->kind)
 		return NULL;
 	txSlot *instance = array->value.reference;
 	txSlot *internal = instance->next;
 	if ((XS_NO_ID != instance->ID) || !internal || !(internal->flag & XS_INTERNAL_FLAG) || (XS_ARRAY_KIND != internal->kind) || (XS_ARRAY_BEHAVIOR != internal->ID))
+		return NULL;
+	return internal;
+}
+
+static txSlot *ownElement(txMachine *the, txSlot *array, uint32_t index)
+{
+	txSlot *internal = arrayOf(array);
+	if (!internal)
 		return NULL;
 	txSlot *element = fxGetIndexProperty(the, internal, index);
 	if (!element || (XS_ACCESSOR_KIND == element->kind))
@@ -73,6 +81,16 @@ static bool copyValue(txSlot *to, const txSlot *from)
 	to->kind = from->kind;
 	to->value = from->value;
 	return true;
+}
+
+int32_t espnow_array_length(void *the, void *array)
+{
+	(void)the;
+	txSlot *internal = arrayOf(array);
+	if (!internal)
+		return -1;
+	/* XS keeps an Array's length as the count of its elements' slots */
+	return (internal->value.array.length > INT32_MAX) ? INT32_MAX : (int32_t)internal->value.array.length;
 }
 
 bool espnow_array_get(void *the, void *array, uint32_t index, void *value)

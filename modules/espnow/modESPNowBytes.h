@@ -34,6 +34,9 @@ void espnow_bytes_fit(void *the, void *slot, uint32_t length);
    nothing, when it cannot be sure; the caller then takes XS's own path.
    Run no JS, allocate nothing. */
 
+/* array.length when array is as for espnow_array_get, else -1. */
+int32_t espnow_array_length(void *the, void *array);
+
 /* *value = array[index] when array is a real Array (not a Proxy, not an
    instance preloaded in flash) with index its own data element. */
 bool espnow_array_get(void *the, void *array, uint32_t index, void *value);

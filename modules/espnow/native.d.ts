@@ -58,7 +58,7 @@ declare class Radio {
   fetchPeer(first: boolean, out: unknown[]): number;
   peerCount(out: number[]): number;
   setRate(rate: number): number;
-  /** Keeps the receiving state for irecv() (rooted for this machine). */
+  /** Keeps the receiving state for irecv() (rooted for this machine), and copies of its map, pair, message and timeout: call it again after changing one of those. */
   static setReceiving(state: Receiving): void;
   static maxDataLength(): number;
   /** ESP-IDF's name of an error number, e.g. "ESP_ERR_ESPNOW_NOT_FOUND". */
