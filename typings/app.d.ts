@@ -6,6 +6,5 @@
  */
 /// <reference types="@moddable/typings/xs" />
 /// <reference types="@moddable/typings/timer" />
-/// <reference path="../modules/espnow/es2024.d.ts" />
 /// <reference path="../hosts/sim/modules/multitest.d.ts" />
 /// <reference path="../hosts/sim/instrument.d.ts" />

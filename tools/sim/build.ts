@@ -147,9 +147,10 @@ function located(diagnostic: ts.Diagnostic): string {
  * The app's .ts modules, type-checked as one program and compiled, as
  * mcconfig does before xsc (tools/mcmanifest.js, TSConfigFile): each module
  * name resolves to the module's source ("paths"), with mcconfig's compiler
- * options (module "preserve", target and lib es2025, which TypeScript 5.6
- * calls esnext) and a manifest's "typescript.tsconfig.compilerOptions" over
- * them; strict only when a manifest asks for it, as on a device. The typings
+ * options (module "preserve", target and lib es2025) and a manifest's
+ * "typescript.tsconfig.compilerOptions" over them. mcconfig sets no
+ * strict, so TypeScript's default applies, as on a device: strict since
+ * TypeScript 6. The typings
  * are the ambient .d.ts files beside the app's manifests and modules (those
  * of espnow, wlan, instrument, multitest) and TYPINGS. A type error stops the
  * build, "file:line: message" for each. When every file the program read is
@@ -173,9 +174,9 @@ function compileModules(resolved: Resolved): Map<string, string> {
     forceConsistentCasingInFileNames: true,
     module: ts.ModuleKind.Preserve,
     resolveJsonModule: true,
-    lib: ["lib.esnext.d.ts"],
+    lib: ["lib.es2025.d.ts"],
     sourceMap: true,
-    target: ts.ScriptTarget.ESNext,
+    target: ts.ScriptTarget.ES2025,
     types: [],
     skipDefaultLibCheck: true,
     ...asked.options,
