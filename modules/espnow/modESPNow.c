@@ -489,7 +489,13 @@ enum {
 	STATE_RECVINTO,
 	STATE_REFUSED
 };
-static xsSlot gReceiving, gMap, gPair, gMessage;
+/* The state, then what every receive reads of it: kept slots, each rooted. */
+enum { KEPT_STATE, KEPT_MAP, KEPT_PAIR, KEPT_MESSAGE, KEPT_COUNT };
+static xsSlot gKept[KEPT_COUNT];
+#define gReceiving (gKept[KEPT_STATE])
+#define gMap (gKept[KEPT_MAP])
+#define gPair (gKept[KEPT_PAIR])
+#define gMessage (gKept[KEPT_MESSAGE])
 static xsIntegerValue gTimeout;
 static xsMachine *gReceivingRoot = NULL;
 
@@ -497,31 +503,23 @@ static xsMachine *gReceivingRoot = NULL;
    each is forgotten before it is written, and no JS runs in between. */
 void xs_espnow_set_receiving(xsMachine *the)
 {
+	static const uint8_t items[KEPT_COUNT] = { 0, 0, STATE_PAIR, STATE_MESSAGE };
 	if (!xsmcIsInstanceOf(xsArg(0), xsArrayPrototype))
 		xsTypeError("state must be an array");
 	if (gReceivingRoot && (gReceivingRoot != the))
 		xsUnknownError("ESP-NOW is another machine's");
-	xsmcVars(3);
-	getIndex(the, &xsArg(0), 0, &xsVar(0));
-	getIndex(the, &xsArg(0), STATE_PAIR, &xsVar(1));
-	getIndex(the, &xsArg(0), STATE_MESSAGE, &xsVar(2));
+	xsmcVars(KEPT_COUNT);
+	xsVar(KEPT_STATE) = xsArg(0);
+	for (int i = KEPT_MAP; i < KEPT_COUNT; i++)
+		getIndex(the, &xsArg(0), items[i], &xsVar(i));
 	getIndex(the, &xsArg(0), STATE_TIMEOUT, &xsResult);
-	xsIntegerValue timeout = xsmcToInteger(xsResult);
-	if (gReceivingRoot) {
-		xsForget(gReceiving);
-		xsForget(gMap);
-		xsForget(gPair);
-		xsForget(gMessage);
+	gTimeout = xsmcToInteger(xsResult);
+	for (int i = 0; i < KEPT_COUNT; i++) {
+		if (gReceivingRoot)
+			xsForget(gKept[i]);
+		gKept[i] = xsVar(i);
+		xsRemember(gKept[i]);
 	}
-	gReceiving = xsArg(0);
-	gMap = xsVar(0);
-	gPair = xsVar(1);
-	gMessage = xsVar(2);
-	gTimeout = timeout;
-	xsRemember(gReceiving);
-	xsRemember(gMap);
-	xsRemember(gPair);
-	xsRemember(gMessage);
 	gReceivingRoot = the;
 	xsmcSetUndefined(xsResult);
 }
