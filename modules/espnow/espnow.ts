@@ -18,7 +18,7 @@
 import { claim, type Radio as NativeRadio, type Receiving } from "espnow/native";
 
 /* The native layer, claimed as this module loads: no one else can (native.js). */
-const { Radio, irecv, recv, recvinto, sendsSettled } = claim();
+const { Radio, irecv, recv, recvinto, next, sendsSettled } = claim();
 type Radio = NativeRadio;
 
 /*
@@ -278,7 +278,7 @@ type Sender = [mac: Uint8Array, entry: [number, number] | null];
 
 /** The senders, by the MAC as a number (keyOf). */
 let senders = null as unknown as Map<number, Sender>;
-/** What the native receive() looks senders up with, and makes recv()'s message with: [senders, Map.prototype.get, intern, Uint8Array], then what the native irecv(), recv() and recvinto() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused] (Radio.setReceiving keeps it, and copies of senders, pair, message and timeout: given again when one changes). */
+/** What the native receive() looks senders up with, and makes recv()'s message with: [senders, Map.prototype.get, intern, Uint8Array], then what the native irecv(), recv(), recvinto() and next() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused, step] (Radio.setReceiving keeps it, and copies of senders, pair, message, timeout and step: given again when one changes). */
 let receiving = null as unknown as Receiving;
 /** irecv()'s array, reused, shared by every ESPNow object (one radio, one array): [mac, msg] with msg a view that tracks the message's length. */
 let pair = null as unknown as [Uint8Array | null, Uint8Array | null];
@@ -353,7 +353,7 @@ function boot(): void {
   senders = new Map();
   pair = [null, null];
   step = { done: false, value: pair };
-  receiving = [senders, Map.prototype.get, intern, Uint8Array, pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused];
+  receiving = [senders, Map.prototype.get, intern, Uint8Array, pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused, step];
   Radio.setReceiving(receiving);
   shared.peersTable = new PeersTable();
   meta = new Float64Array(3);
@@ -480,10 +480,10 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   /* ---- receiving ---- */
 
   /*
-   * recv, irecv and recvinto: the prototype's are the native ones
-   * (modESPNow.c's xs_espnow_recv, _irecv and _recvinto, set below the
-   * class), the hot path with no JS frame; each hands the checked path its
-   * body calls what it does not take as it is.
+   * recv, irecv, recvinto and next: the prototype's are the native ones
+   * (modESPNow.c's xs_espnow_recv, _irecv, _recvinto and _next, set below
+   * the class), the hot path with no JS frame; each hands the checked path
+   * its body calls what it does not take as it is.
    */
 
   /** Wait for a message: [mac, msg] in new buffers (mac is the peers_table key), or [null, null] on timeout. */
@@ -676,6 +676,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
 ESPNow.prototype.recv = recv;
 ESPNow.prototype.irecv = irecv;
 ESPNow.prototype.recvinto = recvinto;
+ESPNow.prototype.next = next;
 
 /* ---- internals: functions, not private methods (calling a private method allocates in XS) ---- */
 

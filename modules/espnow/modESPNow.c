@@ -487,15 +487,17 @@ enum {
 	STATE_IRECV,
 	STATE_RECV,
 	STATE_RECVINTO,
-	STATE_REFUSED
+	STATE_REFUSED,
+	STATE_STEP
 };
 /* The state, then what every receive reads of it: kept slots, each rooted. */
-enum { KEPT_STATE, KEPT_MAP, KEPT_PAIR, KEPT_MESSAGE, KEPT_COUNT };
+enum { KEPT_STATE, KEPT_MAP, KEPT_PAIR, KEPT_MESSAGE, KEPT_STEP, KEPT_COUNT };
 static xsSlot gKept[KEPT_COUNT];
 #define gReceiving (gKept[KEPT_STATE])
 #define gMap (gKept[KEPT_MAP])
 #define gPair (gKept[KEPT_PAIR])
 #define gMessage (gKept[KEPT_MESSAGE])
+#define gStep (gKept[KEPT_STEP])
 static xsIntegerValue gTimeout;
 static xsMachine *gReceivingRoot = NULL;
 
@@ -503,7 +505,7 @@ static xsMachine *gReceivingRoot = NULL;
    each is forgotten before it is written, and no JS runs in between. */
 void xs_espnow_set_receiving(xsMachine *the)
 {
-	static const uint8_t items[KEPT_COUNT] = { 0, 0, STATE_PAIR, STATE_MESSAGE };
+	static const uint8_t items[KEPT_COUNT] = { 0, 0, STATE_PAIR, STATE_MESSAGE, STATE_STEP };
 	if (!xsmcIsInstanceOf(xsArg(0), xsArrayPrototype))
 		xsTypeError("state must be an array");
 	if (gReceivingRoot && (gReceivingRoot != the))
@@ -524,8 +526,8 @@ void xs_espnow_set_receiving(xsMachine *the)
 	xsmcSetUndefined(xsResult);
 }
 
-/* irecv(), recv() and recvinto(): ESPNow.prototype's own (espnow.ts sets
-   them), so that no JS frame stands between the caller and the ring. Each
+/* irecv(), recv(), recvinto() and next(): ESPNow.prototype's own (espnow.ts
+   sets them), so that no JS frame stands between the caller and the ring. Each
    takes timeout_ms when it is absent, undefined or an integer, as espnow.ts's
    timeoutOf would (a negative one: for ever), and hands anything else (a
    fraction, NaN, null, another type), ESP-NOW off and
@@ -535,15 +537,17 @@ void xs_espnow_set_receiving(xsMachine *the)
    slots. */
 
 #define CHECKED (-2)
+/* beginReceive's index when the call takes no timeout: the default */
+#define NO_TIMEOUT (-1)
 
-/* Three vars and, from argument index, the timeout in ms (-1: for ever),
-   or CHECKED. */
+/* Three vars and, from argument index (NO_TIMEOUT: none), the timeout in
+   ms (-1: for ever), or CHECKED. */
 static xsIntegerValue beginReceive(xsMachine *the, xsIntegerValue index)
 {
 	if (gReceivingRoot != the)
 		xsTypeError("ESP-NOW has not started on this machine");
 	xsmcVars(3);
-	xsType type = (xsmcArgc > index) ? xsmcTypeOf(xsArg(index)) : xsUndefinedType;
+	xsType type = ((index >= 0) && (xsmcArgc > index)) ? xsmcTypeOf(xsArg(index)) : xsUndefinedType;
 	xsIntegerValue timeout;
 	if (xsUndefinedType == type)
 		timeout = gTimeout;
@@ -574,12 +578,13 @@ static void callChecked(xsMachine *the, xsIntegerValue which, xsIntegerValue cou
 }
 
 /* irecv(timeout_ms) */
-void xs_espnow_irecv(xsMachine *the)
+/* irecv(), its timeout the argument count says (0: none, the default) */
+static void irecv(xsMachine *the, xsIntegerValue count)
 {
-	xsIntegerValue timeout = beginReceive(the, 0);
+	xsIntegerValue timeout = beginReceive(the, count ? 0 : NO_TIMEOUT);
 	modESPNow espnow = gOpen;
 	if ((CHECKED == timeout) || !espnow || (xsReferenceType != xsmcTypeOf(gMessage))) {
-		callChecked(the, STATE_IRECV, 1);
+		callChecked(the, STATE_IRECV, count);
 		return;
 	}
 	/* copies: receive() writes its slots */
@@ -588,6 +593,19 @@ void xs_espnow_irecv(xsMachine *the)
 	*slots.target = gMessage;
 	receive(the, espnow, &slots, timeout, RECEIVE_PAIR, 2);
 	xsResult = *slots.out;
+}
+
+void xs_espnow_irecv(xsMachine *the)
+{
+	irecv(the, 1);
+}
+
+/* next(): irecv() with the default timeout, for for...of; the step whose
+   value is the pair */
+void xs_espnow_next(xsMachine *the)
+{
+	irecv(the, 0);
+	xsResult = gStep;
 }
 
 /* recv(timeout_ms) */

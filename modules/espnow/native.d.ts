@@ -9,8 +9,9 @@ type Bytes = ArrayBuffer | ArrayBufferView;
  * returns its mac; new view(buffer) makes recv()'s message. Then what the native
  * irecv(), recv() and recvinto() read: irecv()'s pair and message buffer
  * (undefined until its checked path makes it), the default timeout, the
- * checked paths they hand what they do not take as it is, and refused(code,
- * msg), the error of a recvinto() data they refused.
+ * checked paths they hand what they do not take as it is, refused(code,
+ * msg), the error of a recvinto() data they refused, and the step next()
+ * returns.
  */
 export type Receiving = [
   map: Map<number, [Uint8Array, [number, number] | null]>,
@@ -24,6 +25,7 @@ export type Receiving = [
   recv: (timeout_ms?: number | null) => [Uint8Array, Uint8Array] | [null, null],
   recvinto: (data: unknown[], timeout_ms?: number | null) => number,
   refused: (code: number, message: unknown) => Error,
+  step: IteratorResult<[Uint8Array | null, Uint8Array | null]>,
 ];
 
 export type PeerOut = [ArrayBuffer, ArrayBuffer, number, number, boolean];
@@ -58,7 +60,7 @@ declare class Radio {
   fetchPeer(first: boolean, out: unknown[]): number;
   peerCount(out: number[]): number;
   setRate(rate: number): number;
-  /** Keeps the receiving state for irecv() (rooted for this machine), and copies of its map, pair, message and timeout: call it again after changing one of those. */
+  /** Keeps the receiving state for irecv() (rooted for this machine), and copies of its map, pair, message, timeout and step: call it again after changing one of those. */
   static setReceiving(state: Receiving): void;
   static maxDataLength(): number;
   /** ESP-IDF's name of an error number, e.g. "ESP_ERR_ESPNOW_NOT_FOUND". */
@@ -80,6 +82,8 @@ export interface Native {
   irecv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null];
   recv(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null];
   recvinto(data: unknown[], timeout_ms?: number | null): number;
+  /** irecv() with the default timeout, as for...of asks for it: returns the state's step, whose value is the pair. */
+  next(): IteratorResult<[Uint8Array | null, Uint8Array | null]>;
   /** For AIOESPNow: every frame sent has completed and every logged status has been read. */
   sendsSettled(radio: Radio): boolean;
 }

@@ -31,20 +31,21 @@ class Radio @ "xs_espnow_destructor" {
 }
 Object.freeze(Radio.prototype);
 
-/* ESPNow.prototype's own irecv, recv and recvinto */
+/* ESPNow.prototype's own irecv, recv, recvinto and next */
 function irecv(timeout_ms) @ "xs_espnow_irecv";
 function recv(timeout_ms) @ "xs_espnow_recv";
 function recvinto(data, timeout_ms) @ "xs_espnow_recvinto";
+function next() @ "xs_espnow_next";
 
 /* for AIOESPNow, through ESPNow */
 function sendsSettled(radio) @ "xs_espnow_sends_settled";
 
 let claimed = false;
 
-/** { Radio, irecv, recv, recvinto, sendsSettled } the first time; TypeError after. */
+/** { Radio, irecv, recv, recvinto, next, sendsSettled } the first time; TypeError after. */
 export function claim() {
 	if (claimed)
 		throw new TypeError("espnow/native is private to the espnow module");
 	claimed = true;
-	return { Radio, irecv, recv, recvinto, sendsSettled };
+	return { Radio, irecv, recv, recvinto, next, sendsSettled };
 }

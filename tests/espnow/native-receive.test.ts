@@ -1,6 +1,6 @@
 /*
- * ESPNow.prototype's irecv, recv and recvinto are host functions
- * (modESPNow.c's xs_espnow_irecv, _recv and _recvinto): they take timeout_ms
+ * ESPNow.prototype's irecv, recv, recvinto and next are host functions
+ * (modESPNow.c's xs_espnow_irecv, _recv, _recvinto and _next): they take timeout_ms
  * when absent, undefined or an integer (a negative one: for ever), and hand
  * anything else (a fraction, null, NaN, another type), and ESP-NOW off, to the
  * checked paths of espnow.ts. What users see
@@ -53,6 +53,10 @@ e.config({ timeout_ms: 0 });
 say("default 0", e.irecv()[0], e.irecv(undefined)[0], e.recv()[0], e.recvinto([null, new Uint8Array(4)]), e.next().value === first, first[0]);
 send(5);
 say("default 0, waiting", e.recv()[1][0]);
+send(9);
+const step = e.next(), stepMessage = step.value[1][0];
+/* next() takes no timeout: the default (0 here) however called */
+say("next", step.done, step.value === first, stepMessage, e.next("bad").value[0], e.next(-1) === step, e[Symbol.iterator]() === e);
 
 send(6);
 const data = [null, new Uint8Array(4)];
@@ -77,9 +81,10 @@ e.active(false);
 attempt("off irecv", () => e.irecv(0));
 attempt("off recv", () => e.recv());
 attempt("off recvinto", () => e.recvinto([null, new Uint8Array(4)], 0));
+attempt("off next", () => e.next());
 `;
 
-test("the native irecv, recv and recvinto: checked paths for other timeouts and ESP-NOW off, the default timeout, one array for every ESPNow object, nothing read when data's setters reopen ESP-NOW", async (t) => {
+test("the native irecv, recv, recvinto and next: checked paths for other timeouts and ESP-NOW off, the default timeout, one array for every ESPNow object, nothing read when data's setters reopen ESP-NOW", async (t) => {
   const result = await runScript(script, [FAKE_RADIO]);
   t.is(result.code, 0, result.stdout + result.stderr);
   t.deepEqual(result.stdout.trim().split("\n"), [
@@ -92,6 +97,7 @@ test("the native irecv, recv and recvinto: checked paths for other timeouts and 
     "negative zero 4",
     "default 0    0 true ",
     "default 0, waiting 5",
+    "next false true 9  true true",
     "reopened ESPNowError recvinto: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
     "then 7 ",
     "small RangeError recvinto: msg holds 2 bytes, the message has 5",
@@ -99,5 +105,6 @@ test("the native irecv, recv and recvinto: checked paths for other timeouts and 
     "off irecv ESPNowError irecv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
     "off recv ESPNowError recv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
     "off recvinto ESPNowError recvinto: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
+    "off next ESPNowError irecv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
   ]);
 });
