@@ -410,7 +410,6 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 		if (RECEIVE_INTO == mode)
 			return 0;
 		xsmcSetNull(*s->scratch);
-		xsmcSetNull(*s->target);
 	}
 	else {
 		xsmcSetInteger(meta[0], info.rssi);
@@ -438,7 +437,7 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 	}
 	setIndex(the, s->out, 0, s->scratch);
 	if (RECEIVE_INTO != mode)
-		setIndex(the, s->out, 1, s->target);
+		setIndex(the, s->out, 1, (result > 0) ? s->target : s->scratch);
 	else if (count == 4)
 		setRSSITime(the, s->out, 2, meta);
 	return (result > 0) ? info.length : 0;
@@ -534,19 +533,19 @@ void xs_espnow_set_receiving(xsMachine *the)
    irecv()'s buffer not yet made to its checked path in espnow.ts, which
    validates, reports and receives (Radio.receive) as the API says.
    They read nothing of this. xsVar(0) to (2) and xsResult are receive()'s
-   slots. */
+   slots (irecv()'s out and target are the kept pair and message). */
 
 #define CHECKED (-2)
 /* beginReceive's index when the call takes no timeout: the default */
 #define NO_TIMEOUT (-1)
 
-/* Three vars and, from argument index (NO_TIMEOUT: none), the timeout in
-   ms (-1: for ever), or CHECKED. */
-static xsIntegerValue beginReceive(xsMachine *the, xsIntegerValue index)
+/* vars, and from argument index (NO_TIMEOUT: none) the timeout in ms (-1:
+   for ever), or CHECKED. */
+static xsIntegerValue beginReceive(xsMachine *the, xsIntegerValue index, xsIntegerValue vars)
 {
 	if (gReceivingRoot != the)
 		xsTypeError("ESP-NOW has not started on this machine");
-	xsmcVars(3);
+	xsmcVars(vars);
 	xsType type = ((index >= 0) && (xsmcArgc > index)) ? xsmcTypeOf(xsArg(index)) : xsUndefinedType;
 	xsIntegerValue timeout;
 	if (xsUndefinedType == type)
@@ -581,18 +580,16 @@ static void callChecked(xsMachine *the, xsIntegerValue which, xsIntegerValue cou
 /* irecv(), its timeout the argument count says (0: none, the default) */
 static void irecv(xsMachine *the, xsIntegerValue count)
 {
-	xsIntegerValue timeout = beginReceive(the, count ? 0 : NO_TIMEOUT);
+	xsIntegerValue timeout = beginReceive(the, count ? 0 : NO_TIMEOUT, 1);
 	modESPNow espnow = gOpen;
 	if ((CHECKED == timeout) || !espnow || (xsReferenceType != xsmcTypeOf(gMessage))) {
 		callChecked(the, STATE_IRECV, count);
 		return;
 	}
-	/* copies: receive() writes its slots */
-	ReceiveSlotsRecord slots = { &xsVar(0), &xsVar(1), &xsVar(2), &xsResult, &gReceiving, &gMap };
-	*slots.out = gPair;
-	*slots.target = gMessage;
+	/* receive() only reads out and target in this mode: the kept slots themselves */
+	ReceiveSlotsRecord slots = { &gPair, &gMessage, &xsVar(0), &xsResult, &gReceiving, &gMap };
 	receive(the, espnow, &slots, timeout, RECEIVE_PAIR, 2);
-	xsResult = *slots.out;
+	xsResult = gPair;
 }
 
 void xs_espnow_irecv(xsMachine *the)
@@ -611,7 +608,7 @@ void xs_espnow_next(xsMachine *the)
 /* recv(timeout_ms) */
 void xs_espnow_recv(xsMachine *the)
 {
-	xsIntegerValue timeout = beginReceive(the, 0);
+	xsIntegerValue timeout = beginReceive(the, 0, 3);
 	modESPNow espnow = gOpen;
 	if ((CHECKED == timeout) || !espnow) {
 		callChecked(the, STATE_RECV, 1);
@@ -625,7 +622,7 @@ void xs_espnow_recv(xsMachine *the)
 /* recvinto(data, timeout_ms) */
 void xs_espnow_recvinto(xsMachine *the)
 {
-	xsIntegerValue timeout = beginReceive(the, 1);
+	xsIntegerValue timeout = beginReceive(the, 1, 3);
 	if ((CHECKED == timeout) || !gOpen) {
 		callChecked(the, STATE_RECVINTO, 2);
 		return;
