@@ -19,13 +19,18 @@ _Static_assert(kCheckOffset + 1 == ESPNOW_RING_HEADER_SIZE, "header layout");
 _Static_assert(ESPNOW_RING_MAX_PAYLOAD <= UINT16_MAX, "length field is 16 bits");
 _Static_assert(ESPNOW_RING_MAX_SIZE <= (UINT32_MAX / 2), "mirrored indices need 2 * size in 32 bits");
 
+/* The seed xor every header byte before the check: three words, then the
+   last three bytes (a word's bytes xor to the same in either byte order) */
 static uint8_t headerCheck(const uint8_t *header)
 {
-	uint8_t check = ESPNOW_RING_CHECK_SEED;
-	for (int i = 0; i < kCheckOffset; i++)
-		check ^= header[i];
-	return check;
+	uint32_t words[3];
+	memcpy(words, header, sizeof(words));
+	uint32_t x = words[0] ^ words[1] ^ words[2];
+	x ^= x >> 16;
+	x ^= x >> 8;
+	return (uint8_t)(ESPNOW_RING_CHECK_SEED ^ x ^ header[12] ^ header[13] ^ header[14]);
 }
+_Static_assert(kCheckOffset == 15, "headerCheck covers bytes 0..14");
 
 /* Bytes from read to write. Both are in [0, 2 * size): the caller checked. */
 static uint32_t distance(uint32_t read, uint32_t write, uint32_t size)
