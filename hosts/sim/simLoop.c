@@ -11,10 +11,15 @@
  * native module that holds the loop open (simLoopRef: ESP-NOW while the radio
  * is on, as a device waits for frames for ever).
  *
- * Cross-thread state: only the message queue and the retain count, both under
- * host->mutex (the ref count is the JavaScript thread's). The eventfd wakes
- * poll(); a post is never lost because the queue is read after poll() returns
- * and before the next wait.
+ * Cross-thread state: only the message queue, the retain count and the
+ * sleeping and woken flags, all under host->mutex (the ref count is the
+ * JavaScript thread's). The eventfd wakes poll(). The loop reads the queue and
+ * sets sleeping in one hold of the mutex before it waits, and waits only if
+ * the queue was empty; a post or a release writes the eventfd only while
+ * sleeping is set, once (woken), so a busy loop, which takes each record
+ * without waiting, costs its posters no system call and itself no poll().
+ * A post is never lost: it either came before the check, and the loop does
+ * not wait, or after, and wakes it.
  */
 
 #include "simPlatform.h"
@@ -55,8 +60,9 @@ double simNow(void)
 static void simWake(simHostState host)
 {
 	uint64_t one = 1;
-	if (host->wakeFD < 0)
+	if ((host->wakeFD < 0) || !host->sleeping || host->woken)
 		return;
+	host->woken = 1;
 	ssize_t written = write(host->wakeFD, &one, sizeof(one));
 	(void)written;	/* a full eventfd counter is already a pending wake */
 }
@@ -445,6 +451,9 @@ static void simWait(txMachine* the, simHostState host, int timeout)
 		count++;
 	}
 	simWatchdogFeed(); /* back in the event loop: simWatchdog.c */
+	/* sleeping stays set until the loop's next look at the queue: the posts
+	   meanwhile, which that look sees, need no wake (woken), and one that
+	   came after a timeout leaves a wake that ends the next wait early */
 	if (poll(fds, count, timeout) <= 0)
 		return;
 	if (fds[0].revents & POLLIN) {
@@ -472,7 +481,7 @@ void simLoopRun(txMachine* the)
 {
 	simHostState host = simGetHost(the);
 	for (;;) {
-		int idle, timeout, delivered, fired;
+		int idle, waiting, timeout, delivered, fired;
 		simRunPromiseJobs(the);
 		if (host->exiting)
 			break;
@@ -482,12 +491,18 @@ void simLoopRun(txMachine* the)
 		fired = simFireTimer(the, host);
 		if (delivered || fired)
 			continue;
-		/* read together, so that a post followed by a release is never missed */
+		/* read together, so that a post followed by a release is never missed;
+		   from here a post or a release wakes the wait below (simWake) */
 		pthread_mutex_lock(&host->mutex);
-		idle = !host->retained && !host->firstMessage;
+		waiting = host->firstMessage != NULL; /* posted since simDeliverMessages looked */
+		idle = !host->retained && !waiting;
+		host->sleeping = !waiting;
+		host->woken = 0;
 		pthread_mutex_unlock(&host->mutex);
 		if (idle && !host->timers && !host->watches && !gLoopRefs)
 			break;
+		if (waiting)
+			continue;
 		timeout = -1;
 		if (host->timers) {
 			double delta = host->timers->due - simNow();

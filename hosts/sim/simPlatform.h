@@ -54,6 +54,8 @@ typedef struct {
 	uint64_t posts, postsBlocked, postsFailed, delivered, deviceMallocs;
 	double longestBlock;           /* milliseconds */
 	int wakeFD;
+	uint8_t sleeping;              /* the JS thread found the queue empty and waits, or is about to: a post or a release writes wakeFD */
+	uint8_t woken;                 /* wakeFD was written since; the later posts need not */
 	simTimer timers;     /* sorted by due time, FIFO among equals */
 	simWatch watches;
 	uint8_t promiseJobs;

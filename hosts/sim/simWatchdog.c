@@ -6,7 +6,11 @@
  * in a blocking call (recv with a timeout, a sync send) lets the device's idle
  * task run, which feeds the watchdog, and uses no CPU here either. XS's meter
  * calls simWatchdogCheck every few thousand steps of a running script; the
- * event loop feeds the watchdog each time it waits (simLoop.c).
+ * event loop feeds the watchdog each time it waits or starts a callback
+ * (simLoop.c). A feed only counts: reading a thread's CPU clock is a system
+ * call, and the loop feeds several times a message. The check that first
+ * sees a new count starts the time from there, so a task is reported at
+ * most one check (simWatchdogSteps steps, well under a millisecond) late.
  */
 
 #include <stdio.h>
@@ -20,7 +24,9 @@ void simWatchdogFeed(void);
 #define simWatchdogSteps 20000
 
 static double gLimit = 0;
-static double gFed = 0;
+static unsigned gFeeds = 0;     /* bumped by each feed */
+static unsigned gCounted = 0;   /* the feeds the last check saw */
+static double gFed = 0;         /* the thread's CPU seconds at that check */
 
 static double simThreadSeconds(void)
 {
@@ -33,8 +39,14 @@ static double simThreadSeconds(void)
 static txBoolean simWatchdogCheck(txMachine* the, txU4 index)
 {
 	txSlot* frame;
+	double now = simThreadSeconds();
 	(void)index;
-	if (simThreadSeconds() - gFed <= gLimit)
+	if (gCounted != gFeeds) {
+		gCounted = gFeeds;
+		gFed = now;
+		return 1;
+	}
+	if (now - gFed <= gLimit)
 		return 1;
 	fprintf(stderr, "xsim: task watchdog: the JavaScript task has not returned to its event loop for %g s (an ESP32's task watchdog would reset the chip); it is at:\n", gLimit);
 	for (frame = the->frame; frame && frame->next; frame = frame->next) {
@@ -69,12 +81,13 @@ void simWatchdogStart(txMachine* the)
 	}
 	gLimit = seconds;
 	if (gLimit > 0) {
-		simWatchdogFeed();
+		gFed = simThreadSeconds();
+		gCounted = gFeeds;
 		fxBeginMetering(the, simWatchdogCheck, simWatchdogSteps);
 	}
 }
 
 void simWatchdogFeed(void)
 {
-	gFed = simThreadSeconds();
+	gFeeds++;
 }

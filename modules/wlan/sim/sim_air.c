@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #ifdef __linux__
 #include <fcntl.h>
 #include <linux/sock_diag.h>
@@ -555,7 +556,13 @@ static void *receiveLoop(void *unused)
 	static uint8_t datagram[DATAGRAM];
 	uint32_t pingEvery = gAir.timeoutMs / 3;
 	uint32_t lastPing = sim_air_millis();
-	struct pollfd watch = { .fd = gAir.fd, .events = POLLIN };
+	/* One system call a datagram: recv() waits at most pingEvery (the other
+	   readers of the socket poll first, so never wait on this timeout). */
+	struct timeval wait = { .tv_sec = pingEvery / 1000, .tv_usec = (pingEvery % 1000) * 1000 };
+	if (setsockopt(gAir.fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait)) != 0) {
+		fprintf(stderr, "sim_air: cannot set the air socket's receive timeout: %s\n", strerror(errno));
+		return NULL;
+	}
 	for (;;) {
 		uint32_t now = sim_air_millis();
 		if (now - lastPing >= pingEvery) {
@@ -564,14 +571,12 @@ static void *receiveLoop(void *unused)
 			send(gAir.fd, ping, sizeof(ping), 0);
 			lastPing = now;
 		}
-		int ready = poll(&watch, 1, (int)pingEvery);
-		if (ready < 0 && errno != EINTR)
-			break;
-		if (ready <= 0)
-			continue;
 		ssize_t length = recv(gAir.fd, datagram, sizeof(datagram), 0);
-		if (length > 0)
-			dispatchDatagram(datagram, (size_t)length, false);
+		if (length < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			break;
+		if (length <= 0)
+			continue;
+		dispatchDatagram(datagram, (size_t)length, false);
 		pthread_mutex_lock(&gAir.mutex);
 		bool lost = gAir.lost;
 		pthread_mutex_unlock(&gAir.mutex);
