@@ -278,7 +278,7 @@ type Sender = [mac: Uint8Array, entry: [number, number] | null];
 
 /** The senders, by the MAC as a number (keyOf). */
 let senders = null as unknown as Map<number, Sender>;
-/** What the native receive() looks senders up with, and makes recv()'s message with: [senders, Map.prototype.get, intern, Uint8Array], then what the native irecv(), recv(), recvinto() and next() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused, step] (Radio.setReceiving keeps it, and copies of senders, pair, message, timeout and step: given again when one changes). */
+/** What the native receive() looks senders up with, and makes recv()'s message like: [senders, Map.prototype.get, intern, a Uint8Array], then what the native irecv(), recv(), recvinto() and next() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused, step] (Radio.setReceiving keeps it, and copies of senders, pair, message, timeout and step: given again when one changes). */
 let receiving = null as unknown as Receiving;
 /** irecv()'s array, reused, shared by every ESPNow object (one radio, one array): [mac, msg] with msg a view that tracks the message's length. */
 let pair = null as unknown as [Uint8Array | null, Uint8Array | null];
@@ -353,7 +353,7 @@ function boot(): void {
   senders = new Map();
   pair = [null, null];
   step = { done: false, value: pair };
-  receiving = [senders, Map.prototype.get, intern, Uint8Array, pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused, step];
+  receiving = [senders, Map.prototype.get, intern, new Uint8Array(0), pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused, step];
   Radio.setReceiving(receiving);
   shared.peersTable = new PeersTable();
   meta = new Float64Array(3);
@@ -694,7 +694,7 @@ function recvintoChecked(data: unknown[], timeout_ms?: number | null): number {
   /* the native receive checks data before it reads (an array of 2 or 4, data[1] a real buffer, writable); a resizable ArrayBuffer, or a length-tracking view of one, becomes the message's length */
   const length = radioFor(RECVINTO).receive(data, null, timeoutOf(timeout_ms, RECVINTO), Receive.INTO, receiving);
   if (length >= 0) return length;
-  throw refused(length, data[1]);
+  throw refused(length, (data as unknown[] | undefined)?.[1]);
 }
 
 function irecvChecked(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [null, null] {

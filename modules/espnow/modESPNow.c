@@ -342,11 +342,11 @@ typedef struct {
    message into target (for RECEIVE_INTO, out[1]): a resizable ArrayBuffer,
    or a length-tracking view of one, is first made the message's length when
    its maxByteLength allows; any other buffer must be big enough. Then its
-   sender: senders is [map, get, intern, Uint8Array, ...]; get.call(map, key), key
+   sender: senders is [map, get, intern, a Uint8Array, ...]; get.call(map, key), key
    the MAC as a number, gives [mac, entry], the interned MAC and its
    peers_table entry [rssi, time], updated here; a sender not in map or
    without an entry is intern(key, rssi, time)'s, which returns the mac;
-   Uint8Array, which makes recv()'s message of its buffer. out is written as mode says
+   the Uint8Array whose kind recv()'s message, a view of all its buffer, takes. out is written as mode says
    (RECEIVE_NEW: made here), count its elements to fill (recvinto's 2 or 4).
    map's table and the arrays are read and written directly where XS would
    run no JS (modESPNowBytes.h). Returns the length; 0 if none came within
@@ -400,11 +400,10 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 		espnow_radio_wait(remaining);
 	}
 	/* meta: rssi, time, the key (numbers: no root needed); scratch: the map,
-	   the sender, then its mac; entry: its peers_table entry */
+	   the sender, then its mac; entry: its peers_table entry (RECEIVE_NEW:
+	   may be out, which is made after) */
 	xsSlot meta[3];
 	xsmcSetUndefined(*s->entry);
-	if (RECEIVE_NEW == mode)
-		xsmcSetNewArray(*s->out, 2);
 	if (result <= 0) {
 		/* out = [null, null]; recvinto's data is left as it is */
 		if (RECEIVE_INTO == mode)
@@ -425,16 +424,14 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 		} else
 			callSenders(the, s->senders, 2, s->entry, &meta[2], meta, s->scratch);
 		if (RECEIVE_NEW == mode) {
-			/* target = new Uint8Array(target), senders[3] being Uint8Array */
+			/* target = new Uint8Array(target), like senders[3] */
 			getIndex(the, s->senders, 3, s->entry);
-			xsOverflow(-XS_FRAME_COUNT - 1);
-			fxPush(*s->entry);
-			fxNew(the);
-			fxPush(*s->target);
-			fxRunCount(the, 1);
-			*s->target = fxPop();
+			if (!espnow_bytes_view(the, s->entry, s->target, info.length, s->target))
+				xsTypeError("senders[3] is not a Uint8Array");
 		}
 	}
+	if (RECEIVE_NEW == mode)
+		xsmcSetNewArray(*s->out, 2);
 	setIndex(the, s->out, 0, s->scratch);
 	if (RECEIVE_INTO != mode)
 		setIndex(the, s->out, 1, (result > 0) ? s->target : s->scratch);
@@ -532,8 +529,9 @@ void xs_espnow_set_receiving(xsMachine *the)
    fraction, NaN, null, another type), ESP-NOW off and
    irecv()'s buffer not yet made to its checked path in espnow.ts, which
    validates, reports and receives (Radio.receive) as the API says.
-   They read nothing of this. xsVar(0) to (2) and xsResult are receive()'s
-   slots (irecv()'s out and target are the kept pair and message). */
+   They read nothing of this. Their vars and xsResult are receive()'s
+   slots (irecv()'s out and target are the kept pair and message; recv()'s
+   out is xsResult). Each var costs a computron: as few as will do. */
 
 #define CHECKED (-2)
 /* beginReceive's index when the call takes no timeout: the default */
@@ -608,28 +606,29 @@ void xs_espnow_next(xsMachine *the)
 /* recv(timeout_ms) */
 void xs_espnow_recv(xsMachine *the)
 {
-	xsIntegerValue timeout = beginReceive(the, 0, 3);
+	xsIntegerValue timeout = beginReceive(the, 0, 2);
 	modESPNow espnow = gOpen;
 	if ((CHECKED == timeout) || !espnow) {
 		callChecked(the, STATE_RECV, 1);
 		return;
 	}
-	ReceiveSlotsRecord slots = { &xsVar(0), &xsVar(1), &xsVar(2), &xsResult, &gReceiving, &gMap };
+	/* out, made last, is entry too: two vars, not three */
+	ReceiveSlotsRecord slots = { &xsResult, &xsVar(0), &xsVar(1), &xsResult, &gReceiving, &gMap };
 	receive(the, espnow, &slots, timeout, RECEIVE_NEW, 2);
-	xsResult = *slots.out;
 }
 
 /* recvinto(data, timeout_ms) */
 void xs_espnow_recvinto(xsMachine *the)
 {
-	xsIntegerValue timeout = beginReceive(the, 1, 3);
-	if ((CHECKED == timeout) || !gOpen) {
+	xsIntegerValue timeout = beginReceive(the, 1, 2);
+	/* no data: the checked path says what data must be */
+	if ((CHECKED == timeout) || !gOpen || (xsmcArgc < 1)) {
 		callChecked(the, STATE_RECVINTO, 2);
 		return;
 	}
 	uint32_t generation = gOpen->generation;
-	ReceiveSlotsRecord slots = { &xsVar(0), &xsVar(1), &xsVar(2), &xsResult, &gReceiving, &gMap };
-	*slots.out = xsArg(0);
+	/* out is data, the argument's own slot (receive() only reads it in this mode) */
+	ReceiveSlotsRecord slots = { &xsArg(0), &xsVar(0), &xsVar(1), &xsResult, &gReceiving, &gMap };
 	xsIntegerValue answer = getInto(the, slots.out, slots.target);
 	/* getInto ran JS: the radio the call began with may have closed, even if another has opened since */
 	modESPNow espnow = gOpen;

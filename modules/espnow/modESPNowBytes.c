@@ -47,6 +47,34 @@ void espnow_bytes_fit(void *machine, void *value, uint32_t length)
 	fxSetArrayBufferLength(the, buffer, offset + (txInteger)length);
 }
 
+bool espnow_bytes_view(void *machine, void *like, void *buffer, uint32_t length, void *result)
+{
+	txMachine *the = machine;
+	if (ESPNOW_BYTES_VIEW != espnow_bytes_kind(machine, like))
+		return false;
+	txSlot *model = ((txSlot *)like)->value.reference;
+	/* on the stack, so rooted while its slots are made: the prototype, then the instance */
+	mxPushReference(model->value.instance.prototype);
+	txSlot *made = fxNewObjectInstance(the);
+	made->flag |= model->flag & XS_EXOTIC_FLAG;
+	txSlot *slot = made->next = fxNewSlot(the);
+	slot->ID = model->next->ID;	/* the dispatch: which typed array */
+	slot->flag = model->next->flag;
+	slot->kind = model->next->kind;
+	slot->value = model->next->value;
+	slot = slot->next = fxNewSlot(the);	/* the view: all of the buffer */
+	slot->flag = XS_INTERNAL_FLAG;
+	slot->kind = XS_DATA_VIEW_KIND;
+	slot->value.dataView.offset = 0;
+	slot->value.dataView.size = (txInteger)length;
+	slot = slot->next = fxNewSlot(the);	/* the buffer */
+	slot->flag = XS_INTERNAL_FLAG;
+	slot->kind = XS_REFERENCE_KIND;
+	slot->value.reference = ((txSlot *)buffer)->value.reference;
+	mxPullSlot((txSlot *)result);
+	return true;
+}
+
 /* array's own data element at index (see espnow_array_get), else NULL. An
    Array says so in its first slot (XS_ARRAY_BEHAVIOR); a Proxy's is
    XS_PROXY_KIND. An instance with an ID is one preloaded in flash, which XS

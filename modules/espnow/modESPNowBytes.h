@@ -28,6 +28,14 @@ int espnow_bytes_kind(void *the, void *slot);
    (and move buffers' bytes); runs no JS. */
 void espnow_bytes_fit(void *the, void *slot, uint32_t length);
 
+/* *result = new Uint8Array(*buffer), buffer an ArrayBuffer of length bytes
+   that cannot be resized, like a Uint8Array (espnow_bytes_kind's _VIEW) of
+   the prototype and kind the new one is to have: the instance XS's
+   constructor would make, without the call (its lookups cost recv() a
+   third of its computrons). false, nothing made, if like is not a Uint8Array.
+   May collect garbage; runs no JS. */
+bool espnow_bytes_view(void *the, void *like, void *buffer, uint32_t length, void *result);
+
 /* The receive path's shortcuts past xsmcGetIndex, xsmcSetIndex and a call of
    Map.prototype.get (each costs some hundred instructions), for what a [[Get]]
    or [[Set]] would answer without running JS. Each returns false, having done

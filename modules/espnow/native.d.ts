@@ -6,7 +6,8 @@ type Bytes = ArrayBuffer | ArrayBufferView;
  * The receiving state, which the native layer keeps (Radio.setReceiving):
  * first the receive path's view of the senders: map.get(key) (key: a MAC as
  * a number) is [mac, entry]; intern(key, rssi, ms) makes or updates one and
- * returns its mac; new view(buffer) makes recv()'s message. Then what the native
+ * returns its mac; recv()'s message is a Uint8Array like view (its prototype
+ * and kind; the native layer makes it, no constructor runs). Then what the native
  * irecv(), recv() and recvinto() read: irecv()'s pair and message buffer
  * (undefined until its checked path makes it), the default timeout, the
  * checked paths they hand what they do not take as it is, refused(code,
@@ -17,7 +18,7 @@ export type Receiving = [
   map: Map<number, [Uint8Array, [number, number] | null]>,
   get: (this: Map<number, unknown>, key: number) => unknown,
   intern: (key: number, rssi: number, ms: number) => Uint8Array,
-  view: Uint8ArrayConstructor,
+  view: Uint8Array,
   pair: [Uint8Array | null, Uint8Array | null],
   message: Uint8Array | undefined,
   timeout: number,

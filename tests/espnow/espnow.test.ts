@@ -366,6 +366,7 @@ attempt("msg too long", () => e.send(new Uint8Array(6), new Uint8Array(1471)));
 attempt("msg number", () => e.send(new Uint8Array(6), 5));
 attempt("timeout string", () => e.recv("soon"));
 attempt("recvinto short list", () => e.recvinto([null]));
+attempt("recvinto no data", () => e.recvinto());
 attempt("wlan channel 15", () => new WLAN(WLAN.IF_STA).config({channel: 15}));
 attempt("wlan interface 2", () => new WLAN(2));
 say("stats", e.stats());
@@ -401,6 +402,7 @@ e.active(false);
     "msg number TypeError: send: msg must be a Uint8Array or ArrayBuffer or a string, got number ",
     "timeout string TypeError: recv: timeout_ms must be a number or null, got soon ",
     "recvinto short list TypeError: recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time] ",
+    "recvinto no data TypeError: recvinto: data must be an array [mac, msg] or [mac, msg, rssi, time] ",
     "wlan channel 15 RangeError: WLAN.config: channel must be 1..14, got 15 ",
     "wlan interface 2 RangeError: WLAN: interface must be WLAN.IF_STA (0) or WLAN.IF_AP (1), got 2 ",
     "stats 0,0,0,0,0",

@@ -77,6 +77,14 @@ send(8, 8, 8, 8, 8);
 attempt("small", () => e.recvinto([null, new Uint8Array(2)], 0));
 say("kept", e.irecv(0)[1].length);
 
+/* recv()'s message, which the binding makes without the constructor: an ordinary Uint8Array of its own buffer */
+send(3, 1, 4);
+const [from, got] = e.recv(0);
+const copy = got.slice(1);
+got[0] = 300;
+say("recv view", Object.getPrototypeOf(got) === Uint8Array.prototype, ArrayBuffer.isView(got), got.length, got.byteOffset, got.buffer.byteLength,
+  got.buffer.resizable, got.join(), copy.join(), got.subarray(2)[0], Object.isExtensible(got), from.join(), e.recv(0)[1] === null);
+
 e.active(false);
 attempt("off irecv", () => e.irecv(0));
 attempt("off recv", () => e.recv());
@@ -102,6 +110,7 @@ test("the native irecv, recv, recvinto and next: checked paths for other timeout
     "then 7 ",
     "small RangeError recvinto: msg holds 2 bytes, the message has 5",
     "kept 5",
+    "recv view true true 3 0 3 false 44,1,4 1,4 4 true 2,0,0,0,0,1 true",
     "off irecv ESPNowError irecv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
     "off recv ESPNowError recv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
     "off recvinto ESPNowError recvinto: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
