@@ -103,6 +103,7 @@ static int simReadSizes(const char* text, long limit, txSize* first, txSize* sec
 }
 
 extern void simParentWatch(void); /* simParent.c */
+extern void simYieldToAir(void); /* simYield.c */
 extern void simWatchdogStart(txMachine* the); /* simWatchdog.c */
 
 int main(int argc, char* argv[])
@@ -126,6 +127,7 @@ int main(int argc, char* argv[])
 	simHostState host;
 	simProfileRecord profile = { "desktop", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
 	int i, code;
+	simYieldToAir();
 	simParentWatch();
 	for (i = 1; i < argc; i++) {
 		const char* option = argv[i];

@@ -1,6 +1,7 @@
 import test from "ava";
 import { createSocket } from "node:dgram";
 import { readdirSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { nodeEnv } from "../../tools/sim/run.ts";
 import { app, folder, lines, run, TICKER } from "./helpers.ts";
@@ -50,7 +51,7 @@ test("--seconds stops the nodes and succeeds when none failed", async (t) => {
   t.true(lines(result.stdout).includes("node1| tick 0"));
 });
 
-test("the environment tells each node the air's port, its name and index, channel and version, and the pid it ends with", async (t) => {
+test("the environment tells each node the air's port, its name and index, channel and version, the pid it ends with, and whether it gives way to the air", async (t) => {
   const running = run(t, { inputs: [app(folder(t), "ticker", TICKER)], nodes: 2, channel: 6, version: 1 });
   const port = await running.port;
   await running.stdout.waitFor(/node0\| tick 0[^]*node1\| tick 0|node1\| tick 0[^]*node0\| tick 0/);
@@ -64,7 +65,7 @@ test("the environment tells each node the air's port, its name and index, channe
   });
   const expected = [0, 1].map((index) =>
     [...Object.entries(nodeEnv({ airPort: port, name: `node${index}`, index, channel: 6, version: 1, chip: "esp32" })).map(([name, value]) => `${name}=${value}`),
-      `ESPNOW_SIM_PARENT=${process.pid}`, "ESPNOW_WATCHDOG=5"].sort());
+      `ESPNOW_SIM_PARENT=${process.pid}`, `ESPNOW_SIM_YIELD=${2 > cpus().length ? 1 : 0}`, "ESPNOW_WATCHDOG=5"].sort());
   t.deepEqual(environments.sort(), expected);
   t.true(expected[1].includes("ESPNOW_NODE_NAME=node1") && expected[1].includes("ESPNOW_NODE_CHANNEL=6") && expected[1].includes("ESPNOW_NODE_VERSION=1"));
   running.stop();
@@ -114,4 +115,41 @@ test("app@x,y places the app's node on the air, says so at start, and a malforme
   running.stop();
   t.is((await running.finished).code, 0);
   await t.throwsAsync(run(t, { inputs: [`${ticker}@10,north`] }).finished, { message: /@10,north: a position is app@x,y in metres/ });
+});
+
+/** The xsim processes this process started, each with the nice value and scheduling policy of every thread (proc(5): stat fields 4, 19 and 41). */
+function nodeThreads(): { nice: number; policy: number }[][] {
+  const found: { nice: number; policy: number }[][] = [];
+  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try { stat = readFileSync(`/proc/${pid}/stat`, "utf8"); } catch { continue; }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (!stat.includes("(xsim)") || Number(fields[1]) !== process.pid) continue;
+    try {
+      found.push(readdirSync(`/proc/${pid}/task`).map((tid) => {
+        const task = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        const f = task.slice(task.lastIndexOf(")") + 2).split(" ");
+        return { nice: Number(f[16]), policy: Number(f[38]) };
+      }));
+    } catch { /* it has just ended */ }
+  }
+  return found;
+}
+
+/* serial: alone, so that the xsim processes found are this test's */
+test.serial("more nodes than cores give way to the air (nice 10, SCHED_BATCH); as many as the cores do not", async (t) => {
+  delete process.env.ESPNOW_SIM_YIELD;
+  const ticker = app(folder(t), "ticker", TICKER);
+  const own = Number(readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ")[16]);
+  for (const [count, expected] of [[cpus().length + 1, { nice: 10, policy: 3 }], [1, { nice: own, policy: 0 }]] as const) {
+    const running = run(t, { inputs: [ticker], nodes: count });
+    const ticking = (): boolean => count === 1 ? running.stdout.text.includes("tick") : Array.from({ length: count }, (_, i) => `node${i}| tick`).every((s) => running.stdout.text.includes(s));
+    for (let i = 0; i < 1500 && !ticking(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    t.true(ticking(), running.stderr.text);
+    const nodes = nodeThreads();
+    running.stop();
+    await running.finished;
+    t.is(nodes.length, count);
+    for (const threads of nodes) for (const thread of threads) t.deepEqual(thread, expected, `${count} nodes`);
+  }
 });

@@ -14,6 +14,7 @@
 
 import type { ChildProcess } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
+import { cpus } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { Air, type AirOptions } from "../air/air.ts";
 import { buildApp, nodeSeed, runApp, type App, type RunResult, type Variant } from "./build.ts";
@@ -202,6 +203,8 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
   }
   options.onAir?.(air, port);
 
+  /* more nodes than cores: they give way to the air, which must not wait for them (hosts/sim/simYield.c) */
+  const yieldToAir = process.env.ESPNOW_SIM_YIELD ?? (nodes.length > cpus().length ? "1" : "0");
   const width = Math.max(...names.map((name) => name.length));
   const label = (name: string): string => (count > 1 ? `${name.padEnd(width)}| ` : "");
   let stopping = false;
@@ -256,6 +259,7 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
           version: options.version ?? (node.app.profile.chip === "esp8266" ? 1 : undefined), x: node.x, y: node.y,
         }),
         ESPNOW_WATCHDOG: String(options.watchdog ?? 5),
+        ESPNOW_SIM_YIELD: yieldToAir,
       },
       onSpawn: (child) => {
         node.child = child;
