@@ -3,7 +3,7 @@
  * On the real clock the air's process, or the node's, may be stopped by the
  * host's scheduler for a few milliseconds; the frames that ended meanwhile
  * then arrive together, past the time the node should have handed them over.
- * A fake air, with an honest clock and the real air's 2 ms of pacing, sends a
+ * A fake air, with an honest clock and the real air's pace, sends a
  * node three RECVs in one burst: frames that ended 4 ms apart, the first 9 ms
  * ago. The node reads them and prints the times its radio took them into the
  * ring (peers_table's time_ms, from the receive thread, not the JS thread's
@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp, ROOT, type App } from "../../tools/sim/build.ts";
-import { runOnFakeAir } from "./fake-air.ts";
+import { FAKE_SOURCE, runOnFakeAir } from "./fake-air.ts";
 
 const SPACING_US = 4000;
 const LATE_US = 9000;
@@ -71,3 +71,33 @@ async function burst(t: ExecutionContext, welcomeLateUs: number): Promise<void> 
 test("frames that arrive late together reach the application spaced as on the air", (t) => burst(t, 0));
 
 test("so do they when the node's WELCOME came late too", (t) => burst(t, 6000));
+
+/* Echoes the first frame it gets. */
+const echo = `
+import ESPNow from "espnow";
+import WLAN from "wlan";
+const e = new ESPNow();
+e.active(true);
+new WLAN(WLAN.IF_STA).active(true);
+const from = Uint8Array.of(${FAKE_SOURCE.join(", ")});
+e.add_peer(from);
+const [, msg] = e.irecv(5000);
+if (msg) e.send(from, "echo", false);
+trace(msg ? "echoed\\n" : "nothing came\\n");
+e.active(false);
+`;
+
+test("a frame that comes alone is handed over at once, not held for the pace", async (t) => {
+  const main = join(folder, "echo.js");
+  writeFileSync(main, echo);
+  const echoApp = buildApp([join(ROOT, "manifest.json")], { main });
+  let sentAt = 0;
+  /* the longest pace WELCOME can give: a node that held the frame for it would echo 255 ms later at the soonest */
+  const { result, sends } = await runOnFakeAir(echoApp, { paceMs: 255, ready: (recv, airNow) => { sentAt = airNow(); recv(sentAt, "alone"); } });
+  t.is(result.code, 0, `node failed: ${result.stdout}${result.stderr}`);
+  t.regex(result.stdout, /echoed/);
+  t.is(sends.length, 1);
+  const ms = (sends[0] - sentAt) / 1000;
+  t.log(`echoed ${ms.toFixed(1)} ms after the frame's air time`);
+  t.true(ms < 200, `${ms} ms`);
+});

@@ -180,9 +180,9 @@ interface Transmission {
 }
 
 /**
- * On the real clock, how long after its air time a node hands a frame over: events run
- * on timers of about 1 ms, which send what ended meanwhile together; twice that lets
- * the node space them as they were on the air (WELCOME, PROTOCOL.md).
+ * WELCOME's pace on the real clock (non-zero: the node paces frames): events run on
+ * timers of about 1 ms, which send what ended meanwhile together, and the node spaces
+ * them as they were on the air (PROTOCOL.md, MODEL.md "Pacing at the node").
  */
 export const PACE_MS = 2;
 

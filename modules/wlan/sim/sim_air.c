@@ -37,9 +37,8 @@ enum { SEND_REFUSED = 2, REASON_NOT_REGISTERED = 10 };
 #define DATAGRAM (2048)
 #define REQUEST_TIMEOUT_MS (2000)	/* generous: a loaded CI machine may starve the air */
 #define REQUEST_TRIES (3)
-#define MAX_LAG_US (20000)				/* pace(): at most this much later than the air's delay */
-#define LAG_DRAIN (16)					/* pace(): the lag shrinks by 1/16 of the air time between frames */
-#define WAKE_SLACK_US (200)				/* pace(): a wake-up later than this adds to the lag */
+#define MAX_LAG_US (20000)				/* pace(): a frame held at most this much past its air time, the clocks' offset and the pace */
+#define LAG_DRAIN (16)					/* pace(): frames behind others spaced by 15/16 of their air spacing */
 #define RECEIVE_BUFFER (1024 * 1024)	/* a backlog waits in the kernel, not lost, while frames are paced */
 #define MAX_KEYS (32)					/* LMKs replayed after a new HELLO (ESP-NOW has at most 20 peers) */
 #define OWN_IDS (0x8000)				/* request ids of the receive thread; the JS thread's are below */
@@ -62,7 +61,7 @@ typedef struct {
 	uint8_t version;
 	size_t maxDataLen;
 	int txBuffers;
-	int64_t paceUs;					/* WELCOME's delay of a frame after its air time; 0: none */
+	int64_t paceUs;					/* WELCOME's pace: 0, frames handed over as they come (the virtual clock); else how late the air may send one, for pace() */
 	float x, y;
 	char name[33];
 	uint8_t sta[6], ap[6];
@@ -97,10 +96,10 @@ typedef struct {
 	simAirListenerRecord listener;
 	bool hasListener;
 
-	/* pace(), on the receive thread: local time less air time, at least (WELCOME's, then frames'); the lag; the last frame's air time */
+	/* pace(), on the receive thread: local time less air time, at least (WELCOME's, then frames'); the last frame's air time; when it was handed over, local time */
 	int64_t minLatencyUs;
-	int64_t lagUs;
 	uint64_t lastAirUs;
+	int64_t lastHandedUs;
 
 	pthread_t thread;
 	struct timespec started;
@@ -315,54 +314,48 @@ static int64_t localMicros(void)
 	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
 }
 
-/* Hand a frame that ended at air time `airUs` over at that time plus a
-   delay, so frames reach the node spaced as they were on the air. The air's
-   timers fire about once a millisecond and send what ended meanwhile at once
-   (six 250-byte frames at 54 Mbit/s), which a fast consumer with a
-   two-message rxbuf cannot absorb and a device never sees. The offset between
-   the two clocks is the smallest latency seen, WELCOME's or a frame's (both
-   clocks are monotonic, and the air never sends a frame before its time); the
-   delay is WELCOME's, which covers the air's timer granularity, plus a lag.
-   A frame that arrives after its time (the air's process or this one was
-   stopped by the host's scheduler) goes at once, and the lag grows by its
-   lateness, so that the frames behind it, which came with it, keep their
-   spacing rather than follow it at once (so does a wake-up from the sleep
-   here more than WAKE_SLACK_US late): a device's radio never gets two
-   frames closer than the air carried them. The lag shrinks by a sixteenth of
-   the air time between frames (the application sees them at most that much
-   closer while it does), and is at most MAX_LAG_US: a longer stall is one a
-   device would not have, and its frames are handed over as they come. A
-   smaller offset (WELCOME itself came late) moves into the lag too, so that
-   the frames that show it keep their spacing. */
+/* Hand a frame that ended at air time `airUs` over no closer to the last
+   one than the air carried them apart. The air's timers fire about once a
+   millisecond and send what ended meanwhile at once (six 250-byte frames at
+   54 Mbit/s), which a fast consumer with a two-message rxbuf cannot absorb
+   and a device never sees; so does a stall of the air's process or this one
+   (the host's scheduler), after which the frames that ended meanwhile come
+   together. So the first of them goes at once and each one behind waits
+   until the last was handed over at least their air spacing ago, less a
+   sixteenth (a backlog drains: the application sees frames at most that
+   much closer than on the air while it does). A frame that comes alone goes
+   at once: the app sees it as soon as the host lets it, as on a device,
+   and the host spends no sleep or wake-up on it. A late wake-up from the
+   sleep counts from when it happened, so the frames behind keep their
+   spacing from it. A frame is never held more than WELCOME's pace (how late
+   the air's timers may send a frame: 2 ms) and MAX_LAG_US past its air time
+   plus the clocks' offset (the smallest latency seen, WELCOME's or a
+   frame's: both clocks are monotonic, and the air never sends a frame
+   before its time): a longer stall is one a device would not have, and its
+   frames are handed over as they come. */
 static void pace(uint64_t airUs)
 {
 	int64_t now = localMicros();
 	int64_t latency = now - (int64_t)airUs;
-	if (latency < gAir.minLatencyUs) {
-		int64_t lag = gAir.lagUs + (gAir.minLatencyUs - latency);
-		gAir.lagUs = lag < MAX_LAG_US ? lag : MAX_LAG_US;
+	if (latency < gAir.minLatencyUs)
 		gAir.minLatencyUs = latency;
-	}
+	int64_t spacing = 0;
 	if (airUs > gAir.lastAirUs) {
-		int64_t drain = gAir.lastAirUs ? (int64_t)(airUs - gAir.lastAirUs) / LAG_DRAIN : 0;
-		gAir.lagUs = gAir.lagUs > drain ? gAir.lagUs - drain : 0;
+		if (gAir.lastAirUs)
+			spacing = (int64_t)(airUs - gAir.lastAirUs);
 		gAir.lastAirUs = airUs;
 	}
-	int64_t due = (int64_t)airUs + gAir.minLatencyUs + gAir.paceUs + gAir.lagUs;
-	if (due <= now) {
-		int64_t lag = gAir.lagUs + (now - due);
-		gAir.lagUs = lag < MAX_LAG_US ? lag : MAX_LAG_US;
-		return;
+	int64_t at = gAir.lastHandedUs + spacing - spacing / LAG_DRAIN;
+	int64_t latest = (int64_t)airUs + gAir.minLatencyUs + gAir.paceUs + MAX_LAG_US;
+	if (at > latest)
+		at = latest;
+	if (at > now) {
+		struct timespec until = { .tv_sec = at / 1000000, .tv_nsec = (long)(at % 1000000) * 1000 };
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+			;
+		now = localMicros();
 	}
-	struct timespec until = { .tv_sec = due / 1000000, .tv_nsec = (long)(due % 1000000) * 1000 };
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
-		;
-	/* woken late (this thread waited for a CPU): the frames behind keep their spacing from this one */
-	int64_t late = localMicros() - due;
-	if (late > WAKE_SLACK_US) {
-		int64_t lag = gAir.lagUs + late;
-		gAir.lagUs = lag < MAX_LAG_US ? lag : MAX_LAG_US;
-	}
+	gAir.lastHandedUs = now;
 }
 
 static void dispatch(const uint8_t *d, size_t length);
@@ -796,6 +789,8 @@ static int connectOnce(void)
 				gAir.timeoutMs = 300;
 			gAir.paceUs = (int64_t)gAir.reply[9] * 1000;
 			gAir.minLatencyUs = localMicros() - (int64_t)get64(gAir.reply + 28);
+			gAir.lastAirUs = 0;
+			gAir.lastHandedUs = 0;
 			knowAppThread();
 			if (pthread_create(&gAir.thread, NULL, receiveLoop, NULL))
 				return fail("%s", "cannot start the radio thread");
