@@ -38,7 +38,8 @@ enum { SEND_REFUSED = 2, REASON_NOT_REGISTERED = 10 };
 #define REQUEST_TIMEOUT_MS (2000)	/* generous: a loaded CI machine may starve the air */
 #define REQUEST_TRIES (3)
 #define MAX_LAG_US (20000)				/* pace(): a frame held at most this much past its air time, the clocks' offset and the pace */
-#define LAG_DRAIN (16)					/* pace(): frames behind others spaced by 15/16 of their air spacing */
+#define WAKE_SLACK_US (200)				/* pace(): a hand-over at most this much after its time keeps the schedule */
+#define LAG_DRAIN (16)					/* pace(): frames that are behind go up to 1/16 of their air spacing sooner */
 #define RECEIVE_BUFFER (1024 * 1024)	/* a backlog waits in the kernel, not lost, while frames are paced */
 #define MAX_KEYS (32)					/* LMKs replayed after a new HELLO (ESP-NOW has at most 20 peers) */
 #define OWN_IDS (0x8000)				/* request ids of the receive thread; the JS thread's are below */
@@ -321,18 +322,24 @@ static int64_t localMicros(void)
    and a device never sees; so does a stall of the air's process or this one
    (the host's scheduler), after which the frames that ended meanwhile come
    together. So the first of them goes at once and each one behind waits
-   until the last was handed over at least their air spacing ago, less a
-   sixteenth (a backlog drains: the application sees frames at most that
-   much closer than on the air while it does). A frame that comes alone goes
+   until the last was handed over their air spacing ago. Only frames that
+   are behind (later than their air time, the clocks' offset and WELCOME's
+   pace, how late the air's timers may send a frame: 2 ms) go up to a
+   sixteenth sooner, so a backlog drains (the application sees frames at
+   most that much closer than on the air while it does) and a stream that
+   is on time keeps its rate exactly. A frame that comes alone goes
    at once: the app sees it as soon as the host lets it, as on a device,
-   and the host spends no sleep or wake-up on it. A late wake-up from the
-   sleep counts from when it happened, so the frames behind keep their
-   spacing from it. A frame is never held more than WELCOME's pace (how late
-   the air's timers may send a frame: 2 ms) and MAX_LAG_US past its air time
-   plus the clocks' offset (the smallest latency seen, WELCOME's or a
-   frame's: both clocks are monotonic, and the air never sends a frame
-   before its time): a longer stall is one a device would not have, and its
-   frames are handed over as they come. */
+   and the host spends no sleep or wake-up on it; so does one that would
+   wait no more than a sixteenth of its spacing (what a frame behind may
+   gain anyway), which keeps the schedule from sticking ahead of the
+   frames' arrivals. A hand-over at most
+   WAKE_SLACK_US after its time (a wake-up a little late) keeps the
+   schedule, so the stream is not slowed by it; a later one counts from when
+   it happened, so the frames behind keep their spacing from it. A frame is never held more than MAX_LAG_US behind (the
+   clocks' offset is the smallest latency seen, WELCOME's or a frame's: both
+   clocks are monotonic, and the air never sends a frame before its time):
+   a longer stall is one a device would not have, and its frames are handed
+   over as they come. */
 static void pace(uint64_t airUs)
 {
 	int64_t now = localMicros();
@@ -345,17 +352,26 @@ static void pace(uint64_t airUs)
 			spacing = (int64_t)(airUs - gAir.lastAirUs);
 		gAir.lastAirUs = airUs;
 	}
-	int64_t at = gAir.lastHandedUs + spacing - spacing / LAG_DRAIN;
-	int64_t latest = (int64_t)airUs + gAir.minLatencyUs + gAir.paceUs + MAX_LAG_US;
-	if (at > latest)
-		at = latest;
-	if (at > now) {
-		struct timespec until = { .tv_sec = at / 1000000, .tv_nsec = (long)(at % 1000000) * 1000 };
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
-			;
-		now = localMicros();
+	int64_t at = gAir.lastHandedUs + spacing;
+	int64_t usual = (int64_t)airUs + gAir.minLatencyUs + gAir.paceUs;
+	if (at > usual) {
+		/* behind: drain the backlog by at most a sixteenth of the spacing */
+		int64_t drain = spacing / LAG_DRAIN;
+		at -= (at - usual < drain) ? at - usual : drain;
+		if (at > usual + MAX_LAG_US)
+			at = usual + MAX_LAG_US;
 	}
-	gAir.lastHandedUs = now;
+	if (at - now <= spacing / LAG_DRAIN) {
+		/* alone, or nearly on time: no sleep for the sixteenth that frames behind may gain anyway */
+		gAir.lastHandedUs = (at <= now && now - at <= WAKE_SLACK_US) ? at : now;
+		return;
+	}
+	struct timespec until = { .tv_sec = at / 1000000, .tv_nsec = (long)(at % 1000000) * 1000 };
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+		;
+	now = localMicros();
+	/* woken on time, or nearly: the schedule holds, and the frames behind are not slowed by it */
+	gAir.lastHandedUs = (now - at <= WAKE_SLACK_US) ? at : now;
 }
 
 static void dispatch(const uint8_t *d, size_t length);
