@@ -371,7 +371,7 @@ async function main(): Promise<void> {
       await buildHost(rest);
     } else if (command === "run") {
       const options = runOptions(rest);
-      process.exitCode = await (await runner()).runNodes(options);
+      process.exitCode = await (await runner()).runNodes({ yieldToAir: "auto", ...options });
     } else if (command === "control") {
       process.exitCode = await control(rest);
     } else if (command === "multitest") {
@@ -381,7 +381,7 @@ async function main(): Promise<void> {
       const options = runOptions(rest);
       const { ROOT } = await launcher();
       const inputs = ["examples/receiver", "examples/sender"].map((app) => join(ROOT, app));
-      process.exitCode = await (await runner()).runNodes({ ...options, seconds: options.seconds ?? 20, inputs });
+      process.exitCode = await (await runner()).runNodes({ yieldToAir: "auto", ...options, seconds: options.seconds ?? 20, inputs });
     } else {
       usage(`unknown command ${command}${nearest(command, Object.keys(HELP))}`);
     }

@@ -51,7 +51,7 @@ function available(command: string): boolean {
 
 console.log("\nC for RISC-V (rv32imc, ilp32, -Os, -ffunction-sections, no PIC as ESP-IDF builds), bytes:");
 if (!available(compiler) || !available(size)) {
-  console.log(`  (no RISC-V cross compiler: ${compiler} or ${size} is missing; set RISCV_GCC and RISCV_SIZE, or apt-get install gcc-riscv64-linux-gnu)`);
+  console.log(`  (no RISC-V cross compiler: ${compiler} or ${size} is missing; set RISCV_GCC and RISCV_SIZE, or apt-get install gcc-riscv64-linux-gnu, which on Debian 12 removes gcc-multilib: reinstall it for the m32 simulator, or dpkg -x the compiler's package)`);
 } else {
   const folder = mkdtempSync(join(tmpdir(), "espnow-footprint-"));
   try {

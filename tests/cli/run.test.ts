@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { nodeEnv } from "../../tools/sim/run.ts";
-import { app, folder, lines, run, TICKER } from "./helpers.ts";
+import { app, command, folder, lines, run, TICKER } from "./helpers.ts";
 
 test("--nodes runs copies of one app, each line prefixed with its node's name", async (t) => {
   const hello = app(folder(t), "hello", `trace("hello\\n");\ntrace("bye\\n");\n`);
@@ -65,7 +65,7 @@ test("the environment tells each node the air's port, its name and index, channe
   });
   const expected = [0, 1].map((index) =>
     [...Object.entries(nodeEnv({ airPort: port, name: `node${index}`, index, channel: 6, version: 1, chip: "esp32" })).map(([name, value]) => `${name}=${value}`),
-      `ESPNOW_SIM_PARENT=${process.pid}`, `ESPNOW_SIM_YIELD=${2 > cpus().length ? 1 : 0}`, "ESPNOW_WATCHDOG=5"].sort());
+      `ESPNOW_SIM_PARENT=${process.pid}`, "ESPNOW_SIM_YIELD=0", "ESPNOW_WATCHDOG=5"].sort());
   t.deepEqual(environments.sort(), expected);
   t.true(expected[1].includes("ESPNOW_NODE_NAME=node1") && expected[1].includes("ESPNOW_NODE_CHANNEL=6") && expected[1].includes("ESPNOW_NODE_VERSION=1"));
   running.stop();
@@ -117,14 +117,14 @@ test("app@x,y places the app's node on the air, says so at start, and a malforme
   await t.throwsAsync(run(t, { inputs: [`${ticker}@10,north`] }).finished, { message: /@10,north: a position is app@x,y in metres/ });
 });
 
-/** The xsim processes this process started, each with the nice value and scheduling policy of every thread (proc(5): stat fields 4, 19 and 41). */
-function nodeThreads(): { nice: number; policy: number }[][] {
+/** The xsim processes that parent started, each with the nice value and scheduling policy of every thread (proc(5): stat fields 4, 19 and 41). */
+function nodeThreads(parent = process.pid): { nice: number; policy: number }[][] {
   const found: { nice: number; policy: number }[][] = [];
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     let stat: string;
     try { stat = readFileSync(`/proc/${pid}/stat`, "utf8"); } catch { continue; }
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (!stat.includes("(xsim)") || Number(fields[1]) !== process.pid) continue;
+    if (!stat.includes("(xsim)") || Number(fields[1]) !== parent) continue;
     try {
       found.push(readdirSync(`/proc/${pid}/task`).map((tid) => {
         const task = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
@@ -137,12 +137,14 @@ function nodeThreads(): { nice: number; policy: number }[][] {
 }
 
 /* serial: alone, so that the xsim processes found are this test's */
-test.serial("more nodes than cores give way to the air (nice 10, SCHED_BATCH); as many as the cores do not", async (t) => {
+test.serial("with yieldToAir auto (the espnow-sim command's), more nodes than cores give way to the air (nice 10, SCHED_BATCH); as many as the cores do not, nor any by default", async (t) => {
   delete process.env.ESPNOW_SIM_YIELD;
   const ticker = app(folder(t), "ticker", TICKER);
   const own = Number(readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ")[16]);
-  for (const [count, expected] of [[cpus().length + 1, { nice: 10, policy: 3 }], [1, { nice: own, policy: 0 }]] as const) {
-    const running = run(t, { inputs: [ticker], nodes: count });
+  const yielding = { nice: 10, policy: 3 }, not = { nice: own, policy: 0 };
+  const cases = [[cpus().length + 1, "auto", yielding], [1, "auto", not], [cpus().length + 1, undefined, not]] as const;
+  for (const [count, yieldToAir, expected] of cases) {
+    const running = run(t, { inputs: [ticker], nodes: count, yieldToAir });
     const ticking = (): boolean => count === 1 ? running.stdout.text.includes("tick") : Array.from({ length: count }, (_, i) => `node${i}| tick`).every((s) => running.stdout.text.includes(s));
     for (let i = 0; i < 1500 && !ticking(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
     t.true(ticking(), running.stderr.text);
@@ -150,6 +152,17 @@ test.serial("more nodes than cores give way to the air (nice 10, SCHED_BATCH); a
     running.stop();
     await running.finished;
     t.is(nodes.length, count);
-    for (const threads of nodes) for (const thread of threads) t.deepEqual(thread, expected, `${count} nodes`);
+    for (const threads of nodes) for (const thread of threads) t.deepEqual(thread, expected, `${count} nodes, yieldToAir ${yieldToAir}`);
   }
+});
+
+test("the espnow-sim run command gives more nodes than cores the auto choice: they give way to the air", async (t) => {
+  const count = cpus().length + 1;
+  const cli = command(t, ["run", "--nodes", String(count), app(folder(t), "ticker", TICKER)]);
+  await cli.stdout.waitFor(new RegExp(Array.from({ length: count }, (_, i) => `node${i}\\| tick 0`).map((s) => `(?=[^]*${s})`).join("")));
+  const nodes = nodeThreads(cli.child.pid);
+  cli.child.kill("SIGTERM");
+  await cli.finished;
+  t.is(nodes.length, count);
+  for (const threads of nodes) for (const thread of threads) t.deepEqual(thread, { nice: 10, policy: 3 });
 });

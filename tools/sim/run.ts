@@ -133,6 +133,8 @@ export interface RunNodesOptions {
   seconds?: number;
   /** the task watchdog: a node whose JavaScript has not returned to its event loop for this long (CPU seconds) is reported and ends (default 5; 0: off) */
   watchdog?: number;
+  /** the nodes give way to the air (ESPNOW_SIM_YIELD, hosts/sim/simYield.c): "auto" (the espnow-sim command's), when there are more of them than cores; default false, as tests want it, whose nodes share the machine with other tests. ESPNOW_SIM_YIELD in the environment wins. */
+  yieldToAir?: boolean | "auto";
   /** the air's options: port, seed, loss, pcap, log */
   air?: Pick<AirOptions, "port" | "seed" | "loss" | "retries" | "links" | "pcap" | "log">;
   /** stops the nodes (a run stopped so succeeds unless a node failed) */
@@ -203,8 +205,9 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
   }
   options.onAir?.(air, port);
 
-  /* more nodes than cores: they give way to the air, which must not wait for them (hosts/sim/simYield.c) */
-  const yieldToAir = process.env.ESPNOW_SIM_YIELD ?? (nodes.length > cpus().length ? "1" : "0");
+  /* "auto": more nodes than cores give way to the air, which must not wait for them (hosts/sim/simYield.c) */
+  const yieldAsked = options.yieldToAir === "auto" ? nodes.length > cpus().length : options.yieldToAir === true;
+  const yieldToAir = process.env.ESPNOW_SIM_YIELD ?? (yieldAsked ? "1" : "0");
   const width = Math.max(...names.map((name) => name.length));
   const label = (name: string): string => (count > 1 ? `${name.padEnd(width)}| ` : "");
   let stopping = false;
