@@ -9,8 +9,9 @@
  * preempt others when it wakes (SCHED_BATCH): the nodes still share the
  * CPU fairly among themselves, and the air runs first. Done first thing in
  * main(), so that every thread the node starts inherits it. Anything else
- * in the variable, or none, changes nothing; a failure (a platform without
- * SCHED_BATCH) leaves the node as it was.
+ * in the variable, or none, changes nothing. A call that fails is ignored:
+ * the node then keeps that part of its priority (and where there is no
+ * SCHED_BATCH, it is only niced).
  */
 
 #define _GNU_SOURCE /* SCHED_BATCH */

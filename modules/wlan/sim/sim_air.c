@@ -327,15 +327,15 @@ static int64_t localMicros(void)
    pace, how late the air's timers may send a frame: 2 ms) go up to a
    sixteenth sooner, so a backlog drains (the application sees frames at
    most that much closer than on the air while it does) and a stream that
-   is on time keeps its rate exactly. A frame that comes alone goes
-   at once: the app sees it as soon as the host lets it, as on a device,
-   and the host spends no sleep or wake-up on it; so does one that would
-   wait no more than a sixteenth of its spacing (what a frame behind may
-   gain anyway), which keeps the schedule from sticking ahead of the
-   frames' arrivals. A hand-over at most
-   WAKE_SLACK_US after its time (a wake-up a little late) keeps the
-   schedule, so the stream is not slowed by it; a later one counts from when
-   it happened, so the frames behind keep their spacing from it. A frame is never held more than MAX_LAG_US behind (the
+   is on time keeps its rate exactly. A frame that comes alone goes at
+   once: the app sees it as soon as the host lets it, as on a device, and
+   the host spends no sleep or wake-up on it; so does one that would wait
+   no more than a sixteenth of its spacing (what a frame behind may gain
+   anyway), which keeps the schedule from sticking ahead of the frames'
+   arrivals. A hand-over at most WAKE_SLACK_US after its time (a wake-up a
+   little late) keeps the schedule, so the stream is not slowed by it; a
+   later one counts from when it happened, so the frames behind keep their
+   spacing from it. A frame is never held more than MAX_LAG_US behind (the
    clocks' offset is the smallest latency seen, WELCOME's or a frame's: both
    clocks are monotonic, and the air never sends a frame before its time):
    a longer stall is one a device would not have, and its frames are handed
@@ -361,17 +361,16 @@ static void pace(uint64_t airUs)
 		if (at > usual + MAX_LAG_US)
 			at = usual + MAX_LAG_US;
 	}
-	if (at - now <= spacing / LAG_DRAIN) {
-		/* alone, or nearly on time: no sleep for the sixteenth that frames behind may gain anyway */
-		gAir.lastHandedUs = (at <= now && now - at <= WAKE_SLACK_US) ? at : now;
-		return;
+	/* alone, or nearly on time: no sleep for the sixteenth that frames behind may gain anyway */
+	if (at - now > spacing / LAG_DRAIN) {
+		struct timespec until = { .tv_sec = at / 1000000, .tv_nsec = (long)(at % 1000000) * 1000 };
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+			;
+		now = localMicros();
 	}
-	struct timespec until = { .tv_sec = at / 1000000, .tv_nsec = (long)(at % 1000000) * 1000 };
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
-		;
-	now = localMicros();
-	/* woken on time, or nearly: the schedule holds, and the frames behind are not slowed by it */
-	gAir.lastHandedUs = (now - at <= WAKE_SLACK_US) ? at : now;
+	/* handed over on time, or nearly (a wake-up a little late): the schedule
+	   holds, and the frames behind are not slowed by it */
+	gAir.lastHandedUs = (at <= now && now - at <= WAKE_SLACK_US) ? at : now;
 }
 
 static void dispatch(const uint8_t *d, size_t length);
