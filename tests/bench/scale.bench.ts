@@ -29,6 +29,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Air } from "../../tools/air/air.ts";
 import { AirNode } from "../../tools/air/client.ts";
 import { buildApp, runApp, type RunResult } from "../../tools/sim/build.ts";
+import { yieldToAirEnv } from "../../tools/sim/run.ts";
 import { ESPNOW, node } from "../espnow/helpers.ts";
 
 const COUNTS = (process.env.SCALE_NODES ?? "50,100,150,200,250").split(",").map(Number);
@@ -71,11 +72,6 @@ const source = node([], `
     e.active(false);
   }, Math.max(0, start + ${(SENDS + WARMUP) * 1000 + 1500} - Date.now()));`, { open: true });
 
-/** As espnow-sim run decides (tools/sim/run.ts): more nodes than cores give way to the air, unless ESPNOW_SIM_YIELD says otherwise. */
-function yieldToAir(count: number): string {
-  return process.env.ESPNOW_SIM_YIELD ?? (count > cpus().length ? "1" : "0");
-}
-
 /** user + system CPU of a process so far, in ms (Linux /proc; 0 once it has gone). */
 function cpuMs(pid: number): number {
   try {
@@ -92,7 +88,7 @@ writeFileSync(main, source);
 const app = buildApp([ESPNOW], { main });
 
 console.log(`\nScale: N ${app.profile.name} nodes (SIM_PROFILE) broadcasting once a second for ${SENDS} s, each hearing all others (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
-console.log(`  real time: >= 99.9 % delivered and p99 <= ${DEADLINE_MS} ms after the scheduled send, counted after ${WARMUP} round${WARMUP === 1 ? "" : "s"} in which the nodes learn each other (SCALE_WARMUP); nodes give way to the air: ESPNOW_SIM_YIELD=${yieldToAir(Math.max(...COUNTS))} for the largest N`);
+console.log(`  real time: >= 99.9 % delivered and p99 <= ${DEADLINE_MS} ms after the scheduled send, counted after ${WARMUP} round${WARMUP === 1 ? "" : "s"} in which the nodes learn each other (SCALE_WARMUP); nodes give way to the air: ESPNOW_SIM_YIELD=${yieldToAirEnv(Math.max(...COUNTS), "auto")} for the largest N`);
 console.log("      N  delivered  expected      %   p50 ms  p99 ms  >1s  ring drops  slip ms  air lag p99/max ms  air cpu  nodes cpu  load  real time");
 try {
   for (const count of COUNTS) {
@@ -107,7 +103,7 @@ try {
       for (const index of Array.from({ length: Math.min(BATCH, count - runs.length) }, (_, i) => runs.length + i)) {
         const run = runApp(app, {
           timeoutMs: 180000,
-          env: { ESPNOW_AIR: `127.0.0.1:${port}`, ESPNOW_NODE_NAME: `node${index}`, ESPNOW_NODE_INDEX: String(index), ESPNOW_SIM_YIELD: yieldToAir(count) },
+          env: { ESPNOW_AIR: `127.0.0.1:${port}`, ESPNOW_NODE_NAME: `node${index}`, ESPNOW_NODE_INDEX: String(index), ESPNOW_SIM_YIELD: yieldToAirEnv(count, "auto") },
           onSpawn: (child) => pids.push(child.pid ?? 0),
         });
         void run.then((r) => { ended++; if (r.code !== 0) failures.push(r.stderr.trim().split("\n").slice(-4).join(" ")); });

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { nodeEnv } from "../../tools/sim/run.ts";
+import { ownNice, threadPriorities } from "../sim/helpers.ts";
 import { app, command, folder, lines, run, TICKER } from "./helpers.ts";
 
 test("--nodes runs copies of one app, each line prefixed with its node's name", async (t) => {
@@ -117,37 +118,33 @@ test("app@x,y places the app's node on the air, says so at start, and a malforme
   await t.throwsAsync(run(t, { inputs: [`${ticker}@10,north`] }).finished, { message: /@10,north: a position is app@x,y in metres/ });
 });
 
-/** The xsim processes that parent started, each with the nice value and scheduling policy of every thread (proc(5): stat fields 4, 19 and 41). */
+/** The xsim processes that parent started, each with the nice value and scheduling policy of every thread (proc(5): stat field 4, the parent). */
 function nodeThreads(parent = process.pid): { nice: number; policy: number }[][] {
   const found: { nice: number; policy: number }[][] = [];
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    let stat: string;
-    try { stat = readFileSync(`/proc/${pid}/stat`, "utf8"); } catch { continue; }
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (!stat.includes("(xsim)") || Number(fields[1]) !== parent) continue;
     try {
-      found.push(readdirSync(`/proc/${pid}/task`).map((tid) => {
-        const task = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-        const f = task.slice(task.lastIndexOf(")") + 2).split(" ");
-        return { nice: Number(f[16]), policy: Number(f[38]) };
-      }));
-    } catch { /* it has just ended */ }
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!stat.includes("(xsim)") || Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== parent) continue;
+      found.push(threadPriorities(Number(pid)).map(({ nice, policy }) => ({ nice, policy })));
+    } catch { /* not ours, or it has just ended */ }
   }
   return found;
+}
+
+/** Output in which each of count nodes has ticked. */
+function ticked(count: number): RegExp {
+  return new RegExp("^" + Array.from({ length: count }, (_, i) => `(?=[^]*${count === 1 ? "" : `node${i}\\| `}tick 0)`).join(""));
 }
 
 /* serial: alone, so that the xsim processes found are this test's */
 test.serial("with yieldToAir auto (the espnow-sim command's), more nodes than cores give way to the air (nice 10, SCHED_BATCH); as many as the cores do not, nor any by default", async (t) => {
   delete process.env.ESPNOW_SIM_YIELD;
   const ticker = app(folder(t), "ticker", TICKER);
-  const own = Number(readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ")[16]);
-  const yielding = { nice: 10, policy: 3 }, not = { nice: own, policy: 0 };
+  const yielding = { nice: 10, policy: 3 }, not = { nice: ownNice(), policy: 0 };
   const cases = [[cpus().length + 1, "auto", yielding], [1, "auto", not], [cpus().length + 1, undefined, not]] as const;
   for (const [count, yieldToAir, expected] of cases) {
     const running = run(t, { inputs: [ticker], nodes: count, yieldToAir });
-    const ticking = (): boolean => count === 1 ? running.stdout.text.includes("tick") : Array.from({ length: count }, (_, i) => `node${i}| tick`).every((s) => running.stdout.text.includes(s));
-    for (let i = 0; i < 1500 && !ticking(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    t.true(ticking(), running.stderr.text);
+    await running.stdout.waitFor(ticked(count));
     const nodes = nodeThreads();
     running.stop();
     await running.finished;
@@ -159,7 +156,7 @@ test.serial("with yieldToAir auto (the espnow-sim command's), more nodes than co
 test("the espnow-sim run command gives more nodes than cores the auto choice: they give way to the air", async (t) => {
   const count = cpus().length + 1;
   const cli = command(t, ["run", "--nodes", String(count), app(folder(t), "ticker", TICKER)]);
-  await cli.stdout.waitFor(new RegExp(Array.from({ length: count }, (_, i) => `node${i}\\| tick 0`).map((s) => `(?=[^]*${s})`).join("")));
+  await cli.stdout.waitFor(ticked(count));
   const nodes = nodeThreads(cli.child.pid);
   cli.child.kill("SIGTERM");
   await cli.finished;

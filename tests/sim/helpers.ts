@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, runScript, type RunResult } from "../../tools/sim/build.ts";
 
@@ -12,4 +13,22 @@ export function run(source: string, manifests: string[] = [], timeoutMs = 30000)
 /** The lines an app traced. */
 export function lines(result: RunResult): string[] {
   return result.stdout.split("\n").filter((line) => line.length > 0);
+}
+
+/** A thread's name, nice value and scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH), from its stat file (proc(5): fields 2, 19 and 41). */
+export interface ThreadPriority { name: string; nice: number; policy: number }
+
+function priorityOf(stat: string): ThreadPriority {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), nice: Number(fields[16]), policy: Number(fields[38]) };
+}
+
+/** Every thread of process pid (Linux /proc). */
+export function threadPriorities(pid: number): ThreadPriority[] {
+  return readdirSync(`/proc/${pid}/task`).map((tid) => priorityOf(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8")));
+}
+
+/** This process's nice value: what a node it starts has unless it lowers its own. */
+export function ownNice(): number {
+  return priorityOf(readFileSync("/proc/self/stat", "utf8")).nice;
 }

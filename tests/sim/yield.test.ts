@@ -7,12 +7,13 @@
  */
 
 import test from "ava";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Air } from "../../tools/air/air.ts";
 import { buildApp, runApp } from "../../tools/sim/build.ts";
 import { ESPNOW, node, prebuild } from "../espnow/helpers.ts";
+import { ownNice, threadPriorities, type ThreadPriority } from "./helpers.ts";
 
 test.before(prebuild);
 
@@ -21,18 +22,7 @@ const SCHED_OTHER = 0, SCHED_BATCH = 3;
 /* Runs until told to stop: says "up" once ESP-NOW is on, then waits. */
 const idle = node([], `say("up"); Timer.set(() => e.active(false), 20000);`, { open: true });
 
-interface Thread { name: string; nice: number; policy: number }
-
-/** Every thread of pid: its name, nice value and scheduling policy (proc(5): stat fields 19 and 41). */
-function threads(pid: number): Thread[] {
-  return readdirSync(`/proc/${pid}/task`).map((tid) => {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), nice: Number(fields[16]), policy: Number(fields[38]) };
-  });
-}
-
-async function threadsOf(yieldValue: string | undefined): Promise<Thread[]> {
+async function threadsOf(yieldValue: string | undefined): Promise<ThreadPriority[]> {
   const air = new Air();
   const port = await air.start();
   const folder = mkdtempSync(join(tmpdir(), "espnow-yield-"));
@@ -51,7 +41,7 @@ async function threadsOf(yieldValue: string | undefined): Promise<Thread[]> {
       onStdout: (chunk) => { if (chunk.includes("up")) up(); },
     });
     await ready;
-    const seen = threads(pid);
+    const seen = threadPriorities(pid);
     process.kill(pid, "SIGTERM");
     await run;
     return seen;
@@ -68,7 +58,7 @@ test("ESPNOW_SIM_YIELD=1: every thread of the node at nice 10 under SCHED_BATCH"
 });
 
 test("without ESPNOW_SIM_YIELD, or with another value, the node keeps the priority it was started with", async (t) => {
-  const own = Number(readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ")[16]);
+  const own = ownNice();
   for (const value of [undefined, "0", "yes"]) {
     const seen = await threadsOf(value);
     t.true(seen.length >= 2, JSON.stringify(seen));

@@ -56,6 +56,12 @@ export function nodeEnv(node: NodeIdentity): Record<string, string> {
   return env;
 }
 
+/** ESPNOW_SIM_YIELD for each of count nodes (hosts/sim/simYield.c): the environment's if set, else "1" when asked, or with "auto" when there are more nodes than cores, which the air must not wait for. */
+export function yieldToAirEnv(count: number, asked: boolean | "auto" | undefined): string {
+  const yielding = asked === "auto" ? count > cpus().length : asked === true;
+  return process.env.ESPNOW_SIM_YIELD ?? (yielding ? "1" : "0");
+}
+
 /** Cuts a stream of text into lines; end() returns an unterminated last line. */
 export class LineSplitter {
   private rest = "";
@@ -205,9 +211,7 @@ export async function runNodes(options: RunNodesOptions): Promise<number> {
   }
   options.onAir?.(air, port);
 
-  /* "auto": more nodes than cores give way to the air, which must not wait for them (hosts/sim/simYield.c) */
-  const yieldAsked = options.yieldToAir === "auto" ? nodes.length > cpus().length : options.yieldToAir === true;
-  const yieldToAir = process.env.ESPNOW_SIM_YIELD ?? (yieldAsked ? "1" : "0");
+  const yieldToAir = yieldToAirEnv(nodes.length, options.yieldToAir);
   const width = Math.max(...names.map((name) => name.length));
   const label = (name: string): string => (count > 1 ? `${name.padEnd(width)}| ` : "");
   let stopping = false;
