@@ -37,7 +37,7 @@
  * fly together. Statuses logged before a frame goes out are delivered first,
  * so a sync send() just made cannot be taken for an asend's frame. A send()
  * with sync false to a peer while an asend to it is in flight can swap the
- * two outcomes. If the native log was full (32 statuses unread) and dropped a
+ * two outcomes. If the native log was full (64 statuses unread) and dropped a
  * frame's status, its asend resolves false once every frame has completed.
  *
  * Beyond MicroPython: arecv() and airecv() take an optional timeout_ms;

@@ -35,7 +35,7 @@ static void wakeRequest(espnowCore core, espnowWakeRecord *wake, espnowWakeRecor
 		(core->wake)(core->refcon, post);
 }
 
-/* JS side: true if a wake of this kind was pending. */
+/* JS side: mark this kind's wake seen if one is pending; true if it was. */
 static bool wakeAcknowledge(espnowWakeRecord *wake)
 {
 	uint32_t posted = atomic_load_explicit(&wake->posted, memory_order_relaxed);
@@ -64,13 +64,13 @@ int espnow_core_init(espnowCore core, void *rxbuf, uint32_t rxbufSize, espnowWak
 
 uint32_t espnow_core_acknowledge(espnowCore core)
 {
-	uint32_t reasons = 0;
+	uint32_t reason = 0;
 	if (wakeAcknowledge(&core->receiveWake))
-		reasons |= ESPNOW_WAKE_RECEIVE;
-	if (wakeAcknowledge(&core->sendWake))
-		reasons |= ESPNOW_WAKE_SEND;
+		reason = ESPNOW_WAKE_RECEIVE;
+	else if (wakeAcknowledge(&core->sendWake))
+		reason = ESPNOW_WAKE_SEND;
 	atomic_thread_fence(memory_order_seq_cst);
-	return reasons;
+	return reason;
 }
 
 void espnow_core_on_receive(espnowCore core, const uint8_t mac[ESPNOW_MAC_LEN], int8_t rssi, uint32_t timestamp, const uint8_t *data, size_t length)

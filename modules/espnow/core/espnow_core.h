@@ -14,18 +14,24 @@
  * most one message is in the machine's queue per radio, however many packets
  * and completions arrive and however long JS stays away from its event loop
  * (Moddable's ESP32 host has a queue of 10, and a post into a full queue
- * blocks the radio task). Two, briefly, where receive and send-complete
- * callbacks run on two threads: each reason posts only while neither is
- * pending, and the two may look at once.
+ * blocks the radio task). Two, where receive and send-complete callbacks run
+ * on two threads: each reason posts only while neither is pending, and the
+ * two may look at once; then both stay pending until both messages are
+ * delivered, so no third is posted while two are queued.
  *
- * Only the event loop's delivery calls espnow_core_acknowledge(): it marks the
- * pending wake seen and then looks at the ring and the send counters, whatever
- * reasons it returns (a packet that found a send wake pending rides on it).
+ * Only the event loop's delivery calls espnow_core_acknowledge(), once per
+ * message: it marks one pending wake seen (a message does not say its reason,
+ * and one pending wake is this message's) and then looks at the ring and the
+ * send counters, whatever reason it returns (a packet that found a wake
+ * pending rides on it, whichever reason posted it). Posts not yet
+ * acknowledged are the messages queued (or about to be), at most one a reason.
  * Blocking recv() and sync send() never acknowledge: they read the ring or
  * the counters, and wait on the semaphore when there is nothing. A packet
- * published after the acknowledge either is seen by that delivery or finds no
- * wake pending and posts again: none is stranded. A delivery may find nothing
- * new (a blocking recv() read its packets).
+ * published after an acknowledge either is seen by that delivery or finds no
+ * wake pending and posts again, or rides on a wake still pending, whose
+ * delivery looks after its own acknowledge: none is stranded. A delivery may
+ * find nothing new (a blocking recv() read its packets, or the other
+ * message's delivery did).
  *
  * How, without read-modify-write atomics: per reason, the radio side counts
  * wakes posted and the JS side records the last one it acknowledged; a wake
@@ -106,12 +112,13 @@ typedef struct espnowCoreRecord {
    Returns ESPNOW_RING_OK or ESPNOW_RING_INVALID. */
 int espnow_core_init(espnowCore core, void *rxbuf, uint32_t rxbufSize, espnowWakeFunction wake, void *refcon);
 
-/* JS thread, event loop only, first thing when a posted wake arrives: mark
-   every pending wake seen and return their ESPNOW_WAKE_ bits (0 if none was
-   pending). Afterwards look at the ring and at the send counters, whatever
-   the bits say, and read the ring until ESPNOW_RING_EMPTY (or remember that
-   packets remain). A blocking wait must not call it: with a wake pending the
-   radio side posts no more, which is what keeps the machine's queue short. */
+/* JS thread, event loop only, first thing when a posted message arrives,
+   once per message: mark one pending wake seen and return its ESPNOW_WAKE_
+   bit (0 if none was pending).
+   Afterwards look at the ring and at the send counters, whatever the bit
+   says, and read the ring until ESPNOW_RING_EMPTY (or remember that packets
+   remain). A blocking wait must not call it: with a wake pending the radio
+   side posts no more, which is what keeps the machine's queue short. */
 uint32_t espnow_core_acknowledge(espnowCore core);
 
 /* JS thread: start or stop keeping send statuses (stopping discards them). */
