@@ -1,6 +1,8 @@
 /*
  * Nodes for the AIOESPNow tests: tests/espnow/helpers.ts's node(), with `e`
- * an AIOESPNow, sleep(ms), and a watchdog that fails the node if done() does
+ * an AIOESPNow, sleep(ms), until(ready, ms) (sleeps 10 ms at a time until
+ * ready() or ms have passed: a slow machine's messages come later, never
+ * lost), and a watchdog that fails the node if done() does
  * not come in time (20 s unless watchdogMs; 0: none). While ESP-NOW is on the node runs
  * on, even with nothing but a reader waiting for the radio; node() turns
  * ESP-NOW off after the body (unless open), and the node ends.
@@ -25,6 +27,7 @@ function done() { Timer.clear(watchdog); }`
   const source = node(peers, `
 ${watchdog}
 function sleep(ms) { return new Promise((resolve) => Timer.set(resolve, ms)); }
+async function until(ready, ms) { for (const end = Date.now() + ms; !ready() && Date.now() < end; ) await sleep(10); }
 ${body}`, options);
   const swapped = source.replace("const e = new ESPNow();", 'import AIOESPNow from "aioespnow";\nconst e = new AIOESPNow();');
   if (swapped === source) throw new Error("aioNode: node() no longer makes e with `const e = new ESPNow();`");

@@ -72,7 +72,7 @@ test("timeout_ms: [null, null] once it passes, 0 for only what is ready, a messa
       say("airecv(0)", JSON.stringify(await e.airecv(0)), Date.now() - start < 100);
       e.send(peer0, "go");
       say("in time", text((await e.airecv(5000))[1]), text((await e.arecv(null))[1]));
-      await sleep(200);
+      await until(() => e.any(), 5000);
       say("ready", text((await e.arecv(0))[1]));
       const [early, late] = await Promise.all([e.arecv(100), e.arecv(-1), e.send(peer0, "go")]);
       say("expired first in line", JSON.stringify(early), text(late[1]));
@@ -147,13 +147,13 @@ test("with irq set, a message goes to the oldest waiting reader; irq gets only t
       const irqGot = [];
       e.irq((self) => { for (;;) { const [mac, msg] = self.irecv(0); if (!mac) return; irqGot.push(text(msg)); } });
       e.send(peer0, "go");
-      await sleep(300);
+      await until(() => irqGot.length >= 3, 5000);
       const readerGot = [];
       const reading = (async () => { for await (const [mac, msg] of e) { readerGot.push(text(msg)); if (readerGot.length === 5) break; } })();
       e.send(peer0, "go");
       await reading;
       say("arecv", text((await Promise.all([e.arecv(), e.send(peer0, "go")]))[0][1]));
-      await sleep(300);
+      await until(() => irqGot.length >= 5, 5000);
       say("irq", irqGot.join(" "));
       say("reader", readerGot.join(" "));
       done();`) },
