@@ -17,9 +17,13 @@
  * build does; modESPNowBytes.c, which reads XS's slots through its internal
  * xsAll.h, against XS's sources and a stand-in platform header
  * (footprint/footprint_xs.h, as XSPLATFORM). A binding file that does not
- * compile that way is not counted, and the output says so. Then the bytecode, where there is an xsc (XSC): the TypeScript
- * as the simulator's build compiled it (build/sim/js), through xsc as
- * mcconfig's release build runs it.
+ * compile that way is not counted, and the output says so. Then the
+ * bytecode: the size of the .xsb that xsc -c -e (mcconfig's release build)
+ * writes for the TypeScript as the simulator's build compiled it
+ * (build/sim/js), computed by XS's own compiler from the sources in
+ * @agoric/xsnap with a main of ours (footprint/xsbsize.c; those sources have
+ * no xsc), per file: its symbols, code and host table. Given a real xsc
+ * (XSC=.../xsc), its files' sizes are printed beside, to compare.
  *
  * The compiler: RISCV_GCC, else riscv64-linux-gnu-gcc on PATH
  * (apt-get install gcc-riscv64-linux-gnu; on Debian 12 that removes
@@ -103,26 +107,38 @@ if (!available(compiler) || !available(size)) {
   }
 }
 
-console.log("\nBytecode (.xsb, xsc -c -e: a release build's) of espnow, aioespnow and espnow/native, bytes:");
-const xsc = process.env.XSC;
+console.log("\nBytecode of espnow, aioespnow and espnow/native: the .xsb a release build's xsc -c -e writes, bytes:");
 const compiled = join(ROOT, "build/sim/js/modules/espnow");
-if (!xsc) {
-  console.log(`  (not measured: xsc cannot be built from node_modules/@agoric/xsnap/moddable/xs alone: it has the engine's sources, not xs/tools/xsc.c. Build one with Moddable's xs/tools/xsc.c of the same XS version (13.3.0) and those sources (xs/makefiles/lin/xsc.mk lists them), and set XSC)`);
-} else if (!existsSync(join(compiled, "espnow.js")) || !existsSync(join(compiled, "aioespnow.js"))) {
+const modules = [join(compiled, "espnow.js"), join(compiled, "aioespnow.js"), join(ROOT, "modules/espnow/native.js")];
+if (!existsSync(modules[0]) || !existsSync(modules[1])) {
   console.log(`  (not measured: ${compiled} has no espnow.js and aioespnow.js yet; any simulator build that uses them writes them, e.g. the AIOESPNow benchmark)`);
 } else {
   const folder = mkdtempSync(join(tmpdir(), "espnow-xsb-"));
   try {
-    let total = 0;
-    for (const source of [join(compiled, "espnow.js"), join(compiled, "aioespnow.js"), join(ROOT, "modules/espnow/native.js")]) {
-      const run = spawnSync(xsc, ["-c", "-e", "-o", folder, source], { encoding: "utf8" });
-      if (run.status !== 0) throw new Error(`xsc ${basename(source)}: ${run.stdout}${run.stderr}`);
-      const xsb = join(folder, `${basename(source, ".js")}.xsb`);
-      const bytes = statSync(xsb).size;
-      total += bytes;
-      console.log(`  ${basename(xsb).padEnd(22)} ${String(bytes).padStart(7)}`);
+    /* XS's own compiler, from the sources the simulator runs, behind a main of ours: footprint/xsbsize.c */
+    const tool = join(folder, "xsbsize");
+    const parser = ["xsBigInt", "xsCode", "xsCommon", "xsdtoa", "xsLexical", "xsre", "xsScope", "xsScript", "xsSourceMap", "xsSyntaxical", "xsTree"].map((name) => join(XS, "sources", `${name}.c`));
+    const cc = spawnSync("gcc", ["-O1", "-w", "-DmxCompile=1", `-I${XS}/includes`, `-I${XS}/platforms`, `-I${XS}/sources`, join(ROOT, "tests/bench/footprint/xsbsize.c"), ...parser, "-o", tool, "-lm"], { encoding: "utf8" });
+    if (cc.status !== 0) throw new Error(`building xsbsize: ${cc.stderr}`);
+    const run = spawnSync(tool, modules, { encoding: "utf8" });
+    if (run.status !== 0) throw new Error(`xsbsize: ${run.stdout}${run.stderr}`);
+    /* XSC: a real xsc as well, whose files are listed beside (Moddable's, of any XS version) */
+    const xsc = process.env.XSC;
+    const heads = ["symbols", "code", "hosts", "xsb", ...(xsc ? ["xsc's"] : [])];
+    console.log(`  ${"file".padEnd(20)} ${heads.map((head) => head.padStart(7)).join(" ")}`);
+    const total = [0, 0, 0, 0, 0];
+    for (const line of run.stdout.trim().split("\n")) {
+      const [source, ...figures] = line.split(" ");
+      const row = figures.map(Number);
+      if (xsc) {
+        const real = spawnSync(xsc, ["-c", "-e", "-o", folder, source], { encoding: "utf8" });
+        if (real.status !== 0) throw new Error(`xsc ${basename(source)}: ${real.stdout}${real.stderr}`);
+        row.push(statSync(join(folder, `${basename(source, ".js")}.xsb`)).size);
+      }
+      row.forEach((value, i) => (total[i] += value));
+      console.log(`  ${basename(source, ".js").padEnd(20)} ${row.map((value) => String(value).padStart(7)).join(" ")}`);
     }
-    console.log(`  ${"all".padEnd(22)} ${String(total).padStart(7)}`);
+    console.log(`  ${"all".padEnd(20)} ${total.slice(0, heads.length).map((value) => String(value).padStart(7)).join(" ")}`);
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
