@@ -18,7 +18,7 @@
 import { claim, type Radio as NativeRadio, type Receiving } from "espnow/native";
 
 /* The native layer, claimed as this module loads: no one else can (native.js). */
-const { Radio, irecv, recv, recvinto, next, sendsSettled } = claim();
+const { Radio, irecv, recv, recvinto, next, send, sendsSettled } = claim();
 type Radio = NativeRadio;
 
 /*
@@ -278,7 +278,7 @@ type Sender = [mac: Uint8Array, entry: [number, number] | null];
 
 /** The senders, by the MAC as a number (keyOf). */
 let senders = null as unknown as Map<number, Sender>;
-/** What the native receive() looks senders up with, and makes recv()'s message like: [senders, Map.prototype.get, intern, a Uint8Array], then what the native irecv(), recv(), recvinto() and next() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused, step] (Radio.setReceiving keeps it, and copies of senders, pair, message, timeout and step: given again when one changes). */
+/** What the native receive() looks senders up with, and makes recv()'s message like: [senders, Map.prototype.get, intern, a Uint8Array], then what the native irecv(), recv(), recvinto(), next() and send() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused, step, sendChecked] (Radio.setReceiving keeps it, and copies of senders, pair, message, timeout and step: given again when one changes). */
 let receiving = null as unknown as Receiving;
 /** irecv()'s array, reused, shared by every ESPNow object (one radio, one array): [mac, msg] with msg a view that tracks the message's length. */
 let pair = null as unknown as [Uint8Array | null, Uint8Array | null];
@@ -353,7 +353,7 @@ function boot(): void {
   senders = new Map();
   pair = [null, null];
   step = { done: false, value: pair };
-  receiving = [senders, Map.prototype.get, intern, new Uint8Array(0), pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused, step];
+  receiving = [senders, Map.prototype.get, intern, new Uint8Array(0), pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused, step, sendChecked];
   Radio.setReceiving(receiving);
   shared.peersTable = new PeersTable();
   meta = new Float64Array(3);
@@ -534,28 +534,13 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   send(msg: Bytes | string): boolean;
   send(mac: Bytes | null, msg: Bytes | string, sync?: boolean): boolean;
   send(first: unknown, second?: unknown, sync: unknown = true): boolean {
-    const radio = shared.radio ?? radioFor(SEND);
-    const one = second === undefined;
-    /* the native send takes real bytes of the right lengths (a 6-byte mac or null, a message of 1..MAX_DATA_LEN bytes); anything else is checked here, and a string made bytes */
-    let result = radio.send(one ? null : first, one ? first : second, one || !!sync);
-    /* the arguments worked out again, not kept in locals: four locals cost the fast path 12 computrons (npm run bench) */
-    if (result < 0 || result === ERR_ARG) result = this.#sendChecked(radio, one ? null : first, one ? first : second, one || !!sync);
-    if (shared.onSend !== null || shared.sendWatcher !== null) drainSends();
-    if (result > 1) throw new ESPNowError(result, first && !one ? `send to ${macText(macOf(first, SEND))}` : "send");
-    return result === 0;
-  }
-
-  /** send() of what the native send did not take: TypeError, RangeError, or ESPNowError ESP_ERR_ESPNOW_ARG for a wrong message length; a string is sent as UTF-8. */
-  #sendChecked(radio: Radio, mac: unknown, message: unknown, sync: boolean): number {
-    return radio.send(mac === null || mac === undefined ? null : macOf(mac, SEND), this.check(message, SEND), sync);
+    /* the prototype's is the native one (xs_espnow_send), set below the class */
+    return sendChecked.call(this, first, second, sync);
   }
 
   /** Check a message: bytes (or a string, sent as UTF-8) of 1..MAX_DATA_LEN bytes; another length is ESPNowError ESP_ERR_ESPNOW_ARG, as esp_now_send answers. */
   protected check(message: unknown, what: string): Uint8Array {
-    const data = bytesOf(message, what, MSG, true);
-    const length = lengthOf(data);
-    if (length < 1 || length > MAX_DATA_LEN) throw new ESPNowError(ERR_ARG, `${what}: msg must be 1..${MAX_DATA_LEN} bytes, got ${length}`);
-    return data;
+    return messageOf(message, what);
   }
 
   /** [tx_pkts, tx_responses, tx_failures, rx_packets, rx_dropped_packets]. */
@@ -677,6 +662,7 @@ ESPNow.prototype.recv = recv;
 ESPNow.prototype.irecv = irecv;
 ESPNow.prototype.recvinto = recvinto;
 ESPNow.prototype.next = next;
+ESPNow.prototype.send = send;
 
 /* ---- internals: functions, not private methods (calling a private method allocates in XS) ---- */
 
@@ -707,6 +693,32 @@ function irecvChecked(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [n
   }
   radio.receive(pair, message, timeoutOf(timeout_ms, IRECV), Receive.PAIR, receiving);
   return pair as [Uint8Array, Uint8Array] | [null, null];
+}
+
+/*
+ * The checked path of the native send (the class's method calls it too): it
+ * sees what the native one hands on (ESP-NOW off, a send log kept for
+ * on_send or AIOESPNow, a mac or msg that is not real bytes of the right
+ * length, a string), checks and converts it, sends, hands the log on and
+ * reports. failed: the native send's error, its frames sent already (the
+ * ones before went out): reported, not sent again.
+ */
+function sendChecked(this: unknown, first: unknown, second?: unknown, sync: unknown = true, failed?: number): boolean {
+  const radio = radioFor(SEND);
+  const one = second === undefined;
+  const mac = one ? null : first;
+  const result = failed ?? radio.send(mac === null || mac === undefined ? null : macOf(mac, SEND), messageOf(one ? first : second, SEND), one || !!sync);
+  if (shared.onSend !== null || shared.sendWatcher !== null) drainSends();
+  if (result > 1) throw new ESPNowError(result, mac ? `send to ${macText(macOf(mac, SEND))}` : "send");
+  return result === 0;
+}
+
+/** A message to send: bytes (or a string, as UTF-8) of 1..MAX_DATA_LEN bytes; another length is ESPNowError ESP_ERR_ESPNOW_ARG, as esp_now_send answers. */
+function messageOf(message: unknown, what: string): Uint8Array {
+  const data = bytesOf(message, what, MSG, true);
+  const length = lengthOf(data);
+  if (length < 1 || length > MAX_DATA_LEN) throw new ESPNowError(ERR_ARG, `${what}: msg must be 1..${MAX_DATA_LEN} bytes, got ${length}`);
+  return data;
 }
 
 /** The open radio, or ESPNowError ESP_ERR_ESPNOW_NOT_INIT naming the call. */

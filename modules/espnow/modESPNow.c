@@ -471,8 +471,8 @@ void xs_espnow_receive(xsMachine *the)
 /* The receiving state espnow.ts gives setReceiving once it boots: receive()'s
    senders (0..3), then irecv()'s pair and message buffer (undefined until
    its first call), the default timeout (config's timeout_ms), the checked
-   paths of irecv(), recv() and recvinto(), and refused(code, msg), the error
-   of a data recvinto() refuses. Rooted for the machine that set it, with
+   paths of irecv(), recv() and recvinto(), refused(code, msg), the error
+   of a data recvinto() refuses, next()'s step and send()'s checked path. Rooted for the machine that set it, with
    copies of what every receive reads (the map, the pair, the message, the
    timeout), each rooted too: espnow.ts gives the state again when it
    changes one of them. */
@@ -484,7 +484,8 @@ enum {
 	STATE_RECV,
 	STATE_RECVINTO,
 	STATE_REFUSED,
-	STATE_STEP
+	STATE_STEP,
+	STATE_SEND
 };
 /* The state, then what every receive reads of it: kept slots, each rooted. */
 enum { KEPT_STATE, KEPT_MAP, KEPT_PAIR, KEPT_MESSAGE, KEPT_STEP, KEPT_COUNT };
@@ -555,12 +556,13 @@ static xsIntegerValue beginReceive(xsMachine *the, xsIntegerValue index, xsInteg
 	return (timeout < 0) ? -1 : timeout;
 }
 
-/* xsResult = state[which].call(this, ...the first count arguments), absent ones undefined */
-static void callChecked(xsMachine *the, xsIntegerValue which, xsIntegerValue count)
+/* xsResult = state[which].call(this, ...the first count arguments, *last),
+   absent arguments undefined, *last only if given; xsVar(0) is scratch */
+static void callChecked(xsMachine *the, xsIntegerValue which, xsIntegerValue count, xsSlot *last)
 {
 	xsIntegerValue argc = xsmcArgc;
 	getIndex(the, &gReceiving, which, &xsVar(0));
-	xsOverflow(-XS_FRAME_COUNT - 2);
+	xsOverflow(-XS_FRAME_COUNT - count - 1);
 	fxPush(xsThis);
 	fxPush(xsVar(0));
 	fxCall(the);
@@ -570,7 +572,9 @@ static void callChecked(xsMachine *the, xsIntegerValue which, xsIntegerValue cou
 		else
 			fxPush(xsUndefined);
 	}
-	fxRunCount(the, count);
+	if (last)
+		fxPush(*last);
+	fxRunCount(the, count + (last ? 1 : 0));
 	xsResult = fxPop();
 }
 
@@ -581,7 +585,7 @@ static void irecv(xsMachine *the, xsIntegerValue count)
 	xsIntegerValue timeout = beginReceive(the, count ? 0 : NO_TIMEOUT, 1);
 	modESPNow espnow = gOpen;
 	if ((CHECKED == timeout) || !espnow || (xsReferenceType != xsmcTypeOf(gMessage))) {
-		callChecked(the, STATE_IRECV, count);
+		callChecked(the, STATE_IRECV, count, NULL);
 		return;
 	}
 	/* receive() only reads out and target in this mode: the kept slots themselves */
@@ -609,7 +613,7 @@ void xs_espnow_recv(xsMachine *the)
 	xsIntegerValue timeout = beginReceive(the, 0, 2);
 	modESPNow espnow = gOpen;
 	if ((CHECKED == timeout) || !espnow) {
-		callChecked(the, STATE_RECV, 1);
+		callChecked(the, STATE_RECV, 1, NULL);
 		return;
 	}
 	/* out, made last, is entry too: two vars, not three */
@@ -623,7 +627,7 @@ void xs_espnow_recvinto(xsMachine *the)
 	xsIntegerValue timeout = beginReceive(the, 1, 2);
 	/* no data: the checked path says what data must be */
 	if ((CHECKED == timeout) || !gOpen || (xsmcArgc < 1)) {
-		callChecked(the, STATE_RECVINTO, 2);
+		callChecked(the, STATE_RECVINTO, 2, NULL);
 		return;
 	}
 	uint32_t generation = gOpen->generation;
@@ -714,41 +718,37 @@ static int offer(const uint8_t *mac, const void *data, size_t length)
    them (and turns a string into bytes) and calls again. */
 #define SEND_UNCHECKED (-1)
 
-/* send(mac or null, message, sync): to one peer, or (null or undefined) to
-   every registered unicast peer. Returns 0 (queued; for sync: every peer
-   acknowledged), 1 (sync: some peer did not), an ESP-IDF error number
-   (ESP_ERR_ESPNOW_ARG for a message of 0 or over the radio's bytes, as
-   esp_now_send answers; ESP_ERR_ESPNOW_NO_MEM once the TX queue stayed full
-   for 2 s), or SEND_UNCHECKED for a mac or message that is not real bytes
-   of the right length (nothing sent). No JS runs here: espnow.ts hands the
-   send log to on_send after. */
-void xs_espnow_send(xsMachine *the)
+/* Radio.prototype.send(mac or null, message, sync) and the frames of
+   ESPNow.prototype.send: to one peer (*mac), or (mac NULL, or *mac null or
+   undefined) to every registered unicast peer. Returns 0 (queued; for sync:
+   every peer acknowledged), 1 (sync: some peer did not), an ESP-IDF error
+   number (ESP_ERR_ESPNOW_ARG for a message of 0 or over the radio's bytes,
+   as esp_now_send answers, nothing sent; ESP_ERR_ESPNOW_NO_MEM once the TX
+   queue stayed full for 2 s), or SEND_UNCHECKED for a mac or message that is
+   not real bytes of the right length (nothing sent). No JS runs here. */
+static int sendFrames(xsMachine *the, modESPNow espnow, xsSlot *mac, xsSlot *message, xsBooleanValue sync)
 {
-	xsBooleanValue sync = xsmcTest(xsArg(2));
-	modESPNow espnow = getRecord(the);
 	uint8_t destinations[ESPNOW_MAX_PEERS][ESPNOW_MAC_LEN];
 	int count = 0;
 	void *data;
 	xsUnsignedValue length;
-	xsIntegerValue type = xsmcTypeOf(xsArg(0));
+	xsIntegerValue type = mac ? xsmcTypeOf(*mac) : xsNullType;
 	xsBooleanValue all = (xsUndefinedType == type) || (xsNullType == type);
-	int result = SEND_UNCHECKED;
 
-	if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, &xsArg(1)))
-		goto done;
+	if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, message))
+		return SEND_UNCHECKED;
 	if (!all) {
-		if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, &xsArg(0)))
-			goto done;
-		xsmcGetBufferReadable(xsArg(0), &data, &length);
+		if (ESPNOW_BYTES_NONE == espnow_bytes_kind(the, mac))
+			return SEND_UNCHECKED;
+		xsmcGetBufferReadable(*mac, &data, &length);
 		if (length != ESPNOW_MAC_LEN)
-			goto done;
+			return SEND_UNCHECKED;
 		/* c_memcpy: the mac may be a preloaded module's bytes in flash (see getMAC) */
 		c_memcpy(destinations[count++], data, ESPNOW_MAC_LEN);
 	}
-	xsmcGetBufferReadable(xsArg(1), &data, &length);
-	result = ESPNOW_ESP_ERR_ESPNOW_ARG;
+	xsmcGetBufferReadable(*message, &data, &length);
 	if (length < 1 || length > espnow_radio_max_data_len())
-		goto done;
+		return ESPNOW_ESP_ERR_ESPNOW_ARG;
 
 	if (all) {
 		espnowPeerRecord peer;
@@ -765,16 +765,54 @@ void xs_espnow_send(xsMachine *the)
 		failures = atomic_load_explicit(&espnow->core.tx.failures, memory_order_acquire);
 	}
 	for (int i = 0; i < count; i++) {
-		result = offer(destinations[i], data, length);
+		int result = offer(destinations[i], data, length);
 		if (result != ESPNOW_ESP_OK)
-			goto done;
+			return result;
 		espnow_tx_stats_sent(&espnow->core.tx);
 	}
-	result = 0;
 	if (sync && (!settle(espnow, MODDEF_ESPNOW_SEND_TIMEOUT_MS) || (atomic_load_explicit(&espnow->core.tx.failures, memory_order_acquire) != failures)))
-		result = 1;
-done:
-	xsmcSetInteger(xsResult, result);
+		return 1;
+	return 0;
+}
+
+/* Radio.prototype.send(mac, message, sync): sendFrames' result. espnow.ts
+   hands the send log to on_send after. */
+void xs_espnow_radio_send(xsMachine *the)
+{
+	modESPNow espnow = getRecord(the);
+	xsmcSetInteger(xsResult, sendFrames(the, espnow, &xsArg(0), &xsArg(1), xsmcTest(xsArg(2))));
+}
+
+/* ESPNow.prototype.send(msg) or (mac, msg, sync = true), the hot path with
+   no JS frame, as irecv: sends here when ESP-NOW is on, no send log is kept
+   (no on_send, no AIOESPNow sending: the log must be handed on after) and
+   sendFrames takes mac and msg; returns true, or false for a sync send that
+   some peer did not acknowledge. Anything else goes to espnow.ts's checked
+   send, which converts (a string), checks, sends, hands the log on and
+   reports; with the error of frames sent here, to report it without sending
+   them again. */
+void xs_espnow_send(xsMachine *the)
+{
+	xsIntegerValue argc = xsmcArgc;
+	modESPNow espnow = gOpen;
+	int result = SEND_UNCHECKED;
+	if ((gReceivingRoot == the) && espnow && (argc > 0) && !atomic_load_explicit(&espnow->core.sendLog.on, memory_order_relaxed)) {
+		xsBooleanValue one = (argc < 2) || (xsUndefinedType == xsmcTypeOf(xsArg(1)));
+		/* sync: true when absent or undefined, as its default says; always for send(msg) */
+		xsBooleanValue sync = one || (argc < 3) || (xsUndefinedType == xsmcTypeOf(xsArg(2))) || xsmcTest(xsArg(2));
+		result = sendFrames(the, espnow, one ? NULL : &xsArg(0), one ? &xsArg(0) : &xsArg(1), sync);
+		if ((0 == result) || (1 == result)) {
+			xsmcSetBoolean(xsResult, 0 == result);
+			return;
+		}
+	}
+	xsmcVars(1);
+	if ((SEND_UNCHECKED == result) || (ESPNOW_ESP_ERR_ESPNOW_ARG == result))
+		callChecked(the, STATE_SEND, 3, NULL);
+	else {
+		xsmcSetInteger(xsResult, result);
+		callChecked(the, STATE_SEND, 3, &xsResult);
+	}
 }
 
 /* logSends(on): keep each send's outcome for nextSendStatus(). */

@@ -11,8 +11,8 @@ type Bytes = ArrayBuffer | ArrayBufferView;
  * irecv(), recv() and recvinto() read: irecv()'s pair and message buffer
  * (undefined until its checked path makes it), the default timeout, the
  * checked paths they hand what they do not take as it is, refused(code,
- * msg), the error of a recvinto() data they refused, and the step next()
- * returns.
+ * msg), the error of a recvinto() data they refused, the step next()
+ * returns, and the checked path of the native send().
  */
 export type Receiving = [
   map: Map<number, [Uint8Array, [number, number] | null]>,
@@ -27,6 +27,7 @@ export type Receiving = [
   recvinto: (data: unknown[], timeout_ms?: number | null) => number,
   refused: (code: number, message: unknown) => Error,
   step: IteratorResult<[Uint8Array | null, Uint8Array | null]>,
+  send: (this: unknown, first: unknown, second?: unknown, sync?: unknown, failed?: number) => boolean,
 ];
 
 export type PeerOut = [ArrayBuffer, ArrayBuffer, number, number, boolean];
@@ -85,6 +86,15 @@ export interface Native {
   recvinto(data: unknown[], timeout_ms?: number | null): number;
   /** irecv() with the default timeout, as for...of asks for it: returns the state's step, whose value is the pair. */
   next(): IteratorResult<[Uint8Array | null, Uint8Array | null]>;
+  /**
+   * ESPNow.prototype.send, in C: sends when ESP-NOW is on, no send log is
+   * kept and mac (or null, undefined: every unicast peer) and msg are real
+   * bytes of the right lengths, and returns whether every peer acknowledged
+   * (true for a send that is not sync). Anything else goes to the state's
+   * checked send, with the error number as failed when frames were sent here
+   * and one failed.
+   */
+  send(first: unknown, second?: unknown, sync?: unknown): boolean;
   /** For AIOESPNow: every frame sent has completed and every logged status has been read. */
   sendsSettled(radio: Radio): boolean;
 }

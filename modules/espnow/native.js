@@ -13,7 +13,7 @@ class Radio @ "xs_espnow_destructor" {
 	close() @ "xs_espnow_close";
 	receive(out, target, timeoutMs, mode, senders) @ "xs_espnow_receive";
 	any() @ "xs_espnow_any";
-	send(mac, message, sync) @ "xs_espnow_send";
+	send(mac, message, sync) @ "xs_espnow_radio_send";
 	logSends(on) @ "xs_espnow_log_sends";
 	nextSendStatus(meta) @ "xs_espnow_next_send_status";
 	stats() @ "xs_espnow_stats";
@@ -31,21 +31,22 @@ class Radio @ "xs_espnow_destructor" {
 }
 Object.freeze(Radio.prototype);
 
-/* ESPNow.prototype's own irecv, recv, recvinto and next */
+/* ESPNow.prototype's own irecv, recv, recvinto, next and send */
 function irecv(timeout_ms) @ "xs_espnow_irecv";
 function recv(timeout_ms) @ "xs_espnow_recv";
 function recvinto(data, timeout_ms) @ "xs_espnow_recvinto";
 function next() @ "xs_espnow_next";
+function send(first, second, sync) @ "xs_espnow_send";
 
 /* for AIOESPNow, through ESPNow */
 function sendsSettled(radio) @ "xs_espnow_sends_settled";
 
 let claimed = false;
 
-/** { Radio, irecv, recv, recvinto, next, sendsSettled } the first time; TypeError after. */
+/** { Radio, irecv, recv, recvinto, next, send, sendsSettled } the first time; TypeError after. */
 export function claim() {
 	if (claimed)
 		throw new TypeError("espnow/native is private to the espnow module");
 	claimed = true;
-	return { Radio, irecv, recv, recvinto, next, sendsSettled };
+	return { Radio, irecv, recv, recvinto, next, send, sendsSettled };
 }

@@ -10,7 +10,7 @@
 
 import { node, runNodes as runEveryNode, type NodeResult, type NodeSpec } from "../espnow/helpers.ts";
 
-export { macLiteral, macOf, node, prebuild, type NodeResult } from "../espnow/helpers.ts";
+export { macLiteral, macOf, node, prebuild, succeeded, type NodeResult } from "../espnow/helpers.ts";
 
 /** tests/espnow/helpers.ts's runNodes; a node whose source awaits is built with an async main, as a device needs. */
 export function runNodes(nodes: NodeSpec[], options?: Parameters<typeof runEveryNode>[1]): Promise<NodeResult[]> {
@@ -34,7 +34,3 @@ ${body}`, options);
   return swapped;
 }
 
-/** Every node exited with status 0. */
-export function succeeded(t: { is: (actual: unknown, expected: unknown, message?: string) => void }, results: { code: number | null; stdout: string; stderr: string }[]): void {
-  results.forEach((result, i) => t.is(result.code, 0, `node${i} failed:\n${result.stdout}${result.stderr}`));
-}

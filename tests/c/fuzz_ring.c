@@ -153,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		default: {
-			/* xs_espnow_read's loop: peek; on CORRUPT flush and look again */
+			/* modESPNow.c receive()'s loop: peek; on CORRUPT flush and look again */
 			int rounds = 0, result;
 			while ((result = espnow_ring_peek(&ring, NULL)) == ESPNOW_RING_CORRUPT) {
 				if (++rounds > 2)

@@ -418,7 +418,7 @@ static uint32_t position0(espnowRing ring)
 	return (read < ring->size) ? read : read - ring->size;
 }
 
-/* The read loop (modESPNow.c's xs_espnow_read): peek, flush on CORRUPT, peek
+/* The read loop (modESPNow.c's receive()): peek, flush on CORRUPT, peek
    again. Returns the peeks it took to get past the corruption, or 0 if it
    would spin for ever. */
 static int readLoopRecovers(espnowRing ring)

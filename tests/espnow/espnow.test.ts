@@ -5,13 +5,9 @@
  */
 
 import test from "ava";
-import { macOf, node, prebuild, runNodes, type NodeResult } from "./helpers.ts";
+import { macOf, node, prebuild, runNodes, succeeded } from "./helpers.ts";
 
 test.before(prebuild);
-
-function succeeded(t: { is: (a: unknown, b: unknown, m?: string) => void }, results: NodeResult[]): void {
-  results.forEach((result, i) => t.is(result.code, 0, `node${i} failed:\n${result.stdout}${result.stderr}`));
-}
 
 test("data goes both ways between two nodes", async (t) => {
   const results = await runNodes([

@@ -24,6 +24,11 @@ export interface NodeResult extends RunResult {
   lines: string[];
 }
 
+/** Every node ended with status 0; the message of one that did not shows its output. */
+export function succeeded(t: { is: (actual: unknown, expected: unknown, message?: string) => void }, results: { code: number | null; stdout: string; stderr: string }[]): void {
+  results.forEach((result, i) => t.is(result.code, 0, `node${i} failed:\n${result.stdout}${result.stderr}`));
+}
+
 /**
  * Builds the node program once. Call it in test.before(): builds run make
  * synchronously, which would stall the air of a test already running in this

@@ -7,15 +7,11 @@
  */
 
 import test from "ava";
-import { macLiteral, node, type NodeResult } from "./helpers.ts";
+import { macLiteral, node, succeeded } from "./helpers.ts";
 import { NATIVE, prebuildMixed, runMixed } from "./fixtures/network.ts";
 import { ESPNOW } from "./helpers.ts";
 
 test.before(() => prebuildMixed([[ESPNOW], [NATIVE]]));
-
-function succeeded(t: { is: (a: unknown, b: unknown, m?: string) => void }, results: NodeResult[]): void {
-  results.forEach((result, i) => t.is(result.code, 0, `node${i} failed:\n${result.stdout}${result.stderr}`));
-}
 
 /* A host object (a Timer) given Uint8Array.prototype and the lengths it claims. */
 const POSERS = `

@@ -6,13 +6,9 @@
  */
 
 import test from "ava";
-import { node, prebuild, runNodes, type NodeResult } from "./helpers.ts";
+import { node, prebuild, runNodes, succeeded } from "./helpers.ts";
 
 test.before(prebuild);
-
-function succeeded(t: { is: (a: unknown, b: unknown, m?: string) => void }, results: NodeResult[]): void {
-  results.forEach((result, i) => t.is(result.code, 0, `node${i} failed:\n${result.stdout}${result.stderr}`));
-}
 
 const FAR = "Uint8Array.of(2, 0, 0, 0, 0, 0x77)";
 
