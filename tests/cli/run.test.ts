@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { nodeEnv } from "../../tools/sim/run.ts";
-import { ownNice, threadPriorities } from "../sim/helpers.ts";
+import { ownNice, processPriority, threadPriorities } from "../sim/helpers.ts";
 import { app, command, folder, lines, run, TICKER } from "./helpers.ts";
 
 test("--nodes runs copies of one app, each line prefixed with its node's name", async (t) => {
@@ -123,8 +123,8 @@ function nodeThreads(parent = process.pid): { nice: number; policy: number }[][]
   const found: { nice: number; policy: number }[][] = [];
   for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (!stat.includes("(xsim)") || Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) !== parent) continue;
+      const own = processPriority(Number(pid));
+      if (own.name !== "xsim" || own.parent !== parent) continue;
       found.push(threadPriorities(Number(pid)).map(({ nice, policy }) => ({ nice, policy })));
     } catch { /* not ours, or it has just ended */ }
   }

@@ -15,12 +15,17 @@ export function lines(result: RunResult): string[] {
   return result.stdout.split("\n").filter((line) => line.length > 0);
 }
 
-/** A thread's name, nice value and scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH), from its stat file (proc(5): fields 2, 19 and 41). */
-export interface ThreadPriority { name: string; nice: number; policy: number }
+/** A thread's (or process's) name, parent process, nice value and scheduling policy (0 SCHED_OTHER, 3 SCHED_BATCH), from its stat file (proc(5): fields 2, 4, 19 and 41). */
+export interface ThreadPriority { name: string; parent: number; nice: number; policy: number }
 
 function priorityOf(stat: string): ThreadPriority {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), nice: Number(fields[16]), policy: Number(fields[38]) };
+  return { name: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), parent: Number(fields[1]), nice: Number(fields[16]), policy: Number(fields[38]) };
+}
+
+/** Process pid's own stat (Linux /proc). */
+export function processPriority(pid: number): ThreadPriority {
+  return priorityOf(readFileSync(`/proc/${pid}/stat`, "utf8"));
 }
 
 /** Every thread of process pid (Linux /proc). */
@@ -30,5 +35,5 @@ export function threadPriorities(pid: number): ThreadPriority[] {
 
 /** This process's nice value: what a node it starts has unless it lowers its own. */
 export function ownNice(): number {
-  return priorityOf(readFileSync("/proc/self/stat", "utf8")).nice;
+  return processPriority(process.pid).nice;
 }
