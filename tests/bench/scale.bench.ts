@@ -10,8 +10,9 @@
  * deliveries reach JavaScript and 99 % of them do so within 100 ms of their
  * scheduled time. Also printed: the worst send slip (a timer late), the air's
  * event-loop delay (p99, max), the frames and deliveries the air counted, and
- * the CPU the air and the nodes used over the window, in cores, and the load
- * average after it (the machine may be shared). The nodes run the profile of
+ * the CPU the air and the nodes used over the window, in cores, the nodes'
+ * CPU per delivery counted (us/delivery: what limits N on few cores), and
+ * the load average after it (the machine may be shared). The nodes run the profile of
  * SIM_PROFILE (esp32c3 by default). The first SCALE_WARMUP rounds (default 1)
  * are sent but not counted: in them each node hears N - 1 MACs for the first
  * time, and its peers_table and heap grow (about 400 bytes a MAC, and with
@@ -89,7 +90,7 @@ const app = buildApp([ESPNOW], { main });
 
 console.log(`\nScale: N ${app.profile.name} nodes (SIM_PROFILE) broadcasting once a second for ${SENDS} s, each hearing all others (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
 console.log(`  real time: >= 99.9 % delivered and p99 <= ${DEADLINE_MS} ms after the scheduled send, counted after ${WARMUP} round${WARMUP === 1 ? "" : "s"} in which the nodes learn each other (SCALE_WARMUP); nodes give way to the air: ESPNOW_SIM_YIELD=${yieldToAirEnv(Math.max(...COUNTS), "auto")} for the largest N`);
-console.log("      N  delivered  expected      %   p50 ms  p99 ms  >1s  ring drops  slip ms  air lag p99/max ms  air cpu  nodes cpu  load  real time");
+console.log("      N  delivered  expected      %   p50 ms  p99 ms  >1s  ring drops  slip ms  air lag p99/max ms  air cpu  nodes cpu  us/delivery  load  real time");
 try {
   for (const count of COUNTS) {
     const air = new Air();
@@ -148,7 +149,7 @@ try {
     };
     const share = got / expected, p99 = quantile(0.99);
     const realTime = failed === 0 && share >= 0.999 && p99 <= DEADLINE_MS;
-    console.log(`  ${String(count).padStart(5)} ${String(got).padStart(10)} ${String(expected).padStart(9)} ${(share * 100).toFixed(1).padStart(6)} ${String(quantile(0.5)).padStart(8)} ${String(p99).padStart(7)} ${String(histogram[BUCKETS - 1]).padStart(4)} ${String(drops).padStart(11)} ${String(slip).padStart(8)} ${`${(lag.percentile(99) / 1e6).toFixed(0)}/${(lag.max / 1e6).toFixed(0)}`.padStart(19)} ${((airCpu.user + airCpu.system) / 1e3 / (SENDS * 1000)).toFixed(2).padStart(8)} ${(nodesCpu / (SENDS * 1000)).toFixed(2).padStart(10)} ${loadavg()[0].toFixed(1).padStart(5)}  ${realTime ? "yes" : "no"}${failed ? ` (${failed} nodes failed: ${results.find((r) => !r.stdout.includes("RESULT"))?.stderr.slice(0, 200)})` : ""}`);
+    console.log(`  ${String(count).padStart(5)} ${String(got).padStart(10)} ${String(expected).padStart(9)} ${(share * 100).toFixed(1).padStart(6)} ${String(quantile(0.5)).padStart(8)} ${String(p99).padStart(7)} ${String(histogram[BUCKETS - 1]).padStart(4)} ${String(drops).padStart(11)} ${String(slip).padStart(8)} ${`${(lag.percentile(99) / 1e6).toFixed(0)}/${(lag.max / 1e6).toFixed(0)}`.padStart(19)} ${((airCpu.user + airCpu.system) / 1e3 / (SENDS * 1000)).toFixed(2).padStart(8)} ${(nodesCpu / (SENDS * 1000)).toFixed(2).padStart(10)} ${(got ? (nodesCpu * 1000) / got : 0).toFixed(0).padStart(12)} ${loadavg()[0].toFixed(1).padStart(5)}  ${realTime ? "yes" : "no"}${failed ? ` (${failed} nodes failed: ${results.find((r) => !r.stdout.includes("RESULT"))?.stderr.slice(0, 200)})` : ""}`);
   }
 } finally {
   rmSync(folder, { recursive: true, force: true });
