@@ -796,7 +796,10 @@ void xs_espnow_send(xsMachine *the)
 	xsIntegerValue argc = xsmcArgc;
 	modESPNow espnow = gOpen;
 	int result = SEND_UNCHECKED;
+	uint32_t sent = 0;
 	if ((gReceivingRoot == the) && espnow && (argc > 0) && !atomic_load_explicit(&espnow->core.sendLog.on, memory_order_relaxed)) {
+		/* frames counted as they go out (this thread only): whether any did */
+		sent = atomic_load_explicit(&espnow->core.tx.packets, memory_order_relaxed);
 		xsBooleanValue one = (argc < 2) || (xsUndefinedType == xsmcTypeOf(xsArg(1)));
 		/* sync: true when absent or undefined, as its default says; always for send(msg) */
 		xsBooleanValue sync = one || (argc < 3) || (xsUndefinedType == xsmcTypeOf(xsArg(2))) || xsmcTest(xsArg(2));
@@ -807,7 +810,8 @@ void xs_espnow_send(xsMachine *the)
 		}
 	}
 	xsmcVars(1);
-	if ((SEND_UNCHECKED == result) || (ESPNOW_ESP_ERR_ESPNOW_ARG == result))
+	/* refused before anything went out: the checked path says why (a wrong length) or sends what it converts */
+	if ((SEND_UNCHECKED == result) || ((ESPNOW_ESP_ERR_ESPNOW_ARG == result) && (atomic_load_explicit(&espnow->core.tx.packets, memory_order_relaxed) == sent)))
 		callChecked(the, STATE_SEND, 3, NULL);
 	else {
 		xsmcSetInteger(xsResult, result);
