@@ -535,7 +535,7 @@ export default class ESPNow implements Iterable<[Uint8Array | null, Uint8Array |
   send(mac: Bytes | null, msg: Bytes | string, sync?: boolean): boolean;
   send(first: unknown, second?: unknown, sync: unknown = true): boolean {
     /* the prototype's is the native one (xs_espnow_send), set below the class */
-    return sendChecked.call(this, first, second, sync);
+    return sendChecked(first, second, sync);
   }
 
   /** Check a message: bytes (or a string, sent as UTF-8) of 1..MAX_DATA_LEN bytes; another length is ESPNowError ESP_ERR_ESPNOW_ARG, as esp_now_send answers. */
@@ -703,7 +703,7 @@ function irecvChecked(timeout_ms?: number | null): [Uint8Array, Uint8Array] | [n
  * reports. failed: the native send's error, its frames sent already (the
  * ones before went out): reported, not sent again.
  */
-function sendChecked(this: unknown, first: unknown, second?: unknown, sync: unknown = true, failed?: number): boolean {
+function sendChecked(first: unknown, second?: unknown, sync: unknown = true, failed?: number): boolean {
   const radio = radioFor(SEND);
   const one = second === undefined;
   const mac = one ? null : first;

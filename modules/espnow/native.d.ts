@@ -27,7 +27,7 @@ export type Receiving = [
   recvinto: (data: unknown[], timeout_ms?: number | null) => number,
   refused: (code: number, message: unknown) => Error,
   step: IteratorResult<[Uint8Array | null, Uint8Array | null]>,
-  send: (this: unknown, first: unknown, second?: unknown, sync?: unknown, failed?: number) => boolean,
+  send: (first: unknown, second?: unknown, sync?: unknown, failed?: number) => boolean,
 ];
 
 export type PeerOut = [ArrayBuffer, ArrayBuffer, number, number, boolean];
