@@ -74,7 +74,7 @@ const enum Receive {
   NOT_ARRAY = -0x10000, NOT_BYTES = -0x10001, NOT_WRITABLE = -0x10002, CLOSED = -0x10003,
 }
 
-/** Bits of the native layer's wake-up (ESPNOW_WAKE_* in core/espnow_core.h). */
+/** Bits of the native layer's wake-up (ESPNOW_WAKE_* in core/espnow_core.h). WAKE_RECEIVE: a message waits in the ring as the wake reaches JS. */
 export const WAKE_RECEIVE = 1;
 export const WAKE_SEND = 2;
 /** Not from the native layer: ESP-NOW was turned off, by whichever ESPNow object (listeners drop what waits). */
@@ -368,11 +368,16 @@ try {
   /* at preload time; the first new ESPNow() boots */
 }
 
+/* The native layer's wake-up; it looked at the ring just before the call (WAKE_RECEIVE). */
 function onWake(reasons: number): void {
   if (reasons & WAKE_SEND) drainSends();
+  const listeners = shared.listeners, count = listeners.length;
   let claimed = false;
-  for (let i = 0; i < shared.listeners.length; i++) if (shared.listeners[i](reasons, shared.radio !== null)) claimed = true;
-  if ((reasons & WAKE_RECEIVE) && !claimed) offerToIrq(true);
+  for (let i = 0; i < listeners.length; i++) if (listeners[i](reasons, shared.radio !== null)) claimed = true;
+  if (!(reasons & WAKE_RECEIVE) || claimed) return;
+  /* no JS ran since the native layer looked (no send callback, no listener): the message still waits */
+  if (count === 0 && !(reasons & WAKE_SEND)) shared.irq?.(shared.irqTarget!);
+  else offerToIrq(true);
 }
 
 /** Whether statuses are being handed out: a callback that sends does not start a nested round (the loop below reaches its statuses). */

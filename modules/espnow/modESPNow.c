@@ -141,9 +141,10 @@ static void deliver(void *the, void *refcon, uint8_t *message, uint16_t length)
 	(void)message, (void)length;
 	if (!espnow || espnow->generation != (uint32_t)(uintptr_t)refcon || gOnWakeRoot != the)
 		return;
-	uint32_t reasons = espnow_core_acknowledge(&espnow->core);
 	/* A blocking recv() or send() may have read what the wake announced, and
-	   one reason may ride on the other's wake: look at the state. */
+	   one reason may ride on the other's wake: look at the state. RECEIVE
+	   says a message waits now, so that onWake need not ask again. */
+	uint32_t reasons = espnow_core_acknowledge(&espnow->core) & ~(uint32_t)ESPNOW_WAKE_RECEIVE;
 	if (espnow_ring_available(&espnow->core.ring) > 0)
 		reasons |= ESPNOW_WAKE_RECEIVE;
 	uint32_t completions = espnow_tx_stats_completions(&espnow->core.tx);

@@ -117,3 +117,53 @@ test("the native irecv, recv, recvinto and next: checked paths for other timeout
     "off next ESPNowError irecv: ESP-NOW is not active (call active(true) first): ESP_ERR_ESPNOW_NOT_INIT",
   ]);
 });
+
+/*
+ * The wake-up tells JS whether a message waits as it arrives (deliver() in
+ * modESPNow.c looks at the ring), and onWake calls irq without asking again
+ * when no JS has run since. A message read first by a blocking irecv(), or by
+ * an on_send callback that the same wake runs before irq, must not bring an
+ * irq call with nothing to read; one that still waits must.
+ */
+const wakeScript = `
+import ESPNow from "espnow";
+import Timer from "timer";
+import { inject, txQueue, holdSends } from "fakeradio";
+const e = new ESPNow();
+e.active(true);
+const a = Uint8Array.of(2, 0, 0, 0, 0, 1), peer = Uint8Array.of(2, 0, 0, 0, 0, 2);
+e.add_peer(peer);
+const say = (...parts) => trace(parts.join(" ") + "\\n");
+let calls = 0, empty = 0, readBySend = 0;
+e.irq((self) => { calls++; if (!self.irecv(0)[0]) empty++; while (self.irecv(0)[0]); });
+const steps = [
+  () => { inject(a, Uint8Array.of(1), -40); say("blocking read", e.irecv(0)[1][0]); },
+  () => { say("after blocking read", calls, empty); inject(a, Uint8Array.of(2), -40); },
+  () => {
+    say("waiting one", calls, empty);
+    e.on_send(() => { if (e.irecv(0)[0]) readBySend++; });
+    txQueue(1);
+    holdSends(true);
+    e.send(peer, Uint8Array.of(3), false);
+    inject(a, Uint8Array.of(4), -40);
+    holdSends(false);
+    /* the status counted before this turn ends: one wake brings both */
+    while (e.stats()[1] < 1);
+  },
+  () => { say("read by on_send", readBySend, calls, empty); e.on_send(null); e.irq(null); e.active(false); },
+];
+let step = 0;
+const next = () => { steps[step++](); if (step < steps.length) Timer.set(next, 50); };
+next();
+`;
+
+test("irq is called when a message waits as its wake reaches JS: not for one a blocking irecv() or an on_send callback of the same wake read first", async (t) => {
+  const result = await runScript(wakeScript, [FAKE_RADIO]);
+  t.is(result.code, 0, result.stdout + result.stderr);
+  t.deepEqual(result.stdout.trim().split("\n"), [
+    "blocking read 1",
+    "after blocking read 0 0",
+    "waiting one 1 0",
+    "read by on_send 1 1 0",
+  ]);
+});
