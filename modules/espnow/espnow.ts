@@ -245,57 +245,28 @@ function optionalInteger(value: unknown, what: string, low: number, high: number
 
 /**
  * The peer device table: {mac: [rssi, time_ms]}. Keys are the mac objects
- * recv() returns; get() and has() also accept any equal bytes. set(),
- * delete() and clear() keep the receive path's index of entries (Sender)
- * right, so that reading a message costs one lookup.
+ * recv() returns; get() and has() also accept any equal bytes. The native
+ * receive reads the entry of a message's mac from the table itself (as
+ * Map.prototype.get would), so that whatever the program sets, deletes or
+ * clears is what it updates.
  */
 export class PeersTable extends Map<Uint8Array, [number, number]> {
   get(mac: Uint8Array): [number, number] | undefined {
-    return super.get(senders.get(keyOf(mac))?.[0] ?? mac);
+    return super.get(senders.get(keyOf(mac)) ?? mac);
   }
   has(mac: Uint8Array): boolean {
-    return super.has(senders.get(keyOf(mac))?.[0] ?? mac);
-  }
-  set(mac: Uint8Array, entry: [number, number]): this {
-    super.set(mac, entry);
-    const sender = interned(mac);
-    if (sender) sender[1] = entry;
-    return this;
-  }
-  delete(mac: Uint8Array): boolean {
-    const sender = interned(mac);
-    if (sender) sender[1] = null;
-    return super.delete(mac);
-  }
-  clear(): void {
-    super.clear();
-    senders.forEach(forget);
+    return super.has(senders.get(keyOf(mac)) ?? mac);
   }
 }
 
-/** One per MAC ever seen: [the Uint8Array recv() returns (the peers_table key), its peers_table entry (null: none)]. An array: the native receive reads it by index. */
-type Sender = [mac: Uint8Array, entry: [number, number] | null];
-
-/** The senders, by the MAC as a number (keyOf). */
-let senders = null as unknown as Map<number, Sender>;
-/** What the native receive() looks senders up with, and makes recv()'s message like: [senders, Map.prototype.get, intern, a Uint8Array], then what the native irecv(), recv(), recvinto(), next() and send() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused, step, sendChecked] (Radio.setReceiving keeps it, and copies of senders, pair, message, timeout and step: given again when one changes). */
+/** The Uint8Array recv() returns for each MAC ever seen (the peers_table key), by the MAC as a number (keyOf). */
+let senders = null as unknown as Map<number, Uint8Array>;
+/** What the native receive() looks senders up with, and makes recv()'s message like: [senders, Map.prototype.get, intern, a Uint8Array], then what the native irecv(), recv(), recvinto(), next() and send() read: [pair, message, timeout, irecvChecked, recvChecked, recvintoChecked, refused, step, sendChecked], then peers_table (Radio.setReceiving keeps it, and copies of senders, pair, message, timeout, step and peers_table: given again when one changes). */
 let receiving = null as unknown as Receiving;
 /** irecv()'s array, reused, shared by every ESPNow object (one radio, one array): [mac, msg] with msg a view that tracks the message's length. */
 let pair = null as unknown as [Uint8Array | null, Uint8Array | null];
 /** What next() (for...of) returns: its value is pair. */
 let step = null as unknown as IteratorResult<[Uint8Array | null, Uint8Array | null]>;
-
-/** The Sender whose mac this very object is, if any. */
-function interned(mac: unknown): Sender | undefined {
-  if (!(mac instanceof Uint8Array)) return undefined;
-  const sender = senders.get(keyOf(mac));
-  return sender?.[0] === mac ? sender : undefined;
-}
-
-/** PeersTable.clear()'s, for each Sender (forEach: a for...of loop costs the bytecode the iterator protocol). */
-function forget(sender: Sender): void {
-  sender[1] = null;
-}
 
 function macOfKey(key: number): Uint8Array {
   const mac = new Uint8Array(ADDR_LEN);
@@ -305,18 +276,13 @@ function macOfKey(key: number): Uint8Array {
 
 /** The native receive's slow path, once per new sender or missing peers_table entry: the sender's mac, with peers_table updated. */
 function intern(key: number, rssi: number, time: number): Uint8Array {
-  const mac = senderOf(key)[0];
+  let mac = senders.get(key);
+  if (!mac) {
+    mac = macOfKey(key);
+    senders.set(key, mac);
+  }
   shared.peersTable.set(mac, [rssi, time]);
   return mac;
-}
-
-function senderOf(key: number): Sender {
-  let sender = senders.get(key);
-  if (!sender) {
-    sender = [macOfKey(key), null];
-    senders.set(key, sender);
-  }
-  return sender;
 }
 
 /** Told of each native wake-up, with whether the radio is open (a listener before it may have closed it); returning true claims the wake's messages (AIOESPNow hands them to its waiting readers), so irq is not called. */
@@ -353,9 +319,9 @@ function boot(): void {
   senders = new Map();
   pair = [null, null];
   step = { done: false, value: pair };
-  receiving = [senders, Map.prototype.get, intern, new Uint8Array(0), pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused, step, sendChecked];
-  Radio.setReceiving(receiving);
   shared.peersTable = new PeersTable();
+  receiving = [senders, Map.prototype.get, intern, new Uint8Array(0), pair, undefined, Limit.DEFAULT_TIMEOUT_MS, irecvChecked, recvChecked, recvintoChecked, refused, step, sendChecked, shared.peersTable];
+  Radio.setReceiving(receiving);
   meta = new Float64Array(3);
   metaBytes = meta.buffer as ArrayBuffer;
   shared.singletons = new Map();
@@ -390,7 +356,7 @@ function drainSends(): void {
   try {
     while (shared.radio?.nextSendStatus(metaBytes)) {
       /* the peers_table key if the peer has sent to us, else a new one: a send to ever new MACs (a relay) keeps nothing */
-      const mac = senders.get(meta[0])?.[0] ?? macOfKey(meta[0]), delivered = meta[1] === 1;
+      const mac = senders.get(meta[0]) ?? macOfKey(meta[0]), delivered = meta[1] === 1;
       shared.onSend?.(mac, delivered);
       shared.sendWatcher?.(mac, delivered);
     }
@@ -815,7 +781,7 @@ function lmkOf(value: unknown, what: string): Uint8Array | null {
 /** The native layer's out array (modESPNow.c's setPeer: [mac, lmk] ArrayBuffers, channel, ifidx, encrypt) made a PeerInfo in place: the mac the peers_table key where there is one. */
 function peerInfo(out: unknown[]): PeerInfo {
   const key = keyOf(new Uint8Array(out[0] as ArrayBuffer));
-  out[0] = senders.get(key)?.[0] ?? macOfKey(key);
+  out[0] = senders.get(key) ?? macOfKey(key);
   out[1] = new Uint8Array(out[1] as ArrayBuffer);
   return out as PeerInfo;
 }

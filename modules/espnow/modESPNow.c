@@ -333,10 +333,10 @@ static xsIntegerValue getInto(xsMachine *the, xsSlot *data, xsSlot *target)
 }
 
 /* The slots receive() works in, all rooted (it may run JS): out and target
-   as receive(out, target, ...) takes them, two for scratch, senders, and
-   senders[0] (the map), which receive() only reads. */
+   as receive(out, target, ...) takes them, two for scratch, senders,
+   senders[0] (the map) and peers_table, which receive() only reads. */
 typedef struct {
-	xsSlot *out, *target, *scratch, *entry, *senders, *map;
+	xsSlot *out, *target, *scratch, *entry, *senders, *map, *peers;
 } ReceiveSlotsRecord, *ReceiveSlots;
 
 /* The whole receive path, so that no JS runs per message. Copies the oldest
@@ -344,7 +344,7 @@ typedef struct {
    or a length-tracking view of one, is first made the message's length when
    its maxByteLength allows; any other buffer must be big enough. Then its
    sender: senders is [map, get, intern, a Uint8Array, ...]; get.call(map, key), key
-   the MAC as a number, gives [mac, entry], the interned MAC and its
+   the MAC as a number, gives the interned MAC, and get.call(peers, mac) its
    peers_table entry [rssi, time], updated here; a sender not in map or
    without an entry is intern(key, rssi, time)'s, which returns the mac;
    the Uint8Array whose kind recv()'s message, a view of all its buffer, takes. out is written as mode says
@@ -400,9 +400,9 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 		}
 		espnow_radio_wait(remaining);
 	}
-	/* meta: rssi, time, the key (numbers: no root needed); scratch: the map,
-	   the sender, then its mac; entry: its peers_table entry (RECEIVE_NEW:
-	   may be out, which is made after) */
+	/* meta: rssi, time, the key (numbers: no root needed); scratch: the
+	   sender's mac; entry: its peers_table entry (RECEIVE_NEW: may be out,
+	   which is made after) */
 	xsSlot meta[3];
 	xsmcSetUndefined(*s->entry);
 	if (result <= 0) {
@@ -417,12 +417,11 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 		xsmcSetNumber(meta[2], macKey(info.mac));
 		if (!espnow_map_get(the, s->map, &meta[2], s->scratch))
 			callSenders(the, s->senders, 1, s->map, &meta[2], meta, s->scratch);
-		if (xsReferenceType == xsmcTypeOf(*s->scratch))
-			getIndex(the, s->scratch, 1, s->entry);
-		if (xsReferenceType == xsmcTypeOf(*s->entry)) {
+		if ((xsReferenceType == xsmcTypeOf(*s->scratch)) && !espnow_map_get(the, s->peers, s->scratch, s->entry))
+			callSenders(the, s->senders, 1, s->peers, s->scratch, meta, s->entry);
+		if (xsReferenceType == xsmcTypeOf(*s->entry))
 			setRSSITime(the, s->entry, 0, meta);
-			getIndex(the, s->scratch, 0, s->scratch);
-		} else
+		else
 			callSenders(the, s->senders, 2, s->entry, &meta[2], meta, s->scratch);
 		if (RECEIVE_NEW == mode) {
 			/* target = new Uint8Array(target), like senders[3] */
@@ -441,6 +440,28 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
 	return (result > 0) ? info.length : 0;
 }
 
+/* The receiving state espnow.ts gives setReceiving once it boots: receive()'s
+   senders (0..3), then irecv()'s pair and message buffer (undefined until
+   its first call), the default timeout (config's timeout_ms), the checked
+   paths of irecv(), recv() and recvinto(), refused(code, msg), the error
+   of a data recvinto() refuses, next()'s step, send()'s checked path and
+   peers_table. Rooted for the machine that set it, with copies of what
+   every receive reads (the map, the pair, the message, the timeout,
+   peers_table), each rooted too: espnow.ts gives the state again when it
+   changes one of them. */
+enum {
+	STATE_PAIR = 4,
+	STATE_MESSAGE,
+	STATE_TIMEOUT,
+	STATE_IRECV,
+	STATE_RECV,
+	STATE_RECVINTO,
+	STATE_REFUSED,
+	STATE_STEP,
+	STATE_SEND,
+	STATE_PEERS
+};
+
 /* receive(out, target, timeoutMs, mode, senders): receive() above, for
    the checked paths of espnow.ts: recv() (RECEIVE_NEW: returns out),
    recvinto() (RECEIVE_INTO; out is data, target unused; a data it refuses
@@ -448,6 +469,7 @@ static xsIntegerValue receive(xsMachine *the, modESPNow espnow, ReceiveSlots s, 
    runs before the record is taken (the conversions, getInto). */
 void xs_espnow_receive(xsMachine *the)
 {
+	xsmcVars(1);
 	xsIntegerValue timeout = xsmcToInteger(xsArg(2));
 	xsIntegerValue mode = xsmcToInteger(xsArg(3));
 	xsIntegerValue count = 2;
@@ -461,7 +483,8 @@ void xs_espnow_receive(xsMachine *the)
 		}
 	}
 	getIndex(the, &xsArg(4), 0, &xsResult);
-	ReceiveSlotsRecord slots = { &xsArg(0), &xsArg(1), &xsArg(2), &xsArg(3), &xsArg(4), &xsResult };
+	getIndex(the, &xsArg(4), STATE_PEERS, &xsVar(0));
+	ReceiveSlotsRecord slots = { &xsArg(0), &xsArg(1), &xsArg(2), &xsArg(3), &xsArg(4), &xsResult, &xsVar(0) };
 	xsIntegerValue answer = receive(the, getRecord(the), &slots, timeout, mode, count);
 	if (RECEIVE_NEW == mode)
 		xsResult = xsArg(0);
@@ -469,33 +492,15 @@ void xs_espnow_receive(xsMachine *the)
 		xsmcSetInteger(xsResult, answer);
 }
 
-/* The receiving state espnow.ts gives setReceiving once it boots: receive()'s
-   senders (0..3), then irecv()'s pair and message buffer (undefined until
-   its first call), the default timeout (config's timeout_ms), the checked
-   paths of irecv(), recv() and recvinto(), refused(code, msg), the error
-   of a data recvinto() refuses, next()'s step and send()'s checked path. Rooted for the machine that set it, with
-   copies of what every receive reads (the map, the pair, the message, the
-   timeout), each rooted too: espnow.ts gives the state again when it
-   changes one of them. */
-enum {
-	STATE_PAIR = 4,
-	STATE_MESSAGE,
-	STATE_TIMEOUT,
-	STATE_IRECV,
-	STATE_RECV,
-	STATE_RECVINTO,
-	STATE_REFUSED,
-	STATE_STEP,
-	STATE_SEND
-};
 /* The state, then what every receive reads of it: kept slots, each rooted. */
-enum { KEPT_STATE, KEPT_MAP, KEPT_PAIR, KEPT_MESSAGE, KEPT_STEP, KEPT_COUNT };
+enum { KEPT_STATE, KEPT_MAP, KEPT_PAIR, KEPT_MESSAGE, KEPT_STEP, KEPT_PEERS, KEPT_COUNT };
 static xsSlot gKept[KEPT_COUNT];
 #define gReceiving (gKept[KEPT_STATE])
 #define gMap (gKept[KEPT_MAP])
 #define gPair (gKept[KEPT_PAIR])
 #define gMessage (gKept[KEPT_MESSAGE])
 #define gStep (gKept[KEPT_STEP])
+#define gPeers (gKept[KEPT_PEERS])
 static xsIntegerValue gTimeout;
 static xsMachine *gReceivingRoot = NULL;
 
@@ -503,7 +508,7 @@ static xsMachine *gReceivingRoot = NULL;
    each is forgotten before it is written, and no JS runs in between. */
 void xs_espnow_set_receiving(xsMachine *the)
 {
-	static const uint8_t items[KEPT_COUNT] = { 0, 0, STATE_PAIR, STATE_MESSAGE, STATE_STEP };
+	static const uint8_t items[KEPT_COUNT] = { 0, 0, STATE_PAIR, STATE_MESSAGE, STATE_STEP, STATE_PEERS };
 	if (!xsmcIsInstanceOf(xsArg(0), xsArrayPrototype))
 		xsTypeError("state must be an array");
 	if (gReceivingRoot && (gReceivingRoot != the))
@@ -590,7 +595,7 @@ static void irecv(xsMachine *the, xsIntegerValue count)
 		return;
 	}
 	/* receive() only reads out and target in this mode: the kept slots themselves */
-	ReceiveSlotsRecord slots = { &gPair, &gMessage, &xsVar(0), &xsResult, &gReceiving, &gMap };
+	ReceiveSlotsRecord slots = { &gPair, &gMessage, &xsVar(0), &xsResult, &gReceiving, &gMap, &gPeers };
 	receive(the, espnow, &slots, timeout, RECEIVE_PAIR, 2);
 	xsResult = gPair;
 }
@@ -618,7 +623,7 @@ void xs_espnow_recv(xsMachine *the)
 		return;
 	}
 	/* out, made last, is entry too: two vars, not three */
-	ReceiveSlotsRecord slots = { &xsResult, &xsVar(0), &xsVar(1), &xsResult, &gReceiving, &gMap };
+	ReceiveSlotsRecord slots = { &xsResult, &xsVar(0), &xsVar(1), &xsResult, &gReceiving, &gMap, &gPeers };
 	receive(the, espnow, &slots, timeout, RECEIVE_NEW, 2);
 }
 
@@ -633,7 +638,7 @@ void xs_espnow_recvinto(xsMachine *the)
 	}
 	uint32_t generation = gOpen->generation;
 	/* out is data, the argument's own slot (receive() only reads it in this mode) */
-	ReceiveSlotsRecord slots = { &xsArg(0), &xsVar(0), &xsVar(1), &xsResult, &gReceiving, &gMap };
+	ReceiveSlotsRecord slots = { &xsArg(0), &xsVar(0), &xsVar(1), &xsResult, &gReceiving, &gMap, &gPeers };
 	xsIntegerValue answer = getInto(the, slots.out, slots.target);
 	/* getInto ran JS: the radio the call began with may have closed, even if another has opened since */
 	modESPNow espnow = gOpen;

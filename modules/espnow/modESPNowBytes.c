@@ -139,20 +139,22 @@ bool espnow_array_set(void *the, void *array, uint32_t index, void *value)
    fxSumEntry, each naming its key slot, whose next is the value. fxSumEntry
    makes -0 and every NaN one number, as it made the keys: equal numbers are
    then equal bits (compared so: a double comparison is a library call
-   without an FPU). */
+   without an FPU). An object key is summed and compared by its address. */
 bool espnow_map_get(void *machine, void *map, void *key, void *value)
 {
 	txMachine *the = machine;
-	txSlot *slot = map, *number = key;
-	if ((XS_REFERENCE_KIND != slot->kind) || (XS_NUMBER_KIND != number->kind))
+	txSlot *slot = map, *wanted = key;
+	if ((XS_REFERENCE_KIND != slot->kind) || ((XS_NUMBER_KIND != wanted->kind) && (XS_REFERENCE_KIND != wanted->kind)))
 		return false;
 	txSlot *table = slot->value.reference->next;
 	if (!table || !(table->flag & XS_INTERNAL_FLAG) || (XS_MAP_KIND != table->kind))
 		return false;
-	txU4 sum = fxSumEntry(the, number);
+	txU4 sum = fxSumEntry(the, wanted);
 	for (txSlot *entry = table->value.table.address[sum & (table->value.table.length - 1)]; entry; entry = entry->next) {
 		txSlot *stored = entry->value.entry.slot;
-		if ((entry->value.entry.sum == sum) && (XS_NUMBER_KIND == stored->kind) && !memcmp(&stored->value.number, &number->value.number, sizeof(txNumber)))
+		if ((entry->value.entry.sum != sum) || (stored->kind != wanted->kind))
+			continue;
+		if ((XS_REFERENCE_KIND == wanted->kind) ? (stored->value.reference == wanted->value.reference) : !memcmp(&stored->value.number, &wanted->value.number, sizeof(txNumber)))
 			return copyValue(value, stored->next);
 	}
 	((txSlot *)value)->kind = XS_UNDEFINED_KIND;

@@ -54,7 +54,7 @@ bool espnow_array_get(void *the, void *array, uint32_t index, void *value);
 bool espnow_array_set(void *the, void *array, uint32_t index, void *value);
 
 /* *value = map.get(key) (undefined if key is not in it) when map is a real
-   Map and key a number slot. */
+   Map (or an instance of a subclass) and key a number or an object. */
 bool espnow_map_get(void *the, void *map, void *key, void *value);
 
 #endif

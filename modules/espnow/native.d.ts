@@ -5,17 +5,18 @@ type Bytes = ArrayBuffer | ArrayBufferView;
 /**
  * The receiving state, which the native layer keeps (Radio.setReceiving):
  * first the receive path's view of the senders: map.get(key) (key: a MAC as
- * a number) is [mac, entry]; intern(key, rssi, ms) makes or updates one and
- * returns its mac; recv()'s message is a Uint8Array like view (its prototype
+ * a number) is its mac, whose entry the native layer reads from peers (the
+ * last element); intern(key, rssi, ms) makes a mac, or a missing entry, and
+ * returns the mac; recv()'s message is a Uint8Array like view (its prototype
  * and kind; the native layer makes it, no constructor runs). Then what the native
  * irecv(), recv() and recvinto() read: irecv()'s pair and message buffer
  * (undefined until its checked path makes it), the default timeout, the
  * checked paths they hand what they do not take as it is, refused(code,
  * msg), the error of a recvinto() data they refused, the step next()
- * returns, and the checked path of the native send().
+ * returns, the checked path of the native send(), and peers_table.
  */
 export type Receiving = [
-  map: Map<number, [Uint8Array, [number, number] | null]>,
+  map: Map<number, Uint8Array>,
   get: (this: Map<number, unknown>, key: number) => unknown,
   intern: (key: number, rssi: number, ms: number) => Uint8Array,
   view: Uint8Array,
@@ -28,6 +29,7 @@ export type Receiving = [
   refused: (code: number, message: unknown) => Error,
   step: IteratorResult<[Uint8Array | null, Uint8Array | null]>,
   send: (first: unknown, second?: unknown, sync?: unknown, failed?: number) => boolean,
+  peers: Map<Uint8Array, [number, number]>,
 ];
 
 export type PeerOut = [ArrayBuffer, ArrayBuffer, number, number, boolean];

@@ -27,6 +27,7 @@ const REPEAT = 200;
 /* recv() allocates; with the collector off, 200 would not fit in the device's memory */
 const REPEAT_RECV = 20;
 const WAKES = 20;
+const NEW_MACS = 64;
 
 /* name: [the call, what it needs before it (a message injected), with "pair" and "four" the recvinto arrays] */
 const CASES: [string, string, boolean][] = [
@@ -70,6 +71,14 @@ function measure(name, fn, message) {
 }
 measure("empty arrow (baseline)", () => 0, false);
 for (const [name, fn, message] of [${cases}]) measure(name, fn, message);
+/* a MAC heard for the first time (its interning: its mac, its peers_table entry and the two maps' entries), the mean of ${NEW_MACS} calls in a loop, less that of the same loop calling an empty arrow */
+const small = Uint8Array.of(1);
+for (let i = 0; i < ${NEW_MACS}; i++) inject(Uint8Array.of(6, 0, 0, 0, 1, i), small, -40);
+instrument.collect();
+const nothing = () => 0;
+const loop = instrument.measure(() => { for (let i = 0; i < ${NEW_MACS}; i++) nothing(); });
+const learn = instrument.measure(() => { for (let i = 0; i < ${NEW_MACS}; i++) e.irecv(0); });
+trace(JSON.stringify({ name: "irecv(0), a new MAC (${NEW_MACS}, mean)", computrons: Math.round((learn.computrons - loop.computrons) / ${NEW_MACS}), slots: (learn.slots - loop.slots) / ${NEW_MACS}, bytes: Math.round((learn.bytes - loop.bytes) / ${NEW_MACS}) }) + "\\n");
 /* the irq wake: from the line after an inject, at the end of a timer callback, to the irq callback's first line (the callback's return, deliver() calling onWake, the irq call); the counter read itself taken off */
 const probe = -instrument.current().computrons + instrument.current().computrons;
 let before = 0, wakes = 0, least = Infinity;

@@ -17,7 +17,7 @@
  * the load average after it (the machine may be shared). The nodes run the profile of
  * SIM_PROFILE (esp32c3 by default). The first SCALE_WARMUP rounds (default 1)
  * are sent but not counted: in them each node hears N - 1 MACs for the first
- * time, and its peers_table and heap grow (about 400 bytes a MAC, and with
+ * time, and its peers_table and heap grow (about 325 bytes a MAC, and with
  * the device's growth policy about two collections for every 64 slots: some
  * 60 collections for 99 MACs, on a device too); what is measured is the
  * steady state after. With more nodes than cores the nodes give way to the

@@ -1,8 +1,9 @@
 /*
- * peers_table stays right when the program edits it: the receive path keeps
- * an index from each sender to its entry (one lookup a message), which
- * set(), delete() and clear() must keep in step. Messages come from the fake
- * radio (inject), read with irecv, recv and recvinto.
+ * peers_table stays right when the program edits it: the receive path finds
+ * each message's entry in the table itself (by the interned mac), so what
+ * set(), delete() and clear() leave, even Map.prototype's own past
+ * PeersTable's, is what the next message updates. Messages come from the
+ * fake radio (inject), read with irecv, recv and recvinto.
  */
 
 import test from "ava";
@@ -57,9 +58,19 @@ e.irecv(0);
 say("copy", t.size, t.get(a)[0], t.get(macA)[0]);
 t.delete(copy);
 say("copy deleted", t.size, t.get(a)[0]);
+
+const theirs = [0, 0];
+Map.prototype.set.call(t, macA, theirs);
+inject(a, msg, -45);
+e.irecv(0);
+say("Map set", theirs[0], t.get(a) === theirs);
+Map.prototype.delete.call(t, macA);
+inject(a, msg, -46);
+e.irecv(0);
+say("Map delete", theirs[0], t.get(a)[0], t.get(a) !== theirs);
 `;
 
-test("peers_table edits (delete, set, clear) are followed by the next message read", async (t) => {
+test("peers_table edits (delete, set, clear, and Map.prototype's own set and delete) are followed by the next message read", async (t) => {
   const result = await runScript(script, [FAKE_RADIO], { timeoutMs: 60000 });
   t.is(result.code, 0, result.stderr);
   t.deepEqual(result.stdout.trim().split("\n"), [
@@ -72,5 +83,7 @@ test("peers_table edits (delete, set, clear) are followed by the next message re
     "refilled 2 -43 -51 -42 true",
     "copy 3 -44 -44",
     "copy deleted 2 -44",
+    "Map set -45 true",
+    "Map delete -45 -46 true",
   ]);
 });
