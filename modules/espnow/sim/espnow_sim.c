@@ -107,23 +107,32 @@ static void received(void *refcon, const uint8_t src[6], int8_t rssi, const uint
 	espnow_core_on_receive(gRadio.core, src, rssi, sim_air_millis(), data, length);
 }
 
+/* A frame's buffer is given back only once its completion is counted, so
+   that the JS thread, which may take the buffer for its next frame at once,
+   never sees more frames sent and not completed (stats()) than the driver
+   holds. The completion is reported without the mutex: it may wait for a
+   place in the machine's queue, while the JS thread may wait for the mutex. */
 static void sent(void *refcon, uint32_t seq, bool delivered)
 {
 	uint8_t mac[ESPNOW_MAC_LEN];
-	bool found = false;
+	int found = -1;
 	(void)refcon;
 	pthread_mutex_lock(&gRadio.mutex);
 	for (int i = 0; i < IN_FLIGHT; i++) {
 		if (gRadio.inFlight[i].used && gRadio.inFlight[i].seq == seq) {
 			memcpy(mac, gRadio.inFlight[i].mac, ESPNOW_MAC_LEN);
-			gRadio.inFlight[i].used = false;
-			found = true;
+			found = i;
 			break;
 		}
 	}
 	pthread_mutex_unlock(&gRadio.mutex);
-	if (found)
-		espnow_core_on_send_complete(gRadio.core, mac, delivered);
+	if (found < 0)
+		return;
+	espnow_core_on_send_complete(gRadio.core, mac, delivered);
+	pthread_mutex_lock(&gRadio.mutex);
+	if (gRadio.inFlight[found].seq == seq)
+		gRadio.inFlight[found].used = false;
+	pthread_mutex_unlock(&gRadio.mutex);
 }
 
 static const simAirListenerRecord gListener = { received, sent, NULL };
